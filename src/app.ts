@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Platform } from './platform/platform.ts';
+import { AppError } from './platform/http/errors.ts';
+import { sendProblem, toAppError } from './platform/http/problem.ts';
+import { registerGuard } from './platform/http/guard.ts';
+import { createMetrics } from './platform/http/metrics.ts';
+import { logRedact, logSerializers, maskPersonalData } from './platform/http/log.ts';
+import { platformRoutes } from './platform/http/platform.routes.ts';
+import { ProblemSchema } from './platform/http/schemas.ts';
+import { errorsPage } from './platform/http/errors.page.ts';
+
+export type ModulePlugin = (platform: Platform) => FastifyPluginAsync;
+
+const WEB_DIR = fileURLToPath(new URL('../dist/web/', import.meta.url));
+
+/** Builds the HTTP application; `main` listens on it and tests inject into it. */
+export async function buildApp(platform: Platform, modules: ModulePlugin[] = [], opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const cfg = platform.config;
+  const app = Fastify({
+    logger: opts.logger === false || cfg.LOG_LEVEL === 'silent' ? false : { level: cfg.LOG_LEVEL, serializers: logSerializers, redact: logRedact },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+  const metrics = createMetrics();
+
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Open06 API', version: '0.1.0', description: 'Population registry, ID cards, eID and data exchange (Đề án 06). Errors are RFC 9457 problem details in Vietnamese or English (Accept-Language).' },
+      servers: [{ url: cfg.PUBLIC_BASE_URL }],
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'open06_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(errorsPage()));
+
+  app.setErrorHandler((error, req, reply) => {
+    const appError = toAppError(error, req);
+    if (appError.status >= 500) req.log.error({ err: { message: maskPersonalData(String((error as Error).message)), stack: (error as Error).stack?.split('\n').slice(0, 6).join('\n') } }, 'request failed');
+    return sendProblem(reply, appError, cfg.PUBLIC_BASE_URL);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  registerGuard(app, platform.officers, cfg.PUBLIC_BASE_URL);
+  await platformRoutes(app, platform, metrics);
+  for (const m of modules) await app.register(m(platform));
+
+  const hasWeb = fs.existsSync(`${WEB_DIR}index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const isApi = path.startsWith('/api/') || path === '/api';
+    if (!isApi && req.method === 'GET' && hasWeb && !path.includes('.')) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if (!isApi && req.method === 'GET' && !hasWeb && path === '/') return reply.type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>Open06</title><p>Ứng dụng web chưa được build: chạy <code>npm run build:web</code>. / The web app is not built: run <code>npm run build:web</code>. API: <a href="/docs">/docs</a></p>');
+    return sendProblem(reply, new AppError('NOT_FOUND', { path }), cfg.PUBLIC_BASE_URL);
+  });
+  return app;
+}

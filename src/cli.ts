@@ -1,0 +1,135 @@
+import { Command, Option } from 'commander';
+import { loadConfig, configWarnings, ConfigError, type Config } from './config.ts';
+import { createPlatform, type Platform } from './platform/platform.ts';
+import { buildApp } from './app.ts';
+import { migrations, modules } from './modules.ts';
+import { verifyChain, chainAll } from './platform/audit/index.ts';
+import { ROLES, type Role } from './platform/auth/actor.ts';
+import { AppError } from './platform/http/errors.ts';
+import { connect } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { databaseUrl } from './platform/platform.ts';
+import { runSeed, ensureDemo } from './seed.ts';
+
+const err = (m: string) => process.stderr.write(`${m}\n`);
+
+function config(overrides: Partial<Config> = {}): Config {
+  try {
+    return loadConfig(process.env, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`open06: ${e.message}\nSee README.md, "Configuration".`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+async function withPlatform<T>(fn: (p: Platform) => Promise<T>, overrides: Partial<Config> = {}): Promise<T> {
+  const p = await createPlatform(config(overrides), migrations, { log: err });
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
+
+const program = new Command('open06').description('Open06 — national population database, ID cards, eID, data exchange (Đề án 06)').showHelpAfterError();
+
+program.command('start')
+  .description('Start the platform: embedded PostgreSQL unless DATABASE_URL is set, migrations, first-start seed, API and web app')
+  .option('--no-seed', 'do not seed a synthetic population into an empty database')
+  .action(async (opts: { seed: boolean }) => {
+    const cfg = config();
+    for (const w of configWarnings(cfg)) err(`warning: ${w}`);
+    const p = await createPlatform(cfg, migrations, { log: err });
+    const demo = await ensureDemo(p, { seedPeople: opts.seed ? cfg.SEED_PEOPLE : 0, log: err });
+    const app = await buildApp(p, modules);
+    const shutdown = async (sig: string) => {
+      err(`open06: ${sig}, stopping`);
+      await app.close();
+      await p.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.listen({ port: cfg.PORT, host: cfg.HOST });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
+    const base = cfg.PORT === 0 ? `http://${cfg.HOST}:${port}` : cfg.PUBLIC_BASE_URL;
+    process.stdout.write([
+      '',
+      'Open06 is running (dữ liệu tổng hợp — synthetic data only).',
+      `  Web app:        ${base}/`,
+      `  API reference:  ${base}/docs`,
+      `  OpenAPI:        ${base}/openapi.json`,
+      `  Health:         ${base}/healthz   Metrics: ${base}/metrics`,
+      `  Database:       ${cfg.DATABASE_URL ? 'external (DATABASE_URL)' : `embedded PostgreSQL, data in ${cfg.DATA_DIR}`}`,
+      ...demo.lines.map((l) => `  ${l}`),
+      '',
+    ].join('\n') + '\n');
+  });
+
+program.command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const { url, embedded } = await databaseUrl(cfg, err);
+    const d = connect(url, 2);
+    try {
+      const done = await migrateToLatest(d.db, migrations);
+      process.stdout.write(done.length ? `applied: ${done.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await d.close();
+      await embedded?.stop();
+    }
+  });
+
+program.command('seed')
+  .description('Load a deterministic synthetic population (streamed with COPY; resumable)')
+  .option('--people <n>', 'how many people', (v) => Number.parseInt(v, 10), 10_000)
+  .option('--seed <s>', 'random seed (same seed, same population)', (v) => Number.parseInt(v, 10), 6)
+  .option('--no-progress', 'no progress bar')
+  .action(async (opts: { people: number; seed: number; progress: boolean }) => {
+    if (!Number.isInteger(opts.people) || opts.people < 1) { err('open06 seed: --people must be a positive whole number'); process.exit(2); }
+    await withPlatform((p) => runSeed(p, { people: opts.people, seed: opts.seed, progress: opts.progress, log: err }));
+  });
+
+const audit = program.command('audit').description('Audit log tools');
+audit.command('verify')
+  .description('Walk the hash chain and name the first entry that was altered, inserted or deleted (exit 1 if broken)')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const r = await withPlatform(async (p) => {
+      await chainAll(p.db);
+      return verifyChain(p.db);
+    });
+    process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
+
+const officer = program.command('officer').description('Officer accounts');
+officer.command('add')
+  .description('Create an officer account (password read from OPEN06_OFFICER_PASSWORD or --password)')
+  .requiredOption('--username <u>', 'login name: a-z 0-9 . _ -')
+  .requiredOption('--name <n>', 'display name')
+  .addOption(new Option('--role <r...>', 'one or more roles').choices([...ROLES]).makeOptionMandatory())
+  .option('--province <code>', '2-digit 2025 province code (omit for nationwide)')
+  .option('--commune <code>', '5-digit 2025 commune code (within --province)')
+  .option('--password <p>', 'initial password (prefer the environment variable)')
+  .action(async (o: { username: string; name: string; role: Role[]; province?: string; commune?: string; password?: string }) => {
+    const password = o.password ?? process.env.OPEN06_OFFICER_PASSWORD;
+    if (!password) { err('open06 officer add: give --password or set OPEN06_OFFICER_PASSWORD'); process.exit(2); }
+    try {
+      const v = await withPlatform((p) => p.officers.create({ username: o.username, displayName: o.name, password, roles: o.role, provinceCode: o.province ?? null, communeCode: o.commune ?? null }, 'cli'));
+      process.stdout.write(`created officer ${v.username} (${v.roles.join(', ')}) — ${v.jurisdiction.communeName ?? v.jurisdiction.provinceName ?? 'toàn quốc / nationwide'}\n`);
+    } catch (e) {
+      if (e instanceof AppError) { err(`open06 officer add: ${e.message_('en')}${e.errors.length ? ` (${e.errors.map((f) => f.field).join(', ')})` : ''}`); process.exit(1); }
+      throw e;
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  err(`open06: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import path from 'node:path';
+
+/**
+ * Every setting of the platform, read from the environment in one place.
+ * Nothing outside this file reads `process.env`.
+ */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8060, description: 'TCP port of the HTTP server (0 = any free port).' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on. Use 0.0.0.0 behind a load balancer.' }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Public base URL used in links and OpenID metadata. Default: http://HOST:PORT.' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'External PostgreSQL ≥ 15. Unset: the platform starts its own embedded PostgreSQL under DATA_DIR.' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20, description: 'Connections in the pool of this process.' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data/pg', description: 'Where the embedded PostgreSQL keeps its files.' }),
+  EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329, description: 'Port of the embedded PostgreSQL (loopback only).' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level of the JSON logs.' }),
+  SEED_PEOPLE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 2000, description: 'Synthetic people seeded on first start of an empty database (0 = none).' }),
+  SESSION_TTL_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480, description: 'Officer session lifetime, minutes.' }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Failed sign-ins before an officer account is locked.' }),
+  LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
+  AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
+  COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark session cookies Secure. Must be true in production (HTTPS).' }),
+});
+
+export type Config = Static<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX']);
+const booleans = new Set(['COOKIE_SECURE']);
+
+/** Reads and validates the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v === undefined || v === '') continue;
+    if (numeric.has(key)) {
+      if (!/^-?\d+$/.test(v.trim())) { problems.push(`${key}=${JSON.stringify(v)}: expected a whole number`); continue; }
+      raw[key] = Number(v);
+    } else if (booleans.has(key)) {
+      if (!/^(true|false|1|0)$/i.test(v)) { problems.push(`${key}=${JSON.stringify(v)}: expected true or false`); continue; }
+      raw[key] = /^(true|1)$/i.test(v);
+    } else raw[key] = v;
+  }
+  Object.assign(raw, overrides);
+  const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
+  for (const e of Value.Errors(ConfigSchema, withDefaults)) {
+    const key = e.path.replace(/^\//, '');
+    const schema = (ConfigSchema.properties as Record<string, { description?: string }>)[key];
+    problems.push(`${key}=${JSON.stringify(withDefaults[key])}: ${e.message}${schema?.description ? ` (${schema.description})` : ''}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const cfg = withDefaults as Static<typeof ConfigSchema>;
+  return {
+    ...cfg,
+    DATA_DIR: path.resolve(cfg.DATA_DIR),
+    PUBLIC_BASE_URL: (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+/** Warnings for defaults that are fine on a laptop and wrong in production. */
+export function configWarnings(cfg: Config): string[] {
+  const w: string[] = [];
+  if (!cfg.COOKIE_SECURE && cfg.PUBLIC_BASE_URL.startsWith('https://')) w.push('COOKIE_SECURE is false while PUBLIC_BASE_URL is https: set COOKIE_SECURE=true.');
+  if (!cfg.DATABASE_URL) w.push('Using the embedded PostgreSQL (DATABASE_URL unset): fine for a demo or a pilot, use a managed PostgreSQL ≥ 15 in production.');
+  return w;
+}

@@ -1,0 +1,96 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditEntry, ChainedEntry } from './audit.types.ts';
+
+type Db = Kysely<any> | Transaction<any>;
+
+function toRow(e: AuditEntry) {
+  return {
+    at: e.at,
+    actor_kind: e.actorKind,
+    actor_id: e.actorId,
+    action: e.action,
+    subject_kind: e.subjectKind ?? null,
+    subject_id: e.subjectId ?? null,
+    fields: [...(e.fields ?? [])],
+    purpose: e.purpose ?? null,
+    legal_basis: e.legalBasis ?? null,
+    request_id: e.requestId ?? null,
+    details: JSON.stringify(e.details ?? {}),
+  };
+}
+
+export function fromRow(r: Record<string, any>): AuditEntry {
+  return {
+    at: r.at,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    action: r.action,
+    subjectKind: r.subject_kind,
+    subjectId: r.subject_id,
+    fields: r.fields,
+    purpose: r.purpose,
+    legalBasis: r.legal_basis,
+    requestId: r.request_id,
+    details: r.details,
+  };
+}
+
+export async function insertInbox(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length) await db.insertInto('platform.audit_inbox').values(entries.map(toRow)).execute();
+}
+
+/** One chainer at a time extends the chain, in any number of processes; others wait their turn. */
+export async function lockChain(trx: Transaction<any>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(7460602)`.execute(trx);
+}
+
+export async function chainHead(trx: Db): Promise<{ seq: number; hash: Buffer } | null> {
+  const r = await trx.selectFrom('platform.audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return r ? { seq: Number(r.seq), hash: r.hash } : null;
+}
+
+export async function takeInbox(trx: Transaction<any>, limit: number): Promise<Array<AuditEntry & { inboxId: number }>> {
+  const rows = await trx.deleteFrom('platform.audit_inbox')
+    .where('id', 'in', (eb: any) => eb.selectFrom('platform.audit_inbox').select('id').orderBy('id').limit(limit))
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ ...fromRow(r), inboxId: Number(r.id) }));
+}
+
+export async function appendChained(trx: Transaction<any>, entries: readonly ChainedEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await trx.insertInto('platform.audit_log').values(entries.map((e) => ({ ...toRow(e), seq: e.seq, prev_hash: e.prevHash, hash: e.hash }))).execute();
+}
+
+export async function* readChain(db: Db, batch = 10_000): AsyncGenerator<ChainedEntry> {
+  let after = -1;
+  for (;;) {
+    const rows = await db.selectFrom('platform.audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(batch).execute();
+    for (const r of rows) yield { ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash };
+    if (rows.length < batch) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+export async function inboxCount(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from platform.audit_inbox`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+export interface AuditQuery {
+  subjectId?: string;
+  actorId?: string;
+  action?: string;
+  beforeSeq?: number;
+  limit: number;
+}
+
+export async function searchChain(db: Db, q: AuditQuery): Promise<ChainedEntry[]> {
+  let query = db.selectFrom('platform.audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);
+  if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
+  if (q.actorId) query = query.where('actor_id', '=', q.actorId);
+  if (q.action) query = query.where('action', '=', q.action);
+  if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash }));
+}

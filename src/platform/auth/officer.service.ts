@@ -1,0 +1,127 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../http/errors.ts';
+import type { Clock } from '../clock.ts';
+import type { AuditWriter } from '../audit/index.ts';
+import { getCommune2025, getProvince2025 } from '../../vn/index.ts';
+import { dummyHash, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+import { OfficerStore, type OfficerRow } from './officer.store.ts';
+import type { OfficerActor, Role } from './actor.ts';
+
+export interface OfficerView {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  jurisdiction: { provinceCode: string | null; provinceName: string | null; communeCode: string | null; communeName: string | null };
+}
+
+export interface NewOfficer {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  provinceCode: string | null;
+  communeCode?: string | null;
+}
+
+export interface AuthSettings {
+  sessionTtlMinutes: number;
+  maxFailures: number;
+  lockMinutes: number;
+}
+
+export function tokenHash(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+export function toView(o: OfficerRow): OfficerView {
+  return {
+    id: o.id,
+    username: o.username,
+    displayName: o.display_name,
+    roles: o.roles,
+    jurisdiction: {
+      provinceCode: o.province_code,
+      provinceName: o.province_code ? getProvince2025(o.province_code)?.name ?? null : null,
+      communeCode: o.commune_code,
+      communeName: o.commune_code ? getCommune2025(o.commune_code)?.name ?? null : null,
+    },
+  };
+}
+
+export function toActor(o: OfficerRow): OfficerActor {
+  return { kind: 'officer', id: o.id, username: o.username, displayName: o.display_name, roles: o.roles, jurisdiction: { provinceCode: o.province_code, communeCode: o.commune_code } };
+}
+
+export class OfficerService {
+  private readonly store: OfficerStore;
+  constructor(db: Kysely<any>, private readonly clock: Clock, private readonly audit: AuditWriter, private readonly settings: AuthSettings) {
+    this.store = new OfficerStore(db);
+  }
+
+  /** Creates an officer; `createdBy` is the admin's username or `cli`. */
+  async create(input: NewOfficer, createdBy: string, requestId?: string): Promise<OfficerView> {
+    const username = input.username.trim().toLowerCase();
+    const communeCode = input.communeCode ?? null;
+    if (input.provinceCode !== null && !getProvince2025(input.provinceCode)) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: input.provinceCode }, [{ field: 'provinceCode', code: 'unknown_unit', message: { vi: 'Không có tỉnh này.', en: 'No such province.' } }]);
+    if (communeCode !== null) {
+      const c = getCommune2025(communeCode);
+      if (!c || c.provinceCode !== input.provinceCode) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: communeCode }, [{ field: 'communeCode', code: 'unknown_unit', message: { vi: 'Không có xã này trong tỉnh đã chọn.', en: 'No such commune in the chosen province.' } }]);
+    }
+    if (passwordWeakness(input.password, username)) throw new AppError('OFFICER_WEAK_PASSWORD', {}, [{ field: 'password', code: 'weak_password', message: { vi: 'Mật khẩu quá yếu.', en: 'Password too weak.' } }]);
+    const row = await this.store.insert({ username, displayName: input.displayName.normalize('NFC').trim(), passwordHash: await hashPassword(input.password), roles: [...new Set(input.roles)], provinceCode: input.provinceCode, communeCode, createdBy });
+    if (!row) throw new AppError('OFFICER_USERNAME_TAKEN', { username }, [{ field: 'username', code: 'taken', message: { vi: 'Đã có người dùng tên này.', en: 'Already taken.' } }]);
+    await this.audit.append({ at: this.clock.now(), actorKind: 'officer', actorId: createdBy, action: 'officer.created', subjectKind: 'officer', subjectId: row.username, fields: ['roles', 'jurisdiction'], requestId, details: { roles: row.roles, provinceCode: row.province_code, communeCode: row.commune_code } });
+    return toView(row);
+  }
+
+  async view(id: string): Promise<OfficerView> {
+    const row = await this.store.byId(id);
+    if (!row) throw new AppError('AUTH_REQUIRED');
+    return toView(row);
+  }
+
+  list(): Promise<OfficerView[]> {
+    return this.store.list().then((rows) => rows.map(toView));
+  }
+
+  /** Signs in; the same error for unknown user and wrong password, lockout after repeated failures. */
+  async login(username: string, password: string, meta: { ip: string; userAgent: string | null; requestId: string }): Promise<{ token: string; officer: OfficerView; expiresAt: Date }> {
+    const now = this.clock.now();
+    const row = await this.store.byUsername(username.trim().toLowerCase());
+    const auditFail = (reason: string) => this.audit.append({ at: now, actorKind: 'officer', actorId: username.slice(0, 64), action: 'officer.login_failed', requestId: meta.requestId, details: { reason, ip: meta.ip } });
+    if (!row) {
+      await verifyPassword(await dummyHash(), password);
+      await auditFail('unknown_user');
+      throw new AppError('AUTH_INVALID_CREDENTIALS');
+    }
+    if (row.locked_until && row.locked_until > now) {
+      await auditFail('locked');
+      throw new AppError('AUTH_ACCOUNT_LOCKED', { until: row.locked_until.toISOString() });
+    }
+    const ok = await verifyPassword(row.password_hash, password);
+    if (!ok) {
+      const lockUntil = new Date(now.getTime() + this.settings.lockMinutes * 60_000);
+      const r = await this.store.recordFailure(row.id, this.settings.maxFailures, lockUntil);
+      await auditFail('wrong_password');
+      if (r.locked_until && r.locked_until > now) throw new AppError('AUTH_ACCOUNT_LOCKED', { until: r.locked_until.toISOString() });
+      throw new AppError('AUTH_INVALID_CREDENTIALS');
+    }
+    if (row.status !== 'active') throw new AppError('AUTH_ACCOUNT_DISABLED');
+    if (row.failed_logins > 0 || row.locked_until) await this.store.resetFailures(row.id);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.settings.sessionTtlMinutes * 60_000);
+    await this.store.insertSession({ tokenHash: tokenHash(token), officerId: row.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent });
+    await this.audit.append({ at: now, actorKind: 'officer', actorId: row.id, action: 'officer.login', requestId: meta.requestId, details: { ip: meta.ip } });
+    return { token, officer: toView(row), expiresAt };
+  }
+
+  async session(token: string): Promise<OfficerRow | undefined> {
+    return this.store.sessionOfficer(tokenHash(token), this.clock.now());
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.store.revokeSession(tokenHash(token), this.clock.now());
+  }
+}

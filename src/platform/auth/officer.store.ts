@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Role } from './actor.ts';
+
+export interface OfficerRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: Role[];
+  province_code: string | null;
+  commune_code: string | null;
+  status: 'active' | 'disabled';
+  failed_logins: number;
+  locked_until: Date | null;
+}
+
+export class OfficerStore {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async insert(o: { username: string; displayName: string; passwordHash: string; roles: Role[]; provinceCode: string | null; communeCode: string | null; createdBy: string }): Promise<OfficerRow | null> {
+    const row = await this.db.insertInto('platform.officer')
+      .values({ username: o.username, display_name: o.displayName, password_hash: o.passwordHash, roles: o.roles, province_code: o.provinceCode, commune_code: o.communeCode, created_by: o.createdBy })
+      .onConflict((oc: any) => oc.column('username').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return (row as OfficerRow | undefined) ?? null;
+  }
+
+  byUsername(username: string): Promise<OfficerRow | undefined> {
+    return this.db.selectFrom('platform.officer').selectAll().where('username', '=', username).executeTakeFirst() as Promise<OfficerRow | undefined>;
+  }
+
+  byId(id: string): Promise<OfficerRow | undefined> {
+    return this.db.selectFrom('platform.officer').selectAll().where('id', '=', id).executeTakeFirst() as Promise<OfficerRow | undefined>;
+  }
+
+  list(): Promise<OfficerRow[]> {
+    return this.db.selectFrom('platform.officer').selectAll().orderBy('username').execute() as Promise<OfficerRow[]>;
+  }
+
+  async recordFailure(id: string, maxFailures: number, lockUntil: Date): Promise<{ failed_logins: number; locked_until: Date | null }> {
+    const r = await this.db.updateTable('platform.officer')
+      .set({
+        failed_logins: sql`failed_logins + 1`,
+        locked_until: sql`case when failed_logins + 1 >= ${maxFailures} then ${lockUntil}::timestamptz else locked_until end`,
+      })
+      .where('id', '=', id)
+      .returning(['failed_logins', 'locked_until'])
+      .executeTakeFirstOrThrow();
+    return r as { failed_logins: number; locked_until: Date | null };
+  }
+
+  async resetFailures(id: string): Promise<void> {
+    await this.db.updateTable('platform.officer').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+  }
+
+  async insertSession(s: { tokenHash: Buffer; officerId: string; expiresAt: Date; ip: string; userAgent: string | null }): Promise<void> {
+    await this.db.insertInto('platform.officer_session').values({ token_hash: s.tokenHash, officer_id: s.officerId, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent }).execute();
+  }
+
+  sessionOfficer(tokenHash: Buffer, now: Date): Promise<OfficerRow | undefined> {
+    return this.db.selectFrom('platform.officer_session as s')
+      .innerJoin('platform.officer as o', 'o.id', 's.officer_id')
+      .selectAll('o')
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.revoked_at', 'is', null)
+      .where('s.expires_at', '>', now)
+      .where('o.status', '=', 'active')
+      .executeTakeFirst() as Promise<OfficerRow | undefined>;
+  }
+
+  async revokeSession(tokenHash: Buffer, now: Date): Promise<void> {
+    await this.db.updateTable('platform.officer_session').set({ revoked_at: now }).where('token_hash', '=', tokenHash).execute();
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from './errors.ts';
+import { assertRole, type OfficerActor, type Role } from '../auth/actor.ts';
+import { toActor, type OfficerService } from '../auth/officer.service.ts';
+
+/** What a route needs: nothing (public), any signed-in officer, or one of some roles. */
+export type RouteAuth = { public: true } | { roles: readonly Role[] | 'any-officer' };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    actor: OfficerActor | null;
+    sessionToken: string | null;
+  }
+}
+
+export const SESSION_COOKIE = 'open06_session';
+
+function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+export function sessionToken(req: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return { token: auth.slice(7).trim(), via: 'bearer' };
+  const c = readCookie(req.headers.cookie, SESSION_COOKIE);
+  return c ? { token: c, via: 'cookie' } : null;
+}
+
+export function actorOf(req: FastifyRequest): OfficerActor {
+  if (!req.actor) throw new AppError('AUTH_REQUIRED');
+  return req.actor;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every /api route must declare its access in `config.auth`; a route that forgets is refused at
+ * start-up, so no endpoint is open by omission. The check runs before the body is parsed.
+ */
+export function registerGuard(app: FastifyInstance, officers: OfficerService, publicBaseUrl: string): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no auth`);
+  });
+  const allowedOrigin = new URL(publicBaseUrl).origin;
+  app.addHook('onRequest', async (req) => {
+    const auth = req.routeOptions.config?.auth;
+    if (!auth) return;
+    const found = sessionToken(req);
+    if (found) {
+      const row = await officers.session(found.token);
+      if (row) {
+        req.actor = toActor(row);
+        req.sessionToken = found.token;
+      }
+      // Cookies ride along on cross-site requests; a browser always names its Origin on those.
+      if (found.via === 'cookie' && UNSAFE.has(req.method)) {
+        const origin = req.headers.origin;
+        const host = req.headers.host;
+        if (origin && origin !== allowedOrigin && new URL(origin).host !== host) throw new AppError('CSRF_REJECTED');
+      }
+    }
+    if ('public' in auth) return;
+    if (!req.actor) throw new AppError('AUTH_REQUIRED');
+    if (auth.roles !== 'any-officer') assertRole(req.actor, auth.roles);
+  });
+}

@@ -1,0 +1,105 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ping } from '../db/database.ts';
+import { actorOf, SESSION_COOKIE } from './guard.ts';
+import { ROLES } from '../auth/actor.ts';
+import { verifyChain, searchChain, chainAll } from '../audit/index.ts';
+import type { Platform } from '../platform.ts';
+import type { Metrics } from './metrics.ts';
+import { ProblemSchema } from './schemas.ts';
+
+const Jurisdiction = Type.Object({
+  provinceCode: Type.Union([Type.String(), Type.Null()]),
+  provinceName: Type.Union([Type.String(), Type.Null()]),
+  communeCode: Type.Union([Type.String(), Type.Null()]),
+  communeName: Type.Union([Type.String(), Type.Null()]),
+});
+export const OfficerSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  jurisdiction: Jurisdiction,
+}, { $id: 'Officer' });
+
+const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export async function platformRoutes(app: FastifyInstance, p: Platform, metrics: Metrics): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${p.config.COOKIE_SECURE ? '; Secure' : ''}`;
+
+  r.get('/healthz', { schema: { tags: ['platform'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
+  r.get('/readyz', { schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
+    try {
+      await ping(p.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'database unavailable' });
+    }
+  });
+  r.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const a = p.audit.stats();
+    reply.header('content-type', metrics.registry.contentType);
+    return (await metrics.registry.metrics()) + `# HELP open06_audit_batches_total Audit group commits\n# TYPE open06_audit_batches_total counter\nopen06_audit_batches_total ${a.batches}\n# HELP open06_audit_entries_total Audit entries written\n# TYPE open06_audit_entries_total counter\nopen06_audit_entries_total ${a.entries}\n`;
+  });
+
+  r.post('/api/v1/auth/login', {
+    config: { auth: { public: true } },
+    schema: {
+      tags: ['auth'], summary: 'Officer sign-in (sets an HttpOnly session cookie, also returns a bearer token)',
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ officer: OfficerSchema, token: Type.String(), expiresAt: Type.String() }), 401: ProblemSchema, 423: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const s = await p.officers.login(req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
+    reply.header('set-cookie', `${SESSION_COOKIE}=${s.token}; ${cookieFlags}; Expires=${s.expiresAt.toUTCString()}`);
+    return { officer: s.officer, token: s.token, expiresAt: s.expiresAt.toISOString() };
+  });
+
+  r.get('/api/v1/auth/me', { config: { auth: { roles: 'any-officer' } }, schema: { tags: ['auth'], summary: 'The signed-in officer', response: { 200: Type.Object({ officer: OfficerSchema }), 401: ProblemSchema } } }, async (req) => {
+    return { officer: await p.officers.view(actorOf(req).id) };
+  });
+
+  r.post('/api/v1/auth/logout', { config: { auth: { roles: 'any-officer' } }, schema: { tags: ['auth'], summary: 'Sign out (revokes the session)' } }, async (req, reply) => {
+    if (req.sessionToken) await p.officers.logout(req.sessionToken);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+    return reply.status(204).send();
+  });
+
+  r.get('/api/v1/officers', { config: { auth: { roles: ['admin'] } }, schema: { tags: ['officers'], summary: 'List officers (admin)', response: { 200: Type.Object({ items: Type.Array(OfficerSchema) }) } } }, async () => ({ items: await p.officers.list() }));
+
+  r.post('/api/v1/officers', {
+    config: { auth: { roles: ['admin'] } },
+    schema: {
+      tags: ['officers'], summary: 'Create an officer (admin)',
+      body: Type.Object({
+        username: Type.String({ pattern: '^[a-z0-9._-]{3,64}$' }),
+        displayName: Type.String({ minLength: 1, maxLength: 200 }),
+        password: Type.String({ minLength: 12, maxLength: 256 }),
+        roles: Type.Array(RoleSchema, { minItems: 1 }),
+        provinceCode: Type.Union([Type.String({ pattern: '^\\d{2}$' }), Type.Null()]),
+        communeCode: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{5}$' }), Type.Null()])),
+      }, { additionalProperties: false }),
+      response: { 201: OfficerSchema, 400: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (req, reply) => reply.status(201).send(await p.officers.create(req.body, actorOf(req).username, req.id)));
+
+  r.get('/api/v1/audit/verify', { config: { auth: { roles: ['auditor', 'admin'] } }, schema: { tags: ['audit'], summary: 'Walk the audit hash chain and name the first broken link' } }, async () => {
+    await chainAll(p.db);
+    return verifyChain(p.db);
+  });
+
+  r.get('/api/v1/audit/entries', {
+    config: { auth: { roles: ['auditor'] } },
+    schema: {
+      tags: ['audit'], summary: 'Search the audit log (newest first, keyset pagination by seq)',
+      querystring: Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 64 })), actorId: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+    },
+  }, async (req) => {
+    await chainAll(p.db);
+    const rows = await searchChain(p.db, req.query);
+    await p.audit.append({ at: p.clock.now(), actorKind: 'officer', actorId: actorOf(req).id, action: 'audit.searched', requestId: req.id, details: { query: req.query } });
+    return { items: rows.map((e) => ({ ...e, prevHash: e.prevHash.toString('hex'), hash: e.hash.toString('hex') })), nextBeforeSeq: rows.length ? rows[rows.length - 1]!.seq : null };
+  });
+}

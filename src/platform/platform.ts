@@ -1,0 +1,61 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Config } from '../config.ts';
+import { connect, type Database } from './db/database.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { AuditWriter, Chainer } from './audit/index.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { OfficerService } from './auth/officer.service.ts';
+
+/** The shared services every module receives. */
+export interface Platform {
+  config: Config;
+  db: Kysely<any>;
+  database: Database;
+  clock: Clock;
+  audit: AuditWriter;
+  chainer: Chainer;
+  officers: OfficerService;
+  embedded: EmbeddedServer | null;
+  close(): Promise<void>;
+}
+
+export async function databaseUrl(config: Config, log: (m: string) => void): Promise<{ url: string; embedded: EmbeddedServer | null }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log: (m) => { if (/FATAL|ERROR|PANIC/.test(m)) log(m.trim()); } });
+  return { url: embedded.url, embedded };
+}
+
+export async function createPlatform(config: Config, migrations: Record<string, Migration>, opts: { clock?: Clock; log?: (m: string) => void; onError?: (e: unknown) => void } = {}): Promise<Platform> {
+  const log = opts.log ?? (() => undefined);
+  const { url, embedded } = await databaseUrl(config, log);
+  const database = connect(url, config.DATABASE_POOL_SIZE);
+  try {
+    await migrateToLatest(database.db, migrations);
+  } catch (e) {
+    await database.close();
+    await embedded?.stop();
+    throw e;
+  }
+  const clock = opts.clock ?? systemClock;
+  const chainer = new Chainer(database.db, 1000, opts.onError);
+  const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX, () => chainer.poke());
+  chainer.start();
+  const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
+  return {
+    config,
+    db: database.db,
+    database,
+    clock,
+    audit,
+    chainer,
+    officers,
+    embedded,
+    async close() {
+      await audit.idle();
+      await chainer.stop();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { AppError } from '../platform/http/errors.ts';
+import { assertJurisdiction, assertRole } from '../platform/auth/actor.ts';
+import { insertInbox } from '../platform/audit/index.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { BirthInput, EventContext, RegistryService } from './registry.service.ts';
+
+/** The queue of registrations held as probable duplicates, for a supervisor to merge or confirm distinct. */
+export class DuplicateService {
+  constructor(private readonly db: Kysely<any>, private readonly clock: Clock, private readonly registry: RegistryService) {}
+
+  async pending(ctx: EventContext, opts: { limit: number }) {
+    assertRole(ctx.actor, ['supervisor', 'registrar']);
+    let q = this.db.selectFrom('registry.duplicate_review').selectAll().where('status', '=', 'pending').orderBy('id').limit(opts.limit);
+    const j = ctx.actor.jurisdiction;
+    if (j.provinceCode) q = q.where('province_code', '=', j.provinceCode);
+    if (j.communeCode) q = q.where('commune_code', '=', j.communeCode);
+    const rows = await q.execute();
+    return rows.map((r: any) => ({ id: Number(r.id), kind: r.kind, request: r.request, candidates: r.candidates, reasons: r.reasons, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
+  }
+
+  async decide(ctx: EventContext, id: number, input: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string }) {
+    assertRole(ctx.actor, ['supervisor']);
+    const review = await this.db.selectFrom('registry.duplicate_review').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!review) throw new AppError('REGISTRY_REVIEW_NOT_FOUND', { id });
+    assertJurisdiction(ctx.actor, [{ provinceCode: review.province_code, communeCode: review.commune_code }]);
+    if (review.status !== 'pending') throw new AppError('REGISTRY_REVIEW_DECIDED', { id });
+    if (input.decision === 'merge') {
+      const target = input.mergeInto ?? review.candidates[0];
+      if (!review.candidates.includes(target)) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'mergeInto', code: 'not_candidate', message: { vi: 'Phải là một trong các hồ sơ nghi trùng.', en: 'Must be one of the candidates.' } }]);
+      return this.db.transaction().execute(async (trx) => {
+        const upd = await trx.updateTable('registry.duplicate_review').set({ status: 'merged', decided_by: ctx.actor.id, decided_at: this.clock.now(), result_id_number: target }).where('id', '=', id).where('status', '=', 'pending').returning('id').execute();
+        if (!upd.length) throw new AppError('REGISTRY_REVIEW_DECIDED', { id });
+        await insertInbox(trx, [{ at: this.clock.now(), actorKind: 'officer', actorId: ctx.actor.id, action: 'registry.duplicate_merged', subjectKind: 'person', subjectId: target, fields: [], purpose: 'duplicate review', requestId: ctx.requestId, details: { reviewId: id, note: input.note ?? null } }]);
+        return { reviewId: id, status: 'merged' as const, idNumber: target };
+      });
+    }
+    // Confirmed distinct: claim the review first so two supervisors cannot both register the birth.
+    const claimed = await sql`update registry.duplicate_review set status = 'confirmed_distinct', decided_by = ${ctx.actor.id}, decided_at = ${this.clock.now()} where id = ${id} and status = 'pending' returning id`.execute(this.db);
+    if (!claimed.rows.length) throw new AppError('REGISTRY_REVIEW_DECIDED', { id });
+    try {
+      const r = await this.registry.registerBirth(ctx, review.request as BirthInput, { reviewId: id });
+      return { reviewId: id, status: 'confirmed_distinct' as const, idNumber: r.status === 'registered' ? r.idNumber : null };
+    } catch (e) {
+      await sql`update registry.duplicate_review set status = 'pending', decided_by = null, decided_at = null where id = ${id}`.execute(this.db);
+      throw e;
+    }
+  }
+}

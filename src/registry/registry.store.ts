@@ -1,0 +1,90 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { HouseholdRow, PersonPatch, PersonRow } from './registry.types.ts';
+
+type Db = Kysely<any> | Transaction<any>;
+
+/** All SQL of the registry module. */
+export const registryStore = {
+  person(db: Db, idNumber: string): Promise<PersonRow | undefined> {
+    return db.selectFrom('registry.person').selectAll().where('id_number', '=', idNumber).executeTakeFirst() as Promise<PersonRow | undefined>;
+  },
+
+  /** Locks the rows in ID order (no deadlock between two events touching the same people). */
+  async lockPeople(trx: Transaction<any>, ids: readonly string[]): Promise<Map<string, PersonRow>> {
+    const unique = [...new Set(ids)].sort();
+    if (!unique.length) return new Map();
+    const rows = (await trx.selectFrom('registry.person').selectAll().where('id_number', 'in', unique).orderBy('id_number').forUpdate().execute()) as PersonRow[];
+    return new Map(rows.map((r) => [r.id_number, r]));
+  },
+
+  async claimIdNumber(trx: Transaction<any>, idNumber: string): Promise<boolean> {
+    const r = await sql`insert into registry.issued_id (id_number) values (${idNumber}) on conflict do nothing returning id_number`.execute(trx);
+    return r.rows.length === 1;
+  },
+
+  async insertPerson(trx: Transaction<any>, row: Omit<PersonRow, 'version' | 'synthetic'>): Promise<void> {
+    await trx.insertInto('registry.person').values({ ...row, other_names: row.other_names }).execute();
+  },
+
+  async updatePerson(trx: Transaction<any>, idNumber: string, patch: PersonPatch): Promise<void> {
+    await trx.updateTable('registry.person').set({ ...patch, version: sql`version + 1`, updated_at: sql`now()` }).where('id_number', '=', idNumber).execute();
+  },
+
+  household(db: Db, no: string, lock = false): Promise<HouseholdRow | undefined> {
+    let q = db.selectFrom('registry.household').selectAll().where('household_no', '=', no);
+    if (lock && 'isTransaction' in db) q = q.forUpdate();
+    return q.executeTakeFirst() as Promise<HouseholdRow | undefined>;
+  },
+
+  async lockHousehold(trx: Transaction<any>, no: string): Promise<HouseholdRow | undefined> {
+    return trx.selectFrom('registry.household').selectAll().where('household_no', '=', no).forUpdate().executeTakeFirst() as Promise<HouseholdRow | undefined>;
+  },
+
+  async insertHousehold(trx: Transaction<any>, h: Omit<HouseholdRow, 'status' | 'synthetic'>): Promise<void> {
+    await trx.insertInto('registry.household').values(h).execute();
+  },
+
+  async updateHousehold(trx: Transaction<any>, no: string, patch: Partial<Omit<HouseholdRow, 'household_no'>>): Promise<void> {
+    await trx.updateTable('registry.household').set(patch).where('household_no', '=', no).execute();
+  },
+
+  householdMembers(db: Db, no: string): Promise<PersonRow[]> {
+    return db.selectFrom('registry.person').selectAll().where('household_no', '=', no).orderBy('birth_year').orderBy('id_number').execute() as Promise<PersonRow[]>;
+  },
+
+  async nextHouseholdNo(trx: Transaction<any>, provinceCode: string): Promise<string> {
+    const { rows } = await sql<{ n: number }>`select nextval('registry.household_no_seq')::bigint as n`.execute(trx);
+    return `HK${provinceCode}${String(rows[0]!.n).padStart(10, '0')}`;
+  },
+
+  async insertEvent(trx: Transaction<any>, e: { kind: string; at: Date; effectiveDate: string | null; officerId: string; legalBasis: string; reason: string | null; requestId: string | null; details: Record<string, unknown> }, subjects: ReadonlyArray<{ idNumber: string; role: string; before: Record<string, unknown>; after: Record<string, unknown> }>): Promise<number> {
+    const ev = await trx.insertInto('registry.event').values({ kind: e.kind, at: e.at, effective_date: e.effectiveDate, officer_id: e.officerId, legal_basis: e.legalBasis, reason: e.reason, request_id: e.requestId, details: JSON.stringify(e.details) }).returning('id').executeTakeFirstOrThrow();
+    const id = Number(ev.id);
+    if (subjects.length) await trx.insertInto('registry.event_subject').values(subjects.map((s) => ({ id_number: s.idNumber, event_id: id, role: s.role, before: JSON.stringify(s.before), after: JSON.stringify(s.after) }))).execute();
+    return id;
+  },
+
+  events(db: Db, idNumber: string, opts: { after?: Date } = {}) {
+    let q = db.selectFrom('registry.event_subject as s').innerJoin('registry.event as e', 'e.id', 's.event_id')
+      .select(['e.id', 'e.kind', 'e.at', 'e.effective_date', 'e.officer_id', 'e.legal_basis', 'e.reason', 'e.details', 's.role', 's.before', 's.after'])
+      .where('s.id_number', '=', idNumber);
+    if (opts.after) q = q.where('e.at', '>', opts.after);
+    return q.orderBy('e.id', 'desc').execute() as Promise<Array<{ id: number; kind: string; at: Date; effective_date: string | null; officer_id: string; legal_basis: string; reason: string | null; details: Record<string, unknown>; role: string; before: Record<string, unknown>; after: Record<string, unknown> }>>;
+  },
+
+  /** Probable duplicates of a new person: same name key and birth date, and same parent or same place. */
+  probableDuplicates(db: Db, p: { nameKey: string; year: number; month: number | null; day: number | null; fatherId: string | null; motherId: string | null; communeCode: string | null }): Promise<PersonRow[]> {
+    let q = db.selectFrom('registry.person').selectAll()
+      .where('name_key', '=', p.nameKey).where('birth_year', '=', p.year)
+      .where((eb: any) => eb.or([eb('birth_month', '=', p.month), eb('birth_month', 'is', null)]))
+      .where((eb: any) => eb.or([eb('birth_day', '=', p.day), eb('birth_day', 'is', null)]));
+    q = q.where((eb: any) => {
+      const ors = [];
+      if (p.fatherId) ors.push(eb('father_id', '=', p.fatherId));
+      if (p.motherId) ors.push(eb('mother_id', '=', p.motherId));
+      if (p.communeCode) ors.push(eb('birth_reg_commune_code', '=', p.communeCode));
+      return ors.length ? eb.or(ors) : eb.val(false);
+    });
+    return q.limit(10).execute() as Promise<PersonRow[]>;
+  },
+};

@@ -1,0 +1,13 @@
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createPlatform, type Platform } from '../../src/platform/platform.ts';
+import { migrations } from '../../src/modules.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import { createTestDatabase } from './db.ts';
+
+/** A platform on its own fresh database (no embedded server of its own). */
+export async function testPlatform(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<Platform> {
+  const db = await createTestDatabase();
+  await db.close();
+  const config = loadConfig({}, { DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: 0, DATABASE_POOL_SIZE: 10, ...opts.config });
+  return createPlatform(config, migrations, { clock: opts.clock });
+}

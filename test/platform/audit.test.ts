@@ -1,0 +1,90 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testPlatform } from '../harness/platform.ts';
+import { chainAll, verifyChain } from '../../src/platform/audit/index.ts';
+import { entryHash } from '../../src/platform/audit/audit.hash.ts';
+import type { Platform } from '../../src/platform/platform.ts';
+
+async function fill(p: Platform, n: number): Promise<void> {
+  await Promise.all(Array.from({ length: n }, (_, i) => p.audit.append({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), actorKind: 'officer', actorId: `o${i % 3}`, action: 'person.read', subjectKind: 'person', subjectId: `00109001${String(i).padStart(4, '0')}`, fields: ['fullName'], purpose: 'test', details: { i } })));
+  await chainAll(p.db);
+}
+
+describe('audit log', () => {
+  let p: Platform;
+  before(async () => { p = await testPlatform(); });
+  after(async () => { await p.close(); });
+
+  test('concurrent appends are group-committed and each resolves only once durable', async () => {
+    const before = p.audit.stats();
+    await fill(p, 200);
+    const s = p.audit.stats();
+    assert.equal(s.entries - before.entries, 200);
+    assert.ok(s.batches - before.batches < 50, `expected batching, got ${s.batches - before.batches} batches for 200 entries`);
+    const { rows } = await sql<{ n: number }>`select count(*)::int n from platform.audit_log`.execute(p.db);
+    assert.equal(rows[0]!.n, 200);
+  });
+
+  test('an intact chain verifies, with head and count', async () => {
+    const r = await verifyChain(p.db);
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.entries, 200);
+    assert.equal(r.head?.seq, 200);
+  });
+});
+
+describe('audit tamper detection', () => {
+  const cases: Array<{ name: string; tamper: (p: Platform) => Promise<void>; expect: { kind: string; seq?: number; afterSeq?: number } }> = [
+    {
+      name: 'an updated entry is named as altered',
+      tamper: (p) => sql`update platform.audit_log set purpose = 'covered up' where seq = 7`.execute(p.db).then(() => undefined),
+      expect: { kind: 'altered', seq: 7 },
+    },
+    {
+      name: 'a deleted entry is named as deleted',
+      tamper: (p) => sql`delete from platform.audit_log where seq = 5`.execute(p.db).then(() => undefined),
+      expect: { kind: 'deleted', afterSeq: 4 },
+    },
+    {
+      name: 'an entry inserted in the middle (later ones renumbered) is named as inserted',
+      tamper: async (p) => {
+        await sql`update platform.audit_log set seq = -seq - 1 where seq >= 9`.execute(p.db);
+        await sql`update platform.audit_log set seq = -seq where seq < 0`.execute(p.db);
+        const prev = await p.db.selectFrom('platform.audit_log').select('hash').where('seq', '=', 8).executeTakeFirstOrThrow();
+        const forged = { at: new Date(Date.UTC(2026, 0, 1)), actorKind: 'officer' as const, actorId: 'forger', action: 'person.read', fields: [], details: {} };
+        const hash = entryHash(9, forged, prev.hash);
+        await p.db.insertInto('platform.audit_log').values({ seq: 9, at: forged.at, actor_kind: 'officer', actor_id: 'forger', action: 'person.read', fields: [], details: '{}', prev_hash: prev.hash, hash }).execute();
+      },
+      expect: { kind: 'inserted', seq: 9 },
+    },
+    {
+      name: 'an entry altered and re-hashed is caught at the next link',
+      tamper: async (p) => {
+        const rows = await p.db.selectFrom('platform.audit_log').selectAll().where('seq', '=', 3).execute();
+        const r = rows[0]!;
+        const e = { at: r.at, actorKind: r.actor_kind, actorId: 'someone-else', action: r.action, subjectKind: r.subject_kind, subjectId: r.subject_id, fields: r.fields, purpose: r.purpose, legalBasis: r.legal_basis, requestId: r.request_id, details: r.details };
+        await p.db.updateTable('platform.audit_log').set({ actor_id: 'someone-else', hash: entryHash(3, e, r.prev_hash) }).where('seq', '=', 3).execute();
+      },
+      expect: { kind: 'rehashed_or_deleted', seq: 3 },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const p = await testPlatform();
+      try {
+        await fill(p, 20);
+        assert.equal((await verifyChain(p.db)).ok, true);
+        await c.tamper(p);
+        const r = await verifyChain(p.db);
+        assert.equal(r.ok, false);
+        assert.equal(r.firstBreak?.kind, c.expect.kind, r.message);
+        if (c.expect.seq !== undefined) assert.equal((r.firstBreak as { seq: number }).seq, c.expect.seq, r.message);
+        if (c.expect.afterSeq !== undefined) assert.equal((r.firstBreak as { afterSeq: number }).afterSeq, c.expect.afterSeq, r.message);
+        assert.match(r.message, /#\d+/);
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
