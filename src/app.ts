@@ -17,6 +17,13 @@ import { errorsPage } from './platform/http/errors.page.ts';
 
 export type ModulePlugin = (platform: Platform) => FastifyPluginAsync;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with the access it declares (tests walk it to check each is enforced). */
+    apiRoutes: import('./platform/http/guard.ts').DeclaredRoute[];
+  }
+}
+
 const WEB_DIR = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 /** Builds the HTTP application; `main` listens on it and tests inject into it. */
@@ -58,19 +65,27 @@ export async function buildApp(platform: Platform, modules: ModulePlugin[] = [],
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    // The web app has no inline script or style; the API reference page (Swagger UI) sets its own policy.
+    if (!req.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
     return payload;
   });
 
-  registerGuard(app, platform.officers, cfg.PUBLIC_BASE_URL);
+  app.decorate('apiRoutes', registerGuard(app, platform.officers, cfg.PUBLIC_BASE_URL));
   await platformRoutes(app, platform, metrics);
   for (const m of modules) await app.register(m(platform));
 
   const hasWeb = fs.existsSync(`${WEB_DIR}index.html`);
-  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIR, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: false,
+      // Hashed asset names never change content; index.html must be revalidated so a deploy is picked up.
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     const isApi = path.startsWith('/api/') || path === '/api';

@@ -25,7 +25,7 @@ export async function testApp(opts: { clock?: Clock } = {}): Promise<TestApp> {
     platform,
     async officer(username, roles, provinceCode, communeCode = null) {
       await platform.officers.create({ username, displayName: username, password: TEST_PASSWORD, roles, provinceCode, communeCode }, 'test');
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_PASSWORD } });
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_PASSWORD, bearer: true } });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
       return { authorization: `Bearer ${res.json().token}` };
     },

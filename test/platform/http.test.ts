@@ -86,12 +86,14 @@ describe('HTTP platform', () => {
       const wrong = assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lock.me', password: 'wrong' } }), 401, 'AUTH_INVALID_CREDENTIALS');
       assert.equal(wrong.detail, unknown.detail);
     }
-    assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lock.me', password: 'wrong' } }), 423, 'AUTH_ACCOUNT_LOCKED');
+    const locked = assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lock.me', password: 'wrong' } }), 423, 'AUTH_ACCOUNT_LOCKED');
+    assert.match(locked.detail, /thử lại sau 15:15 24\/11\/2026 \(UTC\+7\)/);
     assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lock.me', password: TEST_PASSWORD } }), 423, 'AUTH_ACCOUNT_LOCKED');
     clock.advance(16 * 60_000);
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lock.me', password: TEST_PASSWORD } });
     assert.equal(ok.statusCode, 200);
     assert.match(String(ok.headers['set-cookie']), /open06_session=.+HttpOnly; SameSite=Strict/);
+    assert.equal(ok.json().token, undefined, 'a browser sign-in does not expose the session token to scripts');
   });
 
   test('cookie session: me, cross-site POST refused, logout revokes', async () => {

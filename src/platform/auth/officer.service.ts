@@ -31,6 +31,13 @@ export interface AuthSettings {
   lockMinutes: number;
 }
 
+/** `15:04 24/11/2026 (UTC+7)`: lock-out times as Vietnamese users read them. */
+export function vnTime(d: Date): string {
+  const v = new Date(d.getTime() + 7 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(v.getUTCHours())}:${p(v.getUTCMinutes())} ${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} (UTC+7)`;
+}
+
 export function tokenHash(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
@@ -98,14 +105,14 @@ export class OfficerService {
     }
     if (row.locked_until && row.locked_until > now) {
       await auditFail('locked');
-      throw new AppError('AUTH_ACCOUNT_LOCKED', { until: row.locked_until.toISOString() });
+      throw new AppError('AUTH_ACCOUNT_LOCKED', { until: vnTime(row.locked_until) });
     }
     const ok = await verifyPassword(row.password_hash, password);
     if (!ok) {
       const lockUntil = new Date(now.getTime() + this.settings.lockMinutes * 60_000);
       const r = await this.store.recordFailure(row.id, this.settings.maxFailures, lockUntil);
       await auditFail('wrong_password');
-      if (r.locked_until && r.locked_until > now) throw new AppError('AUTH_ACCOUNT_LOCKED', { until: r.locked_until.toISOString() });
+      if (r.locked_until && r.locked_until > now) throw new AppError('AUTH_ACCOUNT_LOCKED', { until: vnTime(r.locked_until) });
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
     if (row.status !== 'active') throw new AppError('AUTH_ACCOUNT_DISABLED');

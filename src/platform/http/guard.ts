@@ -45,11 +45,20 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Every /api route must declare its access in `config.auth`; a route that forgets is refused at
  * start-up, so no endpoint is open by omission. The check runs before the body is parsed.
  */
-export function registerGuard(app: FastifyInstance, officers: OfficerService, publicBaseUrl: string): void {
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
+
+export function registerGuard(app: FastifyInstance, officers: OfficerService, publicBaseUrl: string): DeclaredRoute[] {
+  const declared: DeclaredRoute[] = [];
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no auth`);
+    if (!route.url.startsWith('/api/')) return;
+    if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no auth`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method, url: route.url, auth: route.config.auth });
   });
   const allowedOrigin = new URL(publicBaseUrl).origin;
   app.addHook('onRequest', async (req) => {
@@ -73,4 +82,5 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
     if (!req.actor) throw new AppError('AUTH_REQUIRED');
     if (auth.roles !== 'any-officer') assertRole(req.actor, auth.roles);
   });
+  return declared;
 }

@@ -47,14 +47,15 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
   r.post('/api/v1/auth/login', {
     config: { auth: { public: true } },
     schema: {
-      tags: ['auth'], summary: 'Officer sign-in (sets an HttpOnly session cookie, also returns a bearer token)',
-      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ officer: OfficerSchema, token: Type.String(), expiresAt: Type.String() }), 401: ProblemSchema, 423: ProblemSchema },
+      tags: ['auth'], summary: 'Officer sign-in: sets an HttpOnly session cookie; API clients that ask (`bearer: true`) get the token in the body instead',
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }), bearer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ officer: OfficerSchema, token: Type.Optional(Type.String()), expiresAt: Type.String() }), 401: ProblemSchema, 423: ProblemSchema },
     },
   }, async (req, reply) => {
     const s = await p.officers.login(req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
+    if (req.body.bearer) return { officer: s.officer, token: s.token, expiresAt: s.expiresAt.toISOString() };
     reply.header('set-cookie', `${SESSION_COOKIE}=${s.token}; ${cookieFlags}; Expires=${s.expiresAt.toUTCString()}`);
-    return { officer: s.officer, token: s.token, expiresAt: s.expiresAt.toISOString() };
+    return { officer: s.officer, expiresAt: s.expiresAt.toISOString() };
   });
 
   r.get('/api/v1/auth/me', { config: { auth: { roles: 'any-officer' } }, schema: { tags: ['auth'], summary: 'The signed-in officer', response: { 200: Type.Object({ officer: OfficerSchema }), 401: ProblemSchema } } }, async (req) => {
