@@ -1,4 +1,4 @@
-import { currentUnitOfOldCommune, getCommune2025, getOldCommune, getProvince2025, oldProvinces } from '../vn/index.ts';
+import { currentUnitOfOldCommune, getCommune2025, getOldCommune, getOldProvince, getProvince2025 } from '../vn/index.ts';
 import type { Role } from '../platform/auth/actor.ts';
 import type { PersonRow } from './registry.types.ts';
 
@@ -17,7 +17,7 @@ export function addressView(address: string | null, provinceCode: string | null,
   let recordedWith: AddressView['recordedWith'] = null;
   if (old?.commune) {
     const oc = getOldCommune(old.commune);
-    const op = oldProvinces().find((p) => p.code === old.province);
+    const op = old.province ? getOldProvince(old.province) : undefined;
     recordedWith = { provinceCode: old.province ?? oc?.provinceCode ?? '', provinceName: op?.name ?? null, districtCode: old.district, communeCode: old.commune, communeName: oc?.name ?? null };
     if (!communeCode) {
       const now = currentUnitOfOldCommune(old.commune)[0];

@@ -205,13 +205,13 @@ const conversion = lazy(() => {
   const byDistrictAndName = groupBy(o.communes, (m) => `${m.districtCode}|${oldNameKey(m.name)}`);
   const toNew = new Map<string, CurrentUnit[]>();
   const toOld = new Map<string, FormerUnit[]>();
+  const links: Array<{ oldCommune: OldCommune; commune: Commune2025; province: Province2025; note: string; whole: boolean }> = [];
   const rows = loadReferenceCsv('conversion-2025.csv', ['new_province_code', 'new_code', 'old_province_code', 'old_district_code', 'old_code', 'old_name', 'note'] as const);
   for (const r of rows) {
     const commune = c.communeByCode.get(r.new_code);
     if (!commune || commune.provinceCode !== r.new_province_code) throw new Error(`conversion-2025.csv: unknown 2025 commune ${r.new_province_code}/${r.new_code}`);
     const province = c.provinceByCode.get(commune.provinceCode)!;
     const note = nfc(r.note);
-    const whole = isWhole(note);
     let oldCommune = o.communeByCode.get(r.old_code);
     // The official table has a few wrong old codes: the row names another commune of the same old
     // district (e.g. 01615 "Xã Mỹ Hưng", which is 01651; also 00553, 02485, 04075). Spelling variants
@@ -228,19 +228,26 @@ const conversion = lazy(() => {
       districtCode: r.old_district_code,
       provinceCode: r.old_province_code,
     });
-    const n = toNew.get(oldCommune.code) ?? [];
-    n.push(Object.freeze({ commune, province, whole, note }));
-    toNew.set(oldCommune.code, n);
-    const f = toOld.get(commune.code) ?? [];
-    f.push(Object.freeze({ commune: oldCommune, whole, note }));
-    toOld.set(commune.code, f);
+    links.push({ oldCommune, commune, province, note, whole: isWhole(note) });
+  }
+  // "whole" means all of the old commune went into this one. A note can say so while the old
+  // commune also has other rows (18796 Kỳ Lợi: all its area to one ward, parts of its people to two others).
+  const rowsPerOld = groupBy(links, (l) => l.oldCommune.code);
+  for (const l of links) {
+    const whole = l.whole && rowsPerOld.get(l.oldCommune.code)!.length === 1;
+    const n = toNew.get(l.oldCommune.code) ?? [];
+    n.push(Object.freeze({ commune: l.commune, province: l.province, whole, note: l.note }));
+    toNew.set(l.oldCommune.code, n);
+    const f = toOld.get(l.commune.code) ?? [];
+    f.push(Object.freeze({ commune: l.oldCommune, whole, note: l.note }));
+    toOld.set(l.commune.code, f);
   }
   return { toNew, toOld };
 });
 
 /**
- * The 2025 commune(s) an old commune went into. Several when it was split; `whole` is false for a
- * part (the `note` of the official table says which part). Empty for an unknown code and for the
+ * The 2025 commune(s) an old commune went into. Several when it was split; `whole` is true only
+ * when all of it went into this one commune (the `note` of the official table says more). Empty for an unknown code and for the
  * few old communes the official table leaves out.
  */
 export function currentUnitOfOldCommune(oldCommuneCode: string): readonly CurrentUnit[] {

@@ -73,18 +73,25 @@ export function vnCalendarDate(at: Date): FullDate {
   return { kind: 'full', year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }
 
-/** A plain 'yyyy-mm-dd' is a calendar date as is; any other string or Date is an instant, read in Vietnam time. */
+/**
+ * 'yyyy-mm-dd' and 'dd/mm/yyyy' are calendar dates as they are; any other string (a timestamp) or
+ * Date is an instant, read in Vietnam time. A partial date ('yyyy', 'mm/yyyy') is refused.
+ */
 function toFullDate(date: Date | string | FullDate): FullDate {
   if (typeof date === 'object' && !(date instanceof Date)) return date;
   if (typeof date === 'string') {
-    const p = parsePartialDate(date);
-    if (p?.kind === 'full' && ISO.test(date.trim())) return p;
-    return vnCalendarDate(new Date(date));
+    const t = date.trim();
+    if (ISO.test(t) || DISPLAY.test(t)) {
+      const p = parsePartialDate(t);
+      if (p?.kind !== 'full') throw new RangeError(`not a full date: ${date}`);
+      return p;
+    }
+    return vnCalendarDate(new Date(t));
   }
   return vnCalendarDate(date);
 }
 
-/** 'dd/mm/yyyy'. Throws RangeError on an unreadable date. */
+/** 'dd/mm/yyyy'. Throws RangeError on an unreadable or partial date. */
 export function formatDateVi(date: Date | string | FullDate): string {
   return formatPartialDate(toFullDate(date));
 }
