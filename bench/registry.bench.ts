@@ -49,7 +49,7 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
       method,
       setupRequest: (req: any) => ({ ...req, path: nextPath(), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: body() } : {}) }),
     }],
-  });
+  }) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result>;
   inst.on('response', (_c: unknown, status: number, _b: unknown, ms: number) => {
     if (status >= 400) errors++;
     latencies.push(ms);
@@ -73,7 +73,7 @@ try {
   let load: unknown = null;
   if (before < PEOPLE) {
     let last = 0;
-    load = await loadPopulation(pool, { people: PEOPLE, seed: 6, onProgress: (done, total) => { if (done - last >= 500_000 || done === total) { last = done; console.log(`  loaded ${done}/${total}`); } } });
+    load = await loadPopulation(pool, { people: PEOPLE, seed: 6, onProgress: (done: number, total: number) => { if (done - last >= 500_000 || done === total) { last = done; console.log(`  loaded ${done}/${total}`); } } });
     console.log('load:', JSON.stringify(load));
   }
   const people = Number((await pool.query('select count(*)::int n from registry.person')).rows[0].n);
