@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp, type TestApp } from '../harness/app.ts';
 import { born, resident, HN, HN2, HCM } from '../harness/registry.ts';
+import { sql } from 'kysely';
 import { chainAll } from '../../src/platform/audit/index.ts';
 
 type H = Record<string, string>;
@@ -90,6 +91,16 @@ describe('registry reads', () => {
     assert.ok(searched.items.length > 0);
   });
 
+  test('an address recorded before 1 July 2025 keeps its old units and shows its current unit', async () => {
+    await sql`insert into registry.person (id_number, full_name, name_key, given_key, sex, birth_year, birth_reg_province_code, perm_address, perm_province_code, perm_commune_code, perm_old_province_code, perm_old_district_code, perm_old_commune_code, perm_since, synthetic)
+      values ('001060000123', 'Trương Văn Cũ', 'truong van cu', 'cu', 'male', 1960, '01', 'Số 3 phố Phúc Xá', '01', '00097', '01', '001', '00001', '1990-01-01', true)`.execute(t.platform.db);
+    const rec = (await get(t, reg, '/api/v1/registry/people/001060000123?purpose=x')).json();
+    assert.equal(rec.permanentResidence.communeName, 'Phường Hồng Hà');
+    assert.equal(rec.permanentResidence.provinceName, 'Thành phố Hà Nội');
+    assert.equal(rec.permanentResidence.recordedWith.communeName, 'Phường Phúc Xá');
+    assert.equal(rec.permanentResidence.recordedWith.districtCode, '001');
+  });
+
   test('household view, commune members and age-sex counts', async () => {
     const child = await born(t, reg, { fullName: 'Nguyễn Bảo Ngọc', sex: 'female', birthDate: '2020-01-01', motherId: ids.lan });
     assert.ok(child);
@@ -98,9 +109,9 @@ describe('registry reads', () => {
     const next = (await get(t, reg, `/api/v1/registry/units/01/${HN.communeCode}/people?limit=50&after=${list.nextAfter}`)).json();
     assert.equal(list.items.length + next.items.length, 5);
     const stats = (await get(t, reg, '/api/v1/registry/stats?provinceCode=01')).json();
-    assert.equal(stats.total, 6);
-    assert.equal(stats.bySex.female + stats.bySex.male, 6);
-    assert.equal(stats.byAgeBand.reduce((s: number, b: any) => s + b.male + b.female, 0), 6);
+    assert.equal(stats.total, 7);
+    assert.equal(stats.bySex.female + stats.bySex.male, 7);
+    assert.equal(stats.byAgeBand.reduce((s: number, b: any) => s + b.male + b.female, 0), 7);
     const hcmStats = await get(t, reg, '/api/v1/registry/stats?provinceCode=79');
     assert.equal(hcmStats.statusCode, 403);
   });
