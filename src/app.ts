@@ -12,6 +12,7 @@ import { registerGuard } from './platform/http/guard.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { logRedact, logSerializers, maskPersonalData } from './platform/http/log.ts';
 import { platformRoutes } from './platform/http/platform.routes.ts';
+import { referenceRoutes } from './platform/http/reference.routes.ts';
 import { ProblemSchema } from './platform/http/schemas.ts';
 import { errorsPage } from './platform/http/errors.page.ts';
 
@@ -76,6 +77,7 @@ export async function buildApp(platform: Platform, modules: ModulePlugin[] = [],
 
   app.decorate('apiRoutes', registerGuard(app, platform.officers, cfg.PUBLIC_BASE_URL));
   await platformRoutes(app, platform, metrics);
+  await referenceRoutes(app);
   for (const m of modules) await app.register(m(platform));
 
   const hasWeb = fs.existsSync(`${WEB_DIR}index.html`);
