@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadConfig, configWarnings, ConfigError, type Config } from './config.ts';
+import { loadConfig, configWarnings, ConfigError, cliSecret, type Config } from './config.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
 import { buildApp } from './app.ts';
 import { migrations, modules } from './modules.ts';
@@ -15,7 +15,7 @@ const err = (m: string) => process.stderr.write(`${m}\n`);
 
 function config(overrides: Partial<Config> = {}): Config {
   try {
-    return loadConfig(process.env, overrides);
+    return loadConfig(undefined, overrides);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`open06: ${e.message}\nSee README.md, "Configuration".`);
@@ -118,7 +118,7 @@ officer.command('add')
   .option('--commune <code>', '5-digit 2025 commune code (within --province)')
   .option('--password <p>', 'initial password (prefer the environment variable)')
   .action(async (o: { username: string; name: string; role: Role[]; province?: string; commune?: string; password?: string }) => {
-    const password = o.password ?? process.env.OPEN06_OFFICER_PASSWORD;
+    const password = o.password ?? cliSecret('OPEN06_OFFICER_PASSWORD');
     if (!password) { err('open06 officer add: give --password or set OPEN06_OFFICER_PASSWORD'); process.exit(2); }
     try {
       const v = await withPlatform((p) => p.officers.create({ username: o.username, displayName: o.name, password, roles: o.role, provinceCode: o.province ?? null, communeCode: o.commune ?? null }, 'cli'));

@@ -72,3 +72,8 @@ export function configWarnings(cfg: Config): string[] {
   if (!cfg.DATABASE_URL) w.push('Using the embedded PostgreSQL (DATABASE_URL unset): fine for a demo or a pilot, use a managed PostgreSQL ≥ 15 in production.');
   return w;
 }
+
+/** A secret given to one CLI command through the environment rather than its arguments (which `ps` shows). */
+export function cliSecret(name: 'OPEN06_OFFICER_PASSWORD', env: Record<string, string | undefined> = process.env): string | undefined {
+  return env[name] || undefined;
+}

@@ -70,14 +70,12 @@ export class CorrectionService {
     }).slice(0, opts.limit).map((r: any) => ({ id: Number(r.id), idNumber: r.id_number, fullName: r.full_name, changes: r.changes, reason: r.reason, legalBasis: r.legal_basis, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
   }
 
-  decide(ctx: EventContext, correctionId: number, input: { decision: 'approve' | 'reject'; note?: string; legalBasis?: string }) {
+  async decide(ctx: EventContext, correctionId: number, input: { decision: 'approve' | 'reject'; note?: string; legalBasis?: string }) {
     assertRole(ctx.actor, ['supervisor']);
     const kind = input.decision === 'approve' ? 'correction_approved' : 'correction_rejected';
-    return this.db.transaction().execute(async (trx0) => {
-      const c = await trx0.selectFrom('registry.correction').selectAll().where('id', '=', correctionId).executeTakeFirst();
-      if (!c) throw new AppError('REGISTRY_CORRECTION_NOT_FOUND', { id: correctionId });
-      return c;
-    }).then((c: any) => this.registry.record(ctx, kind, { legalBasis: input.legalBasis ?? c.legal_basis, reason: input.note, correctionId }, async (tx) => {
+    const c = await this.db.selectFrom('registry.correction').select('legal_basis').where('id', '=', correctionId).executeTakeFirst();
+    if (!c) throw new AppError('REGISTRY_CORRECTION_NOT_FOUND', { id: correctionId });
+    return this.registry.record(ctx, kind, { legalBasis: input.legalBasis ?? c.legal_basis, reason: input.note, correctionId }, async (tx) => {
       const locked = await tx.trx.selectFrom('registry.correction').selectAll().where('id', '=', correctionId).forUpdate().executeTakeFirstOrThrow();
       if (locked.status !== 'pending') throw new AppError('REGISTRY_CORRECTION_DECIDED', { id: correctionId });
       if (locked.requested_by === ctx.actor.id) throw new AppError('REGISTRY_FOUR_EYES');
@@ -92,6 +90,6 @@ export class CorrectionService {
       }
       await tx.trx.updateTable('registry.correction').set({ status: input.decision === 'approve' ? 'approved' : 'rejected', decided_by: ctx.actor.id, decided_at: this.clock.now(), decision_note: input.note ?? null }).where('id', '=', correctionId).execute();
       return { correctionId, status: input.decision === 'approve' ? 'approved' as const : 'rejected' as const, eventId: 0 };
-    }));
+    });
   }
 }

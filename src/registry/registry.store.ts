@@ -30,10 +30,8 @@ export const registryStore = {
     await trx.updateTable('registry.person').set({ ...patch, version: sql`version + 1`, updated_at: sql`now()` }).where('id_number', '=', idNumber).execute();
   },
 
-  household(db: Db, no: string, lock = false): Promise<HouseholdRow | undefined> {
-    let q = db.selectFrom('registry.household').selectAll().where('household_no', '=', no);
-    if (lock && 'isTransaction' in db) q = q.forUpdate();
-    return q.executeTakeFirst() as Promise<HouseholdRow | undefined>;
+  household(db: Db, no: string): Promise<HouseholdRow | undefined> {
+    return db.selectFrom('registry.household').selectAll().where('household_no', '=', no).executeTakeFirst() as Promise<HouseholdRow | undefined>;
   },
 
   async lockHousehold(trx: Transaction<any>, no: string): Promise<HouseholdRow | undefined> {
@@ -54,7 +52,7 @@ export const registryStore = {
 
   async nextHouseholdNo(trx: Transaction<any>, provinceCode: string): Promise<string> {
     const { rows } = await sql<{ n: number }>`select nextval('registry.household_no_seq')::bigint as n`.execute(trx);
-    return `HK${provinceCode}${String(rows[0]!.n).padStart(10, '0')}`;
+    return `HK${provinceCode}-${String(rows[0]!.n).padStart(8, '0')}`;
   },
 
   async insertEvent(trx: Transaction<any>, e: { kind: string; at: Date; effectiveDate: string | null; officerId: string; legalBasis: string; reason: string | null; requestId: string | null; details: Record<string, unknown> }, subjects: ReadonlyArray<{ idNumber: string; role: string; before: Record<string, unknown>; after: Record<string, unknown> }>): Promise<number> {
