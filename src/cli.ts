@@ -104,8 +104,9 @@ audit.command('verify')
       await chainAll(p.db);
       return verifyChain(p.db);
     });
-    process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n`);
-    process.exitCode = r.ok ? 0 : 1;
+    // Exit explicitly once the output is flushed: the embedded server's exit hook would otherwise end with 0.
+    const text = opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n`;
+    process.stdout.write(text, () => process.exit(r.ok ? 0 : 1));
   });
 
 const officer = program.command('officer').description('Officer accounts');

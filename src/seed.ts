@@ -1,5 +1,6 @@
 import type { Platform } from './platform/platform.ts';
 import type { Role } from './platform/auth/actor.ts';
+import { loadPopulation, progressBar } from './synth/loader.ts';
 
 /** Demo accounts created on the first start of an empty database. Synthetic, for trying the platform. */
 export const DEMO_PASSWORD = 'Open06-demo-2026';
@@ -27,11 +28,25 @@ export async function ensureDemo(p: Platform, opts: { seedPeople: number; log: (
   return { lines };
 }
 
-/** Filled in by the registry module's synthetic population. */
-async function seedIfEmpty(_p: Platform, _people: number, _log: (m: string) => void): Promise<number> {
-  return 0;
+/** Seeds a small synthetic population on the first start of an empty registry. */
+async function seedIfEmpty(p: Platform, people: number, log: (m: string) => void): Promise<number> {
+  const { rows } = await p.database.pool.query('select exists (select 1 from registry.person) as any');
+  if (rows[0].any) return 0;
+  log(`open06: seeding ${people} synthetic people (first start)…`);
+  const r = await loadPopulation(p.database.pool, { people, seed: DEMO_SEED, batchSize: Math.min(people, 50_000), dropIndexes: false, worker: false, log });
+  return r.people;
 }
 
-export async function runSeed(_p: Platform, _o: { people: number; seed: number; progress: boolean; log: (m: string) => void }): Promise<void> {
-  throw new Error('the synthetic population loader is not built yet');
+export const DEMO_SEED = 6;
+
+/** `open06 seed`: streams N synthetic people into the registry; a rerun resumes or tops up. */
+export async function runSeed(p: Platform, o: { people: number; seed: number; progress: boolean; log: (m: string) => void }): Promise<void> {
+  const bar = o.progress ? progressBar() : null;
+  try {
+    const r = await loadPopulation(p.database.pool, { people: o.people, seed: o.seed, onProgress: bar?.update, log: o.log });
+    bar?.stop();
+    o.log(`seeded ${r.people} people in ${r.households} households (${r.batches} batches written, ${r.skippedBatches} already loaded) in ${r.seconds.toFixed(1)} s — synthetic data`);
+  } finally {
+    bar?.stop();
+  }
 }

@@ -81,7 +81,12 @@ export function checkUnit(a: { provinceCode: string; communeCode: string }, fiel
 
 export function checkIdNumber(id: string, field: string): void {
   const v = validateIdNumber(id);
-  if (!v.ok) throw new AppError('REGISTRY_INVALID_ID_NUMBER', { reason: v.message.en }, [{ field, code: v.reason, message: v.message }]);
+  if (!v.ok) throw new AppError('REGISTRY_INVALID_ID_NUMBER', { reason: v.message }, [{ field, code: v.reason, message: v.message }]);
+}
+
+/** A refused change whose reason reads in both languages, in the detail and next to the field. */
+function conflict(code: 'REGISTRY_HOUSEHOLD_CONFLICT' | 'REGISTRY_MARRIAGE_CONFLICT', field: string, fieldCode: string, vi: string, en: string): AppError {
+  return new AppError(code, { reason: { vi, en } }, [{ field, code: fieldCode, message: { vi, en } }]);
 }
 
 function notFound(idNumber: string): AppError {
@@ -196,11 +201,11 @@ export class RegistryService {
       for (const [field, id, sex] of [['fatherId', input.fatherId, 'male'], ['motherId', input.motherId, 'female']] as const) {
         if (!id) continue;
         const parent = parents.get(id);
-        const fail = (vi: string, en: string) => new AppError('REGISTRY_PARENT_INVALID', { idNumber: id, reason: en }, [{ field, code: 'parent', message: { vi, en } }]);
-        if (!parent) throw fail('không có trong CSDL dân cư', 'not in the population registry');
-        if (parent.sex !== sex) throw fail(sex === 'male' ? 'cha phải là nam' : 'mẹ phải là nữ', sex === 'male' ? 'the father must be male' : 'the mother must be female');
-        if (birth.getUTCFullYear() - parent.birth_year < 12) throw fail('tuổi cha/mẹ không hợp lý', 'implausible parent age');
-        if (parent.status === 'deceased' && parent.death_date && parseDay(parent.death_date, field).getTime() < birth.getTime() - 300 * 86_400_000) throw fail('cha/mẹ đã mất trước khi có thể sinh', 'the parent died before the birth was possible');
+        const fail = (vi: string, en: string) => new AppError('REGISTRY_PARENT_INVALID', { idNumber: id, reason: { vi, en } }, [{ field, code: 'parent', message: { vi, en } }]);
+        if (!parent) throw fail('Không có trong CSDL dân cư.', 'Not in the population registry.');
+        if (parent.sex !== sex) throw fail(sex === 'male' ? 'Cha phải là nam.' : 'Mẹ phải là nữ.', sex === 'male' ? 'The father must be male.' : 'The mother must be female.');
+        if (birth.getUTCFullYear() - parent.birth_year < 12) throw fail('Tuổi cha/mẹ không hợp lý.', 'Implausible parent age.');
+        if (parent.status === 'deceased' && parent.death_date && parseDay(parent.death_date, field).getTime() < birth.getTime() - 300 * 86_400_000) throw fail('Cha/mẹ đã mất trước khi có thể sinh.', 'The parent died before the birth was possible.');
       }
       if (!opts.reviewId) {
         const dups = await store.probableDuplicates(tx.trx, { nameKey, year: birth.getUTCFullYear(), month: birth.getUTCMonth() + 1, day: birth.getUTCDate(), fatherId: input.fatherId ?? null, motherId: input.motherId ?? null, communeCode: input.birthRegistration.communeCode });
@@ -305,7 +310,7 @@ export class RegistryService {
       if (input.householdNo) {
         const h = await store.lockHousehold(tx.trx, input.householdNo);
         if (!h || h.status !== 'active') throw new AppError('REGISTRY_HOUSEHOLD_NOT_FOUND', { householdNo: input.householdNo }, [{ field: 'householdNo', code: 'not_found', message: { vi: 'Không có hộ này.', en: 'No such household.' } }]);
-        if (h.commune_code !== input.residence.communeCode || h.province_code !== input.residence.provinceCode) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the household is at another address' }, [{ field: 'householdNo', code: 'address', message: { vi: 'Hộ ở địa chỉ khác.', en: 'The household is at another address.' } }]);
+        if (h.commune_code !== input.residence.communeCode || h.province_code !== input.residence.provinceCode) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'householdNo', 'address', 'Hộ ở địa chỉ khác.', 'The household is at another address.');
         householdNo = h.household_no;
         relation = nfc(input.relationToHead ?? 'Khác');
       } else {
@@ -376,7 +381,7 @@ export class RegistryService {
     const h = await store.lockHousehold(tx.trx, p.household_no);
     if (h && h.head_id === p.id_number) {
       const others = (await store.householdMembers(tx.trx, h.household_no)).filter((m) => m.id_number !== p.id_number);
-      if (others.length) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the head of a household with members must be replaced first' }, [{ field: 'idNumber', code: 'is_head', message: { vi: 'Người này là chủ hộ của hộ còn thành viên: đổi chủ hộ trước.', en: 'This person heads a household with members: change the head first.' } }]);
+      if (others.length) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'idNumber', 'is_head', 'Người này là chủ hộ của hộ còn thành viên: đổi chủ hộ trước.', 'This person heads a household with members: change the head first.');
       await store.updateHousehold(tx.trx, h.household_no, { status: 'dissolved' });
     }
     return tx.change(p, 'subject', { household_no: null, relation_to_head: null });
@@ -410,7 +415,7 @@ export class RegistryService {
       const h = await this.activeHousehold(tx, ctx, no);
       const people = await store.lockPeople(tx.trx, [h.head_id, input.newHeadId]);
       const next = people.get(input.newHeadId);
-      if (!next || next.household_no !== no) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the new head is not a member of this household' }, [{ field: 'newHeadId', code: 'not_member', message: { vi: 'Chủ hộ mới phải là thành viên của hộ.', en: 'The new head must be a member of the household.' } }]);
+      if (!next || next.household_no !== no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'newHeadId', 'not_member', 'Chủ hộ mới phải là thành viên của hộ.', 'The new head must be a member of the household.');
       if (next.id_number === h.head_id) throw new AppError('REGISTRY_NO_CHANGE');
       assertAllowed(tx.kind, next);
       const former = people.get(h.head_id);
@@ -428,7 +433,7 @@ export class RegistryService {
       let p = await this.lockOne(tx, input.idNumber);
       assertAllowed(tx.kind, p);
       if (p.household_no === no) throw new AppError('REGISTRY_NO_CHANGE');
-      if (p.household_no) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: `the person is a member of household ${p.household_no}` }, [{ field: 'idNumber', code: 'in_other_household', message: { vi: `Người này đang thuộc hộ ${p.household_no}: phải tách khỏi hộ đó trước.`, en: `This person belongs to household ${p.household_no}: remove them from it first.` } }]);
+      if (p.household_no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'idNumber', 'in_other_household', `Người này đang thuộc hộ ${p.household_no}: phải tách khỏi hộ đó trước.`, `This person belongs to household ${p.household_no}: remove them from it first.`);
       p = await tx.change(p, 'member', { household_no: no, relation_to_head: nfc(input.relationToHead), perm_address: h.address, perm_commune_code: h.commune_code, perm_province_code: h.province_code, perm_old_commune_code: null, perm_old_district_code: null, perm_old_province_code: null, perm_since: isoDay(this.clock.now()) });
       return { householdNo: no, idNumber: p.id_number, eventId: 0 };
     });
@@ -440,7 +445,7 @@ export class RegistryService {
       await this.activeHousehold(tx, ctx, no);
       const p = await this.lockOne(tx, idNumber);
       assertAllowed(tx.kind, p);
-      if (p.household_no !== no) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the person is not a member of this household' }, [{ field: 'idNumber', code: 'not_member', message: { vi: 'Người này không thuộc hộ.', en: 'This person is not a member.' } }]);
+      if (p.household_no !== no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'idNumber', 'not_member', 'Người này không thuộc hộ.', 'This person is not a member.');
       await this.leaveHousehold(tx, p);
       return { householdNo: no, idNumber, eventId: 0 };
     });
@@ -453,12 +458,12 @@ export class RegistryService {
     return this.record(ctx, 'household_split', { ...input, no }, async (tx) => {
       const h = await this.activeHousehold(tx, ctx, no);
       const ids = [...new Set(input.memberIds)];
-      if (!ids.includes(input.newHeadId)) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the new head must be among the members who split' }, [{ field: 'newHeadId', code: 'not_in_members', message: { vi: 'Chủ hộ mới phải nằm trong danh sách tách hộ.', en: 'The new head must be among the members who split.' } }]);
-      if (ids.includes(h.head_id)) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'the current head cannot split away' }, [{ field: 'memberIds', code: 'head', message: { vi: 'Chủ hộ hiện tại không thể tách đi: đổi chủ hộ trước.', en: 'The current head cannot split away: change the head first.' } }]);
+      if (!ids.includes(input.newHeadId)) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'newHeadId', 'not_in_members', 'Chủ hộ mới phải nằm trong danh sách tách hộ.', 'The new head must be among the members who split.');
+      if (ids.includes(h.head_id)) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'memberIds', 'head', 'Chủ hộ hiện tại không thể tách đi: đổi chủ hộ trước.', 'The current head cannot split away: change the head first.');
       const people = await store.lockPeople(tx.trx, ids);
       for (const id of ids) {
         const m = people.get(id);
-        if (!m || m.household_no !== no) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: `${id} is not a member` }, [{ field: 'memberIds', code: 'not_member', message: { vi: `${id} không thuộc hộ.`, en: `${id} is not a member.` } }]);
+        if (!m || m.household_no !== no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'memberIds', 'not_member', `${id} không thuộc hộ.`, `${id} is not a member.`);
         assertAllowed(tx.kind, m);
       }
       const at = input.residence ?? { address: h.address, communeCode: h.commune_code, provinceCode: h.province_code };
@@ -476,7 +481,7 @@ export class RegistryService {
   merge(ctx: EventContext, no: string, input: EventBase & { intoHouseholdNo: string; relations: Record<string, string> }) {
     assertRole(ctx.actor, ['registrar']);
     return this.record(ctx, 'household_merged', { ...input, no }, async (tx) => {
-      if (no === input.intoHouseholdNo) throw new AppError('REGISTRY_HOUSEHOLD_CONFLICT', { reason: 'a household cannot merge into itself' }, [{ field: 'intoHouseholdNo', code: 'same', message: { vi: 'Không thể nhập hộ vào chính nó.', en: 'Cannot merge a household into itself.' } }]);
+      if (no === input.intoHouseholdNo) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'intoHouseholdNo', 'same', 'Không thể nhập hộ vào chính nó.', 'Cannot merge a household into itself.');
       const [a, b] = no < input.intoHouseholdNo ? [no, input.intoHouseholdNo] : [input.intoHouseholdNo, no];
       const first = await this.activeHousehold(tx, ctx, a);
       const second = await this.activeHousehold(tx, ctx, b);
@@ -501,9 +506,9 @@ export class RegistryService {
     const date = parseDay(input.date, 'date');
     return this.record(ctx, 'marriage_registered', input, async (tx) => {
       const [aId, bId] = input.partnerIds;
-      if (aId === bId) throw new AppError('REGISTRY_MARRIAGE_CONFLICT', { reason: 'the same person twice' }, [{ field: 'partnerIds', code: 'same', message: { vi: 'Hai người phải khác nhau.', en: 'The two people must differ.' } }]);
+      if (aId === bId) throw conflict('REGISTRY_MARRIAGE_CONFLICT', 'partnerIds', 'same', 'Hai người phải khác nhau.', 'The two people must differ.');
       const people = await store.lockPeople(tx.trx, [aId, bId]);
-      const fail = (field: string, vi: string, en: string) => new AppError('REGISTRY_MARRIAGE_CONFLICT', { reason: en }, [{ field, code: 'marriage', message: { vi, en } }]);
+      const fail = (field: string, vi: string, en: string) => conflict('REGISTRY_MARRIAGE_CONFLICT', field, 'marriage', vi, en);
       const pair = [aId, bId].map((id, i) => {
         const p = people.get(id);
         if (!p) throw notFound(id);
@@ -535,7 +540,7 @@ export class RegistryService {
       const b = people.get(bId);
       if (!a) throw notFound(aId);
       if (!b) throw notFound(bId);
-      if (a.spouse_id !== bId || b.spouse_id !== aId) throw new AppError('REGISTRY_MARRIAGE_CONFLICT', { reason: 'the two are not married to each other' }, [{ field: 'partnerIds', code: 'not_married', message: { vi: 'Hai người không phải vợ chồng của nhau.', en: 'The two are not married to each other.' } }]);
+      if (a.spouse_id !== bId || b.spouse_id !== aId) throw conflict('REGISTRY_MARRIAGE_CONFLICT', 'partnerIds', 'not_married', 'Hai người không phải vợ chồng của nhau.', 'The two are not married to each other.');
       assertAllowed(tx.kind, a);
       assertAllowed(tx.kind, b);
       assertJurisdiction(ctx.actor, [...unitsOf(a), ...unitsOf(b)]);

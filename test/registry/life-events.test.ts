@@ -199,7 +199,9 @@ describe('registry life events', () => {
       assert.equal((await post(t, reg, `${url}/members`, { ...LEGAL, idNumber: son, relationToHead: 'Con' })).statusCode, 200);
       problem(await post(t, reg, `${url}/members`, { ...LEGAL, idNumber: son, relationToHead: 'Con' }), 400, 'REGISTRY_NO_CHANGE');
       const other = await resident(t, reg, { fullName: 'Cao Văn Tú', sex: 'male', birthDate: '1960-01-01' });
-      problem(await post(t, reg, `${url}/members`, { ...LEGAL, idNumber: other.idNumber, relationToHead: 'Khác' }), 409, 'REGISTRY_HOUSEHOLD_CONFLICT', 'idNumber');
+      const inOther = problem(await post(t, reg, `${url}/members`, { ...LEGAL, idNumber: other.idNumber, relationToHead: 'Khác' }), 409, 'REGISTRY_HOUSEHOLD_CONFLICT', 'idNumber');
+      assert.match(inOther.detail, /^Thay đổi hộ không hợp lệ: Người này đang thuộc hộ HK01-\d+: phải tách khỏi hộ đó trước\.$/);
+      assert.match(inOther.messages.en, /^Conflicting household change: This person belongs to household/);
       problem(await post(t, reg, `${url}/head`, { ...LEGAL, newHeadId: other.idNumber }), 409, 'REGISTRY_HOUSEHOLD_CONFLICT', 'newHeadId');
       problem(await post(t, reg, `${url}/members/${head.idNumber}/remove`, LEGAL), 409, 'REGISTRY_HOUSEHOLD_CONFLICT');
       problem(await post(t, reg, `${url}/split`, { ...LEGAL, memberIds: [head.idNumber, son], newHeadId: son }), 409, 'REGISTRY_HOUSEHOLD_CONFLICT', 'memberIds');

@@ -26,6 +26,13 @@ export function errorCatalogue(): ReadonlyMap<string, ErrorDef> {
   return catalogue;
 }
 
+/** A parameter may itself be localised (`{ vi, en }`): each message takes its own language. */
+export function localParams(params: Record<string, unknown>, lang: Lang): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = v && typeof v === 'object' && 'vi' in v && 'en' in v ? (v as Localised)[lang] : v;
+  return out;
+}
+
 export interface FieldError {
   field: string;
   code: string;
@@ -42,13 +49,13 @@ export class AppError extends Error {
   ) {
     const def = catalogue.get(code);
     if (!def) throw new Error(`undeclared error code ${code}`);
-    super(fill(def.en, params));
+    super(fill(def.en, localParams(params, 'en')));
     this.status = def.status;
   }
 
   message_(lang: Lang): string {
     const def = catalogue.get(this.code)!;
-    return fill(def[lang], this.params);
+    return fill(def[lang], localParams(this.params, lang));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorCatalogue, type FieldError } from './errors.ts';
+import { AppError, type FieldError } from './errors.ts';
 import { fill, pickLang, type Lang, type Localised } from '../i18n/lang.ts';
 
 /** RFC 9457 problem details, with our machine code and both languages. */
@@ -57,8 +57,7 @@ export function fieldErrorsFromValidation(issues: AjvIssue[], context: string | 
 }
 
 export function problemFor(err: AppError, req: FastifyRequest, lang: Lang, base: string): Problem {
-  const def = errorCatalogue().get(err.code)!;
-  const messages = { vi: fill(def.vi, err.params), en: fill(def.en, err.params) };
+  const messages = { vi: err.message_('vi'), en: err.message_('en') };
   const p: Problem = {
     type: `${base}/docs/errors#${err.code}`,
     title: err.code,

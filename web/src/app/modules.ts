@@ -1,12 +1,13 @@
-import type { ComponentType } from 'react';
+import { Component, createElement, lazy, Suspense, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import type { Role } from '../auth/auth.types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 
 /**
  * The modules of the officer app, in menu order. A module whose `page` is null is not built yet:
  * the menu shows it disabled and marked "coming soon", and its address answers "not found".
- * Later work sets `page` (ideally `lazy(() => import('../registry/RegistryPage.tsx'))`, so each
- * module loads only when opened) and may set `roles` to show it only to those roles.
+ * A built module's page is `lazyModule(() => import('../<module>/<Module>Page.tsx'))`, so its
+ * code (and its texts) load only when it is first opened; `roles` shows it only to those roles.
  */
 export interface AppModule {
   id: 'population' | 'cards' | 'eid' | 'exchange' | 'audit';
@@ -17,8 +18,50 @@ export interface AppModule {
   roles?: readonly Role[];
 }
 
+type ModulePage = ComponentType<{ path: string }>;
+
+function ModuleLoading() {
+  const { t } = useI18n();
+  return createElement('p', { className: 'loading', role: 'status' }, t('app.loading'));
+}
+
+function ModuleFailed() {
+  const { t } = useI18n();
+  return createElement(
+    'div',
+    { role: 'alert', className: 'alert' },
+    createElement('p', { className: 'alert__title' }, t('app.moduleFailed')),
+    createElement('p', null, createElement('button', { type: 'button', className: 'button button--primary', onClick: () => window.location.reload() }, t('app.reload'))),
+  );
+}
+
+/** A module that cannot load (offline, or a new release replaced its chunk) says so instead of a blank page. */
+class ModuleBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override componentDidCatch(error: unknown, info: ErrorInfo): void {
+    console.error('module failed', error, info.componentStack);
+  }
+  override render(): ReactNode {
+    return this.state.failed ? createElement(ModuleFailed) : this.props.children;
+  }
+}
+
+/** The page of a module in a chunk of its own, loaded on first visit. */
+export function lazyModule(load: () => Promise<{ default: ModulePage }>): ModulePage {
+  const Page = lazy(load);
+  return function LazyModulePage({ path }: { path: string }) {
+    return createElement(ModuleBoundary, null, createElement(Suspense, { fallback: createElement(ModuleLoading) }, createElement(Page, { path })));
+  };
+}
+
+/** Officers who may search and read the registry (READ_ROLES in src/registry/registry.queries.ts). */
+const REGISTRY_READERS: readonly Role[] = ['registrar', 'supervisor', 'card_officer', 'service_officer'];
+
 export const appModules: readonly AppModule[] = [
-  { id: 'population', labelKey: 'nav.population', path: '/population', page: null },
+  { id: 'population', labelKey: 'nav.population', path: '/registry', page: lazyModule(() => import('../registry/RegistryPage.tsx')), roles: REGISTRY_READERS },
   { id: 'cards', labelKey: 'nav.cards', path: '/cards', page: null },
   { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: null },
   { id: 'exchange', labelKey: 'nav.exchange', path: '/exchange', page: null },

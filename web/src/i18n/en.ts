@@ -7,6 +7,8 @@ export const en = {
   'app.loading': 'Loading…',
   'app.retry': 'Try again',
   'app.pageTitle': '{page} — Open06',
+  'app.moduleFailed': 'This page could not be loaded. Check the network connection, then reload the page.',
+  'app.reload': 'Reload the page',
 
   'lang.label': 'Language',
   'lang.vi': 'Tiếng Việt',

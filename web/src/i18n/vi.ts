@@ -9,6 +9,8 @@ export const vi = {
   'app.loading': 'Đang tải…',
   'app.retry': 'Thử lại',
   'app.pageTitle': '{page} — Open06',
+  'app.moduleFailed': 'Không tải được trang này. Kiểm tra kết nối mạng rồi tải lại trang.',
+  'app.reload': 'Tải lại trang',
 
   'lang.label': 'Ngôn ngữ',
   'lang.vi': 'Tiếng Việt',

@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { Fact } from './fields.tsx';
+import { addressText, formatPartialDate, sentence, sexText, statusText } from './format.ts';
+import { RegistryNav } from './RegistryNav.tsx';
+import { readHousehold } from './registry.api.ts';
+import type { Household } from './registry.types.ts';
+import { useText } from './text.ts';
+
+type State = { kind: 'loading' } | { kind: 'ready'; household: Household } | { kind: 'error'; error: unknown };
+
+/** A household: address, head, and members with their relation to the head. */
+export function HouseholdPage({ householdNo }: { householdNo: string }) {
+  const { rt, t, lang } = useText();
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const headingRef = usePageTitle(rt('household.title', { no: householdNo }));
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    readHousehold(householdNo, { signal: ctrl.signal }).then(
+      (household) => setState({ kind: 'ready', household }),
+      (error: unknown) => {
+        if (!ctrl.signal.aborted) setState({ kind: 'error', error });
+      },
+    );
+    return () => ctrl.abort();
+  }, [householdNo]);
+
+  const h = state.kind === 'ready' ? state.household : null;
+  const head = h?.members.find((m) => m.idNumber === h.headId);
+
+  return (
+    <div className="registry">
+      <RegistryNav current={null} />
+      <h1 ref={headingRef} tabIndex={-1}>
+        {rt('household.title', { no: householdNo })}
+      </h1>
+      <p role="status" className="results__status">
+        {state.kind === 'loading' ? rt('household.loading') : ''}
+      </p>
+      {state.kind === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{rt('household.failed')}</p>
+          <p>{sentence(errorText(state.error, lang, t))}</p>
+        </div>
+      )}
+      {h && (
+        <>
+          <section className="panel" aria-labelledby="household-facts">
+            <h2 id="household-facts">{rt('household.facts')}</h2>
+            <dl className="facts">
+              <Fact term={rt('household.address')} testId="household-address">
+                {addressText(h.address)}
+              </Fact>
+              <Fact term={rt('household.head')} testId="household-head">
+                {head ? <Link to={`/registry/people/${head.idNumber}`}>{head.fullName}</Link> : h.headId}
+              </Fact>
+              <Fact term={rt('household.status')}>{rt(h.status === 'active' ? 'household.active' : 'household.dissolved')}</Fact>
+              {h.synthetic && (
+                <Fact term={rt('field.synthetic')}>
+                  <span className="badge">{rt('badge.synthetic')}</span>
+                </Fact>
+              )}
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="household-members">
+            <h2 id="household-members">{rt('household.members', { n: h.members.length })}</h2>
+            <table className="results-table" role="table" aria-labelledby="household-members" data-testid="household-members">
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">{rt('col.fullName')}</th>
+                  <th scope="col" role="columnheader">{rt('col.relation')}</th>
+                  <th scope="col" role="columnheader">{rt('col.idNumber')}</th>
+                  <th scope="col" role="columnheader">{rt('col.sex')}</th>
+                  <th scope="col" role="columnheader">{rt('col.birthDate')}</th>
+                  <th scope="col" role="columnheader">{rt('col.status')}</th>
+                </tr>
+              </thead>
+              <tbody role="rowgroup">
+                {h.members.map((m) => (
+                  <tr key={m.idNumber} role="row">
+                    <td role="cell" data-label={rt('col.fullName')}>
+                      <Link to={`/registry/people/${m.idNumber}`}>{m.fullName}</Link>
+                    </td>
+                    <td role="cell" data-label={rt('col.relation')}>{m.relationToHead ?? ''}</td>
+                    <td role="cell" data-label={rt('col.idNumber')} className="nowrap">{m.idNumber}</td>
+                    <td role="cell" data-label={rt('col.sex')}>{sexText(m.sex, rt)}</td>
+                    <td role="cell" data-label={rt('col.birthDate')} className="nowrap">{formatPartialDate(m.birthDate)}</td>
+                    <td role="cell" data-label={rt('col.status')}>
+                      <span className={`status status--${m.status}`}>{statusText(m.status, rt)}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { useEffect, useRef, useState } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { useOfficer } from '../auth/session.tsx';
+import { AsOfSection } from './AsOf.tsx';
+import { sentence, statusText } from './format.ts';
+import { HistorySection } from './History.tsx';
+import { PersonRecordView } from './PersonRecord.tsx';
+import { forgetGrantedPurpose, grantedPurpose, purposeText, rememberedPurpose, rememberPurpose, type PurposeChoice } from './purpose.ts';
+import { PurposeForm } from './PurposeForm.tsx';
+import { RegistryNav } from './RegistryNav.tsx';
+import { readPerson } from './registry.api.ts';
+import type { PersonRecord } from './registry.types.ts';
+import { useText } from './text.ts';
+
+const HISTORY_ROLES = ['registrar', 'supervisor', 'auditor'];
+
+type State = { kind: 'asking'; serverError: string | null } | { kind: 'loading' } | { kind: 'ready'; record: PersonRecord } | { kind: 'error'; error: unknown };
+
+/**
+ * One person's full record. The server requires a stated purpose for the read (audited), so the
+ * page asks for it first, unless the app already knows it (just after registering the birth).
+ */
+export function PersonPage({ idNumber }: { idNumber: string }) {
+  const { rt, t, lang } = useText();
+  const officer = useOfficer();
+  const wellFormed = /^\d{12}$/.test(idNumber);
+  const [purpose, setPurpose] = useState<PurposeChoice | null>(() => (wellFormed ? grantedPurpose(idNumber) : null));
+  const [state, setState] = useState<State>(() => (purpose ? { kind: 'loading' } : { kind: 'asking', serverError: null }));
+  const headingRef = usePageTitle(rt('person.title'));
+  const focusHeading = useRef(false);
+
+  useEffect(() => {
+    if (!purpose || !wellFormed) return;
+    const ctrl = new AbortController();
+    setState({ kind: 'loading' });
+    readPerson(idNumber, purposeText(purpose), { signal: ctrl.signal }).then(
+      (record) => {
+        forgetGrantedPurpose(idNumber);
+        focusHeading.current = true;
+        setState({ kind: 'ready', record });
+      },
+      (error: unknown) => {
+        if (ctrl.signal.aborted) return;
+        focusHeading.current = true;
+        if (error instanceof ApiError && error.code === 'REGISTRY_PURPOSE_REQUIRED') setState({ kind: 'asking', serverError: error.fieldMessage('purpose', lang) ?? error.detailIn(lang) });
+        else setState({ kind: 'error', error });
+      },
+    );
+    return () => ctrl.abort();
+    // Not the language: switching it must not read the record again.
+  }, [idNumber, purpose, wellFormed]);
+
+  // After the read, the heading names the person: focus it so it is read out.
+  useEffect(() => {
+    if (focusHeading.current && state.kind !== 'loading') {
+      focusHeading.current = false;
+      headingRef.current?.focus();
+    }
+  }, [state, headingRef]);
+
+  function choose(c: PurposeChoice) {
+    rememberPurpose(officer.id, c);
+    setPurpose({ ...c });
+  }
+
+  const record = state.kind === 'ready' ? state.record : null;
+  const mayReadHistory = officer.roles.some((r) => HISTORY_ROLES.includes(r));
+
+  return (
+    <div className="registry">
+      <RegistryNav current={null} />
+      <h1 ref={headingRef} tabIndex={-1} data-testid="person-heading">
+        {record?.fullName ?? rt('person.title')}
+      </h1>
+      <p className="lead person-sub">
+        <span>
+          {rt('field.idNumber')}: <strong data-testid="person-id">{idNumber}</strong>
+        </span>
+        {record?.status && <span className={`status status--${record.status}`}>{statusText(record.status, rt)}</span>}
+        {record?.synthetic && <span className="badge">{rt('badge.synthetic')}</span>}
+      </p>
+
+      {!wellFormed && (
+        <div role="alert" className="alert">
+          <p>{rt('person.badId')}</p>
+          <p>
+            <Link to="/registry">{rt('person.backToSearch')}</Link>
+          </p>
+        </div>
+      )}
+
+      {wellFormed && state.kind === 'asking' && <PurposeForm initial={rememberedPurpose(officer.id)} onSubmit={choose} serverError={state.serverError} />}
+
+      <p role="status" className="results__status">
+        {state.kind === 'loading' ? rt('person.loading') : ''}
+      </p>
+
+      {state.kind === 'error' && (
+        <div role="alert" className="alert" data-testid="person-error">
+          <p className="alert__title">{rt('person.failed')}</p>
+          <p>{sentence(errorText(state.error, lang, t))}</p>
+          <p>
+            <Link to="/registry">{rt('person.backToSearch')}</Link>
+          </p>
+        </div>
+      )}
+
+      {record && purpose && (
+        <>
+          <p className="purpose-used" data-testid="purpose-used">
+            {rt('person.purposeUsed')} <strong>{purposeText(purpose)}</strong>
+          </p>
+          <PersonRecordView record={record} idPrefix="person" />
+          {mayReadHistory && <HistorySection idNumber={idNumber} />}
+          <AsOfSection idNumber={idNumber} purpose={purposeText(purpose)} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import type { AddressView } from './registry.types.ts';
+import { hasKey, type RT } from './text.ts';
+
+/** A partial date as Vietnamese documents write it: dd/mm/yyyy, mm/yyyy or yyyy. */
+export function formatPartialDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d] = m;
+  if (d) return `${d}/${mo}/${y}`;
+  if (mo) return `${mo}/${y}`;
+  return y!;
+}
+
+const VN_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+function vnParts(at: Date): Record<string, string> {
+  return Object.fromEntries(VN_TIME.formatToParts(at).map((p) => [p.type, p.value]));
+}
+
+/** An instant as dd/mm/yyyy HH:mm in Vietnam time (the registry's calendar). */
+export function formatInstant(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const p = vnParts(at);
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** Today in Vietnam as yyyy-mm-dd (the latest birth date, the latest as-of date). */
+export function todayInVietnam(now = new Date()): string {
+  const p = vnParts(now);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** "Phường Ba Đình, Thành phố Hà Nội"; a code stands in for a missing name. */
+export function unitText(a: Pick<AddressView, 'communeCode' | 'communeName' | 'provinceCode' | 'provinceName'> | null | undefined): string {
+  if (!a) return '';
+  return [a.communeName ?? a.communeCode, a.provinceName ?? a.provinceCode].filter(Boolean).join(', ');
+}
+
+/** Street address then units. */
+export function addressText(a: AddressView | null | undefined): string {
+  if (!a) return '';
+  return [a.address, unitText(a)].filter(Boolean).join(', ');
+}
+
+/** The text for a dynamic key (`sex.${value}`), or null when the dictionary has none. */
+export function lookup(rt: RT, key: string): string | null {
+  return hasKey(key) ? (rt as (k: string) => string)(key) : null;
+}
+
+export const sexText = (sex: string | null | undefined, rt: RT): string => (sex ? (lookup(rt, `sex.${sex}`) ?? sex) : '');
+export const statusText = (status: string | null | undefined, rt: RT): string => (status ? (lookup(rt, `status.${status}`) ?? status) : '');
+export const maritalText = (m: string | null | undefined, rt: RT): string => (m ? (lookup(rt, `marital.${m}`) ?? m) : '');
+export const nationalityText = (code: string | null | undefined, rt: RT): string => (code ? (lookup(rt, `nationality.${code}`) ?? code) : '');
+
+/** Server field messages are sometimes fragments ("không có trong CSDL dân cư"): start with a capital. */
+export function sentence(s: string): string {
+  return s ? s.charAt(0).toLocaleUpperCase('vi') + s.slice(1) : s;
+}

@@ -1,0 +1,50 @@
+import { api } from '../api/client.ts';
+import type { AsOfResult, BirthRequest, BirthResult, Commune, EthnicGroup, HistoryResult, Household, PersonRecord, Province, SearchRequest, SearchResult } from './registry.types.ts';
+
+const enc = encodeURIComponent;
+type Opts = { signal?: AbortSignal };
+
+function query(params: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+export function searchPeople(q: Partial<SearchRequest> & { q: string }, opts: Opts = {}): Promise<SearchResult> {
+  return api.get(`/api/v1/registry/people${query({ ...q })}`, opts);
+}
+
+/** The full record; the server requires and audits the purpose. */
+export function readPerson(idNumber: string, purpose: string, opts: Opts = {}): Promise<PersonRecord> {
+  return api.get(`/api/v1/registry/people/${enc(idNumber)}${query({ purpose })}`, opts);
+}
+
+export function readHistory(idNumber: string, opts: Opts = {}): Promise<HistoryResult> {
+  return api.get(`/api/v1/registry/people/${enc(idNumber)}/history`, opts);
+}
+
+export function readAsOf(idNumber: string, date: string, purpose: string, opts: Opts = {}): Promise<AsOfResult> {
+  return api.get(`/api/v1/registry/people/${enc(idNumber)}/as-of/${enc(date)}${query({ purpose })}`, opts);
+}
+
+export function readHousehold(householdNo: string, opts: Opts = {}): Promise<Household> {
+  return api.get(`/api/v1/registry/households/${enc(householdNo)}`, opts);
+}
+
+/** 201 → registered; 202 → held for review as a probable duplicate (both carry `status`). */
+export function registerBirth(body: BirthRequest, idempotencyKey: string): Promise<BirthResult> {
+  return api.post('/api/v1/registry/births', body, { headers: { 'idempotency-key': idempotencyKey } });
+}
+
+export function listProvinces(opts: Opts = {}): Promise<{ items: Province[] }> {
+  return api.get('/api/v1/units/provinces', opts);
+}
+
+export function listCommunes(provinceCode: string, opts: Opts = {}): Promise<{ items: Commune[] }> {
+  return api.get(`/api/v1/units/provinces/${enc(provinceCode)}/communes`, opts);
+}
+
+export function listEthnicGroups(opts: Opts = {}): Promise<{ items: EthnicGroup[] }> {
+  return api.get('/api/v1/ethnic-groups', opts);
+}
