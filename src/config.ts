@@ -20,6 +20,7 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Failed sign-ins before an officer account is locked.' }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
   AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
+  CARDS_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the card signing keys (CSCA, Document Signer) at rest. Unset: stored in clear (a warning says so).' })),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark session cookies Secure. Must be true in production (HTTPS).' }),
 });
 
@@ -69,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function configWarnings(cfg: Config): string[] {
   const w: string[] = [];
   if (!cfg.COOKIE_SECURE && cfg.PUBLIC_BASE_URL.startsWith('https://')) w.push('COOKIE_SECURE is false while PUBLIC_BASE_URL is https: set COOKIE_SECURE=true.');
+  if (!cfg.CARDS_KEY_ENCRYPTION_KEY) w.push('CARDS_KEY_ENCRYPTION_KEY is unset: card signing keys are stored unencrypted in the database. Set it (openssl rand -base64 32) outside a demo.');
   if (!cfg.DATABASE_URL) w.push('Using the embedded PostgreSQL (DATABASE_URL unset): fine for a demo or a pilot, use a managed PostgreSQL ≥ 15 in production.');
   return w;
 }

@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
+import { cardsModule } from './cards/index.ts';
 import * as platform0001 from './platform/migrations/20261124_0001_create_platform.ts';
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
+import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -12,7 +14,11 @@ export const migrations: Record<string, Migration> = {
   '20261124_0002_create_outbox': platform0002,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
+  '20261124_0201_create_cards': cards0201,
 };
 
 /** The domain modules mounted into the HTTP app. */
-export const modules: ModulePlugin[] = [registryModule];
+export const modules: ModulePlugin[] = [
+  registryModule,
+  (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
+];

@@ -64,6 +64,15 @@ export const cardsStore = {
     return (await q.execute()) as CardRow[];
   },
 
+  /**
+   * Takes the person's card lock for the rest of the transaction (so two issuances for one person
+   * cannot interleave, even before the first card row exists) and returns their cards, locked.
+   */
+  async lockPersonCards(trx: Transaction<any>, idNumber: string): Promise<CardRow[]> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`cards:${idNumber}`}))`.execute(trx);
+    return cardsStore.cards(trx, idNumber, { forUpdate: true });
+  },
+
   async card(db: Db, idNumber: string, cardNo: number, opts: { forUpdate?: boolean } = {}): Promise<CardRow | undefined> {
     let q = db.selectFrom('cards.card').select(CARD_COLUMNS).where('id_number', '=', idNumber).where('card_no', '=', cardNo);
     if (opts.forUpdate) q = q.forUpdate();
@@ -75,7 +84,7 @@ export const cardsStore = {
     return (await db.selectFrom('cards.card').select(['id_number', 'card_no', 'status', 'expiry_date']).where('sod_sha256', '=', sodSha256).executeTakeFirst()) as never;
   },
 
-  async insertCard(trx: Transaction<any>, row: Omit<CardRow, 'status_reason' | 'status_changed_at' | 'synthetic'>): Promise<void> {
+  async insertCard(trx: Transaction<any>, row: Omit<CardRow, 'status_reason' | 'status_changed_at'>): Promise<void> {
     await trx.insertInto('cards.card').values(row).execute();
   },
 

@@ -92,14 +92,26 @@ export function householdLine(h: HouseholdRow): string {
   return `${t(h.household_no)}\t${t(h.head_id)}\t${t(h.address)}\t${t(h.commune_code)}\t${t(h.province_code)}\t${h.status}\t${h.synthetic ? 't' : 'f'}\n`;
 }
 
-/** The COPY text of many rows, cut into chunks of about `chunkChars` characters. */
-export function copyChunks<T>(rows: readonly T[], line: (r: T) => string, chunkChars = 1 << 20): string[] {
-  const chunks: string[] = [];
-  let cur = '';
+/**
+ * The COPY text of many rows as UTF-8 chunks of about `chunkBytes` bytes. Lines are written one by
+ * one into preallocated buffers: joining them into big strings first costs several times more.
+ * Each chunk owns its ArrayBuffer (so it can be transferred to another thread).
+ */
+export function copyChunks<T>(rows: readonly T[], line: (r: T) => string, chunkBytes = 1 << 20): Buffer[] {
+  const chunks: Buffer[] = [];
+  let buf = Buffer.allocUnsafeSlow(chunkBytes);
+  let off = 0;
   for (let i = 0; i < rows.length; i++) {
-    cur += line(rows[i]!);
-    if (cur.length >= chunkChars) { chunks.push(cur); cur = ''; }
+    const l = line(rows[i]!);
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const max = l.length * 3;
+    if (off + max > buf.length) {
+      if (off > 0) chunks.push(buf.subarray(0, off));
+      buf = Buffer.allocUnsafeSlow(Math.max(chunkBytes, max));
+      off = 0;
+    }
+    off += buf.write(l, off, 'utf8');
   }
-  if (cur) chunks.push(cur);
+  if (off > 0) chunks.push(buf.subarray(0, off));
   return chunks;
 }

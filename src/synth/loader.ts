@@ -1,11 +1,12 @@
 /**
  * Loads the synthetic population into PostgreSQL with COPY FROM STDIN, one transaction per batch:
  * registry.household, registry.person and registry.issued_id rows of the batch and its
- * registry.seed_batch row commit together. A crash loses at most the batch in flight; a rerun with
- * the same seed and batch size skips the batches already recorded (no row twice), so a load resumes,
- * and a larger `people` tops up an earlier load.
+ * registry.seed_batch row commit together. A crash loses at most the batches in flight (two at a
+ * time by default, see `concurrency`); a rerun with the same seed and batch size skips the batches
+ * already recorded (no row twice), so a load resumes, and a larger `people` tops up an earlier load.
+ * One load at a time per database (a session advisory lock), one seed per database.
  *
- * Batches are generated (and turned into COPY text) one ahead of the COPY in flight, in a worker
+ * Batches are generated (and turned into COPY text) ahead of the COPYs in flight, in a worker
  * thread when one can be started, so generation and PostgreSQL's work overlap.
  */
 import { performance } from 'node:perf_hooks';
@@ -22,12 +23,20 @@ export interface LoadOptions {
   seed: number;
   /** People per batch (and per transaction); default 50,000. Keep it the same across runs of one seed. */
   batchSize?: number;
-  /** Called after each committed (or skipped) batch with people done so far and the total. */
+  /** Called after each committed batch with the people done so far (batches skipped included) and the total. */
   onProgress?: (done: number, total: number) => void;
-  /** Drop the search indexes before and recreate them after; default: when people ≥ 1,000,000. */
+  /**
+   * Drop the search indexes before and recreate them after (then ANALYZE). Default: when this run
+   * loads at least 1,000,000 people (a top-up or resumed load of fewer keeps them).
+   */
   dropIndexes?: boolean;
   /** Generate in a worker thread, overlapping generation and COPY (default true; falls back to in-process). */
   worker?: boolean;
+  /**
+   * Batches written at once, each in its own transaction and connection (default 2, bounded by the
+   * pool size: one connection holds the load's advisory lock).
+   */
+  concurrency?: number;
   /** Messages about what the load does (dropping/creating indexes, …). */
   log?: (message: string) => void;
 }
@@ -50,7 +59,7 @@ export const DEFAULT_BATCH_SIZE = 50_000;
 /** Session-level advisory lock key: one load at a time per database. */
 const LOCK_KEY = 0x06_5eed;
 
-/** `[index name, create statement]` of the registry search indexes. */
+/** The registry search indexes (SEARCH_INDEXES) with their names and drop statements. */
 export function searchIndexes(): Array<{ name: string; create: string; drop: string }> {
   return SEARCH_INDEXES.map((create) => {
     const m = /create index (?:if not exists )?(\w+) on (\w+)\./i.exec(create);
@@ -63,7 +72,7 @@ const COPY_PERSON = `copy registry.person (${PERSON_COLUMNS.join(', ')}) from st
 const COPY_HOUSEHOLD = `copy registry.household (${HOUSEHOLD_COLUMNS.join(', ')}) from stdin`;
 const COPY_ISSUED = 'copy registry.issued_id (id_number) from stdin';
 
-async function copyIn(client: pg.PoolClient, sql: string, chunks: ReadonlyArray<string | Uint8Array>): Promise<void> {
+async function copyIn(client: pg.PoolClient, sql: string, chunks: readonly Uint8Array[]): Promise<void> {
   const stream = client.query(copyFrom(sql));
   await new Promise<void>((resolve, reject) => {
     let i = 0;
@@ -90,6 +99,10 @@ export async function loadPopulation(db: pg.Pool, opts: LoadOptions): Promise<Lo
   if (!Number.isInteger(opts.seed)) throw new RangeError('seed must be an integer');
   const batches = Math.ceil(total / batchSize);
   if (batches > maxBatches(batchSize)) throw new RangeError(`${total} people in batches of ${batchSize} do not fit the ID serial space (at most ${maxBatches(batchSize)} batches): use a larger batchSize`);
+  if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)) throw new RangeError('concurrency must be a positive whole number');
+  // One connection holds the advisory lock; the others write (or, with a pool of one, that one does).
+  const spare = Math.max(0, (db.options.max ?? 10) - 1);
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 2, spare));
   const log = opts.log ?? (() => undefined);
   const phases = { dropIndexes: 0, copy: 0, generate: 0, indexes: 0, analyze: 0 };
   const result: LoadResult = { people: 0, households: 0, batches: 0, skippedBatches: 0, seconds: 0, phases, droppedIndexes: false };
@@ -114,7 +127,8 @@ export async function loadPopulation(db: pg.Pool, opts: LoadOptions): Promise<Lo
       }
       let done = skippedPeople;
       if (result.skippedBatches) log(`${result.skippedBatches} batch(es) of seed ${opts.seed} already loaded: skipped`);
-      if (plan.length && (opts.dropIndexes ?? total >= 1_000_000)) {
+      const toLoad = plan.reduce((n, step) => n + step.people, 0);
+      if (plan.length && (opts.dropIndexes ?? toLoad >= 1_000_000)) {
         const t = performance.now();
         for (const ix of searchIndexes()) await lockClient.query(ix.drop);
         indexesDropped = true;
@@ -128,22 +142,40 @@ export async function loadPopulation(db: pg.Pool, opts: LoadOptions): Promise<Lo
           log(`worker thread unavailable (${e instanceof Error ? e.message : String(e)}): generating in-process`);
           return inProcessSource(opts.seed, batchSize);
         });
-        // One batch prepared ahead of the one being copied.
-        let next: Promise<PreparedBatch> | null = source.get(plan[0]!.batch, plan[0]!.people);
-        for (let i = 0; i < plan.length; i++) {
-          const step = plan[i]!;
-          const prepared = await next!;
-          next = i + 1 < plan.length ? source.get(plan[i + 1]!.batch, plan[i + 1]!.people) : null;
-          // A failed prefetch must not go unhandled while this batch is copied.
-          next?.catch(() => undefined);
-          phases.generate += prepared.ms / 1000;
-          await writeBatch(db, opts.seed, batchSize, step, prepared);
-          result.batches++;
-          result.people += prepared.people;
-          result.households += prepared.households;
-          done += prepared.people;
-          opts.onProgress?.(Math.min(done, total), total);
-        }
+        // Batches are prepared in order, ahead of the COPYs; `concurrency` batches are written at
+        // once, each in its own transaction (they may commit out of order: each records itself).
+        const src = source;
+        const prepared: Array<Promise<PreparedBatch> | undefined> = [];
+        let requested = 0;
+        let taken = 0;
+        const request = () => {
+          while (requested < plan.length && requested < taken + concurrency + 1) {
+            const step = plan[requested]!;
+            const p = src.get(step.batch, step.people);
+            p.catch(() => undefined); // awaited later; must not count as unhandled meanwhile
+            prepared[requested++] = p;
+          }
+        };
+        let stop = false;
+        const lane = async () => {
+          while (!stop && taken < plan.length) {
+            const i = taken++;
+            request();
+            const batch = await prepared[i]!;
+            prepared[i] = undefined;
+            if (stop) return;
+            phases.generate += batch.ms / 1000;
+            await writeBatch(spare > 0 ? db : lockClient, opts.seed, batchSize, plan[i]!, batch);
+            result.batches++;
+            result.people += batch.people;
+            result.households += batch.households;
+            done += batch.people;
+            opts.onProgress?.(Math.min(done, total), total);
+          }
+        };
+        const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, plan.length) }, () => lane().catch((e: unknown) => { stop = true; throw e; })));
+        const failure = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failure) throw failure.reason;
         phases.copy = (performance.now() - tCopy) / 1000;
       } else if (total > 0) {
         opts.onProgress?.(total, total);
@@ -157,7 +189,7 @@ export async function loadPopulation(db: pg.Pool, opts: LoadOptions): Promise<Lo
       // makes this a no-op when they are there (and heals a load that crashed after dropping them).
       const t = performance.now();
       try {
-        await createIndexes(db, log, indexesDropped);
+        await createIndexes(spare > 0 ? db : lockClient, log, indexesDropped, Math.min(2, Math.max(1, spare)));
       } catch (e) {
         if (!failed) throw e;
         log(`could not recreate the search indexes: ${e instanceof Error ? e.message : String(e)}`);
@@ -196,25 +228,36 @@ async function loadedBatches(client: pg.PoolClient, seed: number, batchSize: num
   return map;
 }
 
-async function writeBatch(db: pg.Pool, seed: number, batchSize: number, step: { batch: number; people: number; replace: number }, prepared: PreparedBatch): Promise<void> {
+/** A pooled connection for `fn`, or the given client itself (when the pool has no connection to spare). */
+async function withClient<T>(db: pg.Pool | pg.PoolClient, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  if (!('totalCount' in db)) return fn(db);
   const client = await db.connect();
   try {
-    await client.query('begin');
-    // Durability of each commit is not needed: a batch lost in a crash is not in seed_batch either,
-    // so the next run loads it again.
-    await client.query('set local synchronous_commit = off');
-    if (step.replace) await removeShortBatch(client, seed, batchSize, step.batch, step.replace);
-    await copyIn(client, COPY_HOUSEHOLD, prepared.householdCopy);
-    await copyIn(client, COPY_PERSON, prepared.personCopy);
-    await copyIn(client, COPY_ISSUED, prepared.idCopy);
-    await client.query('insert into registry.seed_batch (seed, batch, people, households) values ($1, $2, $3, $4)', [seed, step.batch, prepared.people, prepared.households]);
-    await client.query('commit');
-  } catch (e) {
-    await client.query('rollback').catch(() => undefined);
-    throw e;
+    return await fn(client);
   } finally {
     client.release();
   }
+}
+
+/** One batch, one transaction: its households, people, issued ID numbers and seed_batch row. */
+function writeBatch(db: pg.Pool | pg.PoolClient, seed: number, batchSize: number, step: { batch: number; people: number; replace: number }, prepared: PreparedBatch): Promise<void> {
+  return withClient(db, async (client) => {
+    try {
+      await client.query('begin');
+      // Durability of each commit is not needed: a batch lost in a crash is not in seed_batch either,
+      // so the next run loads it again.
+      await client.query('set local synchronous_commit = off');
+      if (step.replace) await removeShortBatch(client, seed, batchSize, step.batch, step.replace);
+      await copyIn(client, COPY_HOUSEHOLD, prepared.householdCopy);
+      await copyIn(client, COPY_PERSON, prepared.personCopy);
+      await copyIn(client, COPY_ISSUED, prepared.idCopy);
+      await client.query('insert into registry.seed_batch (seed, batch, people, households) values ($1, $2, $3, $4)', [seed, step.batch, prepared.people, prepared.households]);
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    }
+  });
 }
 
 /**
@@ -236,22 +279,17 @@ async function removeShortBatch(client: pg.PoolClient, seed: number, batchSize: 
   await client.query('delete from registry.seed_batch where seed = $1 and batch = $2', [seed, batch]);
 }
 
-/** Creates the search indexes, in parallel on separate connections when they were dropped. */
-async function createIndexes(db: pg.Pool, log: (m: string) => void, rebuilt: boolean): Promise<void> {
+/** Creates the search indexes (`if not exists`), on `parallel` connections when they were dropped. */
+async function createIndexes(db: pg.Pool | pg.PoolClient, log: (m: string) => void, rebuilt: boolean, parallel: number): Promise<void> {
   const all = searchIndexes();
   if (rebuilt) log(`building ${all.length} search indexes`);
-  const parallel = rebuilt ? 2 : 1;
   let next = 0;
-  const run = async () => {
-    const client = await db.connect();
-    try {
-      if (rebuilt) await client.query(`set maintenance_work_mem = '512MB'`);
-      while (next < all.length) await client.query(all[next++]!.create);
-    } finally {
-      client.release();
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, run));
+  const run = () => withClient(db, async (client) => {
+    if (rebuilt) await client.query(`set maintenance_work_mem = '512MB'`);
+    while (next < all.length) await client.query(all[next++]!.create);
+    if (rebuilt) await client.query('reset maintenance_work_mem');
+  });
+  await Promise.all(Array.from({ length: rebuilt ? parallel : 1 }, run));
 }
 
 /** A progress bar for the CLI: people loaded, people/s and ETA. */

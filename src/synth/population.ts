@@ -438,12 +438,11 @@ const ageAt = (birth: number): number => Math.floor((REF_DAY - birth) / YEAR);
  * Children of a mother (spec index m, may be -1 when only the father lives here) and father f
  * (may be -1): appended to `out`, only those who still live in the household.
  */
-function addChildren(rng: Rng, out: Spec[], m: number, f: number, role: Role, prio: number, headAge: number, forceOne = false): number[] {
+function addChildren(rng: Rng, out: Spec[], m: number, f: number, role: Role, prio: number, headAge: number): number[] {
   const motherBirth = m >= 0 ? out[m]!.birth : out[f]!.birth + Math.floor(rng.range(1, 5) * YEAR);
   const motherYear = DAY_Y[Math.min(motherBirth, LAST_DAY)]!;
   let n = Math.round(rng.normal(meanChildren(motherYear), 1.0));
   if (rng.chance(0.04)) n = 0;
-  if (forceOne && n < 1) n = 1;
   if (n > 9) n = 9;
   const added: number[] = [];
   let at = Math.min(38, Math.max(18, rng.normal(motherYear >= 1980 ? 25 : 23, 3)));
@@ -454,7 +453,7 @@ function addChildren(rng: Rng, out: Spec[], m: number, f: number, role: Role, pr
     const birthYear = DAY_Y[birth]!;
     const sex: Sex = rng.chance(birthYear >= 2005 ? 0.526 : 0.513) ? 'male' : 'female';
     const age = ageAt(birth);
-    if (rng.chance(staysHome(age, sex, headAge)) || (forceOne && i === n - 1 && added.length === 0)) {
+    if (rng.chance(staysHome(age, sex, headAge))) {
       const c = spec(role, sex, birth, prio);
       c.mother = m;
       c.father = f;
@@ -479,7 +478,7 @@ function spouseBirth(rng: Rng, partnerBirth: number, partnerSex: Sex): number {
 
 function planHousehold(rng: Rng, cap: number): Spec[] {
   const out: Spec[] = [];
-  let headAge = rng.weighted(HEAD_AGE);
+  const headAge = rng.weighted(HEAD_AGE);
   if (cap <= 1) {
     // The last household of a batch may have room for one person only.
     const s = spec('Chủ hộ', rng.chance(0.5) ? 'male' : 'female', birthFromAge(rng, headAge), 0);
@@ -575,7 +574,7 @@ function planHousehold(rng: Rng, cap: number): Spec[] {
       inLaw.spouse = adult;
       const m = a.sex === 'female' ? adult : li;
       const f = a.sex === 'male' ? adult : li;
-      addChildren(rng, out, m, f, 'Cháu', 3, headAge, false);
+      addChildren(rng, out, m, f, 'Cháu', 3, headAge);
     }
   }
   // A nephew/niece or another relative now and then.

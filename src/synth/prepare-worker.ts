@@ -4,18 +4,17 @@ import { prepareBatch } from './prepare.ts';
 
 const { seed, batchSize } = workerData as { seed: number; batchSize: number };
 const port = parentPort!;
-const encoder = new TextEncoder();
 
 port.on('message', (m: { id: number; batch: number; people: number }) => {
   try {
     const p = prepareBatch(seed, m.batch, batchSize, m.people);
     const transfer: ArrayBuffer[] = [];
-    const encode = (chunks: Array<string | Uint8Array>) => chunks.map((c) => {
-      const u8 = typeof c === 'string' ? encoder.encode(c) : c;
-      transfer.push(u8.buffer as ArrayBuffer);
-      return u8;
-    });
-    const prepared = { ...p, householdCopy: encode(p.householdCopy), personCopy: encode(p.personCopy), idCopy: encode(p.idCopy) };
+    // Hand the chunks' memory over instead of copying it (each chunk owns its ArrayBuffer).
+    for (const c of [...p.householdCopy, ...p.personCopy, ...p.idCopy]) {
+      const ab = c.buffer as ArrayBuffer;
+      if (!transfer.includes(ab)) transfer.push(ab);
+    }
+    const prepared = p;
     port.postMessage({ id: m.id, ok: true, prepared }, transfer);
   } catch (e) {
     port.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) });

@@ -12,9 +12,9 @@ export interface PreparedBatch {
   people: number;
   households: number;
   /** COPY text of registry.household, registry.person and registry.issued_id, in chunks. */
-  householdCopy: Array<string | Uint8Array>;
-  personCopy: Array<string | Uint8Array>;
-  idCopy: Array<string | Uint8Array>;
+  householdCopy: Uint8Array[];
+  personCopy: Uint8Array[];
+  idCopy: Uint8Array[];
   /** Time spent generating and formatting, in ms. */
   ms: number;
 }

@@ -1,0 +1,11 @@
+export { cardsModule, cardsServices, type CardsModuleOptions } from './cards.routes.ts';
+export { CardsService, type CardsContext, type CardView, type IssueInput, type StatusInput } from './cards.service.ts';
+export { DEATH_CONSUMER, revokeCardsOfDeceased } from './cards.consumer.ts';
+export { CARD_TOPIC, CARD_STATUSES, ISSUE_KINDS, type CardStatus, type IssueKind } from './card-lifecycle.ts';
+export { cardExpiry, validityOn, RENEWAL_AGES, type CardExpiry, type CardValidity } from './validity.ts';
+export { parseCardQr, formatCardQr, type CardQr, type QrError, type QrParseResult } from './qr.ts';
+export { parseVnMrz, formatVnMrz, parseTd1, formatTd1, checkDigit, type VnMrz, type MrzError, type MrzResult } from './mrz.ts';
+export { createPassiveAuthenticator, type PaReport, type PaCheck, type PaInput, type CardStatusLookup, type ChipReference } from './passive-auth.ts';
+export { personaliseChip, type ChipImage } from './chip.ts';
+export { decodeDg1, decodeDg13, decodeDg2Image, DG13_FIELD } from './lds.ts';
+export { createCsca, createDocumentSigner, toPem, fromPem, type Signer } from './pki.ts';
