@@ -33,7 +33,7 @@ async function seedIfEmpty(p: Platform, people: number, log: (m: string) => void
   const { rows } = await p.database.pool.query('select exists (select 1 from registry.person) as any');
   if (rows[0].any) return 0;
   log(`open06: seeding ${people} synthetic people (first start)…`);
-  const r = await loadPopulation(p.database.pool, { people, seed: DEMO_SEED, batchSize: Math.min(people, 50_000), dropIndexes: false, worker: false, log });
+  const r = await loadPopulation(p.database.pool, { people, seed: DEMO_SEED, dropIndexes: false, worker: false, log });
   return r.people;
 }
 

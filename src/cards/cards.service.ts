@@ -13,6 +13,7 @@ import { publish } from '../platform/events/outbox.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { claimKey, requestHash, storeResponse } from '../platform/idempotency.ts';
 import { familyNames, type RegistryService } from '../registry/index.ts';
+import type { PersonRow } from '../registry/registry.types.ts';
 import { getCommune2025, getEthnicGroup, getProvince2025, nfc, vnCalendarDate, type FullDate, type PartialDate } from '../vn/index.ts';
 import { actionAllowed, CARD_TOPIC, effectiveStatus, ISSUE_ALLOWED, issueAllowed, ON_NEW_CARD, STATUS_ACTION, type CardStatus, type IssueKind, type StatusAction } from './card-lifecycle.ts';
 import type { ChipHolder } from './cards.types.ts';
@@ -53,7 +54,23 @@ const DEFAULT_AUTHORITY = 'Bộ Công an';
 const NATIONALITY_TEXT: Record<string, string> = { VNM: 'Việt Nam' };
 const DECEASED_REASON = 'Công dân đã chết (đăng ký khai tử) / holder deceased';
 
-const iso = (d: FullDate): string => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+export const iso = (d: FullDate): string => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+
+/** An address and its 2025 units as printed: "Số 5, phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội". */
+function placeText(address: string | null, communeCode: string | null, provinceCode: string | null): string | null {
+  const parts = [address, communeCode ? getCommune2025(communeCode)?.name : null, provinceCode ? getProvince2025(provinceCode)?.name : null].filter((x): x is string => !!x && x.trim() !== '');
+  return parts.length ? nfc(parts.join(', ')) : null;
+}
+
+/** The place of residence a card prints (and its QR carries): permanent, else temporary, else current. */
+export function residenceText(p: PersonRow): string | null {
+  return placeText(p.perm_address, p.perm_commune_code, p.perm_province_code) ?? placeText(p.temp_address, p.temp_commune_code, p.temp_province_code) ?? placeText(p.cur_address, p.cur_commune_code, p.cur_province_code);
+}
+
+/** The registry's birth date as a partial date. */
+export function birthDateOf(p: Pick<PersonRow, 'birth_year' | 'birth_month' | 'birth_day'>): PartialDate {
+  return p.birth_month === null ? { kind: 'year', year: p.birth_year } : p.birth_day === null ? { kind: 'month', year: p.birth_year, month: p.birth_month } : { kind: 'full', year: p.birth_year, month: p.birth_month, day: p.birth_day };
+}
 
 export function cardView(r: CardRow, today: string, events: readonly CardEventRow[] = []) {
   return {
@@ -126,20 +143,16 @@ export class CardsService {
     const { row: p } = await this.registry.readFull(actor, idNumber);
     if (p.status !== 'living') throw new AppError('CARDS_PERSON_NOT_LIVING', { status: p.status });
     if (p.nationality !== 'VNM') throw new AppError('CARDS_NOT_A_CITIZEN', { nationality: p.nationality });
-    const place = (address: string | null, communeCode: string | null, provinceCode: string | null): string | null => {
-      const parts = [address, communeCode ? getCommune2025(communeCode)?.name : null, provinceCode ? getProvince2025(provinceCode)?.name : null].filter((x): x is string => !!x && x.trim() !== '');
-      return parts.length ? nfc(parts.join(', ')) : null;
-    };
-    const residence = place(p.perm_address, p.perm_commune_code, p.perm_province_code) ?? place(p.temp_address, p.temp_commune_code, p.temp_province_code) ?? place(p.cur_address, p.cur_commune_code, p.cur_province_code);
+    const residence = residenceText(p);
     if (!residence) throw new AppError('CARDS_NO_RESIDENCE', { idNumber });
-    const birthDate: PartialDate = p.birth_month === null ? { kind: 'year', year: p.birth_year } : p.birth_day === null ? { kind: 'month', year: p.birth_year, month: p.birth_month } : { kind: 'full', year: p.birth_year, month: p.birth_month, day: p.birth_day };
+    const birthDate = birthDateOf(p);
     const family = await familyNames(this.db, p);
     const holder: ChipHolder = {
       idNumber, fullName: p.full_name, birthDate, sex: p.sex,
       nationality: NATIONALITY_TEXT[p.nationality] ?? p.nationality,
       ethnicity: getEthnicGroup(p.ethnicity_code)?.name ?? p.ethnicity_code,
       religion: p.religion,
-      placeOfOrigin: place(null, p.origin_commune_code, p.origin_province_code) ?? place(null, p.birth_reg_commune_code, p.birth_reg_province_code) ?? '',
+      placeOfOrigin: placeText(null, p.origin_commune_code, p.origin_province_code) ?? placeText(null, p.birth_reg_commune_code, p.birth_reg_province_code) ?? '',
       residence, identifyingMarks: null, fatherName: family.father, motherName: family.mother, spouseName: family.spouse, oldIdNumber: null,
     };
     return { holder, synthetic: p.synthetic };

@@ -209,15 +209,43 @@ function yymmdd(d: PartialDate): string {
 
 const ID_12 = /^[0-9]{12}$/;
 
-/** The three lines for a Vietnamese card. Throws RangeError on an ID that is not 12 digits or a name with no letters A-Z. */
-export function formatVnMrz(input: VnMrzInput): [string, string, string] {
-  if (!ID_12.test(input.idNumber)) throw new RangeError('idNumber: not 12 digits');
-  const parts = splitFullName(input.fullName);
+/** The primary and secondary identifiers of a full name, before they are joined into line 3. */
+function vnMrzIdentifiers(fullName: string): [string, string] {
+  const parts = splitFullName(fullName);
   const surname = transliterateMrz(parts.family);
   const given = transliterateMrz(`${parts.middle} ${parts.given}`);
   // A one-word name is the primary identifier alone (ICAO 9303 Part 3 §4.6).
   const [primary, secondary] = surname ? [surname, given] : [given, ''];
   if (!primary) throw new RangeError('fullName: nothing left after transliteration');
+  return [primary, secondary];
+}
+
+/**
+ * The name as `parseVnMrz` would read it back from the card of a holder with this full name
+ * (transliterated, cut at 30 characters): what a verifier compares a presented MRZ name with.
+ * Null when the name has no letters A-Z left after transliteration.
+ */
+export function vnMrzNameOf(fullName: string): { surname: string; givenNames: string } | null {
+  let ids: [string, string];
+  try {
+    ids = vnMrzIdentifiers(fullName);
+  } catch {
+    return null;
+  }
+  const toName = (s: string): string => s.trim().replace(/ +/g, '<');
+  const [primary, secondary] = ids.map(toName) as [string, string];
+  const name = (secondary ? `${primary}<<${secondary}` : primary).slice(0, TD1_LINE_LENGTH).replace(/<+$/, '');
+  const sep = name.indexOf('<<');
+  return {
+    surname: (sep < 0 ? name : name.slice(0, sep)).replaceAll('<', ' ').trim(),
+    givenNames: (sep < 0 ? '' : name.slice(sep + 2)).replaceAll('<', ' ').trim(),
+  };
+}
+
+/** The three lines for a Vietnamese card. Throws RangeError on an ID that is not 12 digits or a name with no letters A-Z. */
+export function formatVnMrz(input: VnMrzInput): [string, string, string] {
+  if (!ID_12.test(input.idNumber)) throw new RangeError('idNumber: not 12 digits');
+  const [primary, secondary] = vnMrzIdentifiers(input.fullName);
   return formatTd1({
     documentCode: 'ID', issuingState: 'VNM', documentNumber: input.idNumber.slice(3),
     optionalData1: `${input.idNumber}<<${checkDigit(input.idNumber)}`,

@@ -111,6 +111,16 @@ describe('loadPopulation', () => {
     assert.deepEqual(await counts(pool), reference);
   });
 
+  test('a first load with a smaller batch size is detected, not loaded over', async () => {
+    const { pool } = await freshDb();
+    await loadPopulation(pool, { people: 500, seed: SEED, batchSize: 500 });
+    // Batch 0 looks like a short last batch of 1,000, but its rows are another batch size's.
+    await assert.rejects(loadPopulation(pool, { people: 3_000, seed: SEED, batchSize: 1_000 }), /batch size/);
+    const c = await counts(pool);
+    assert.equal(c.people, 500);
+    assert.equal(c.batches, 1);
+  });
+
   test('dropIndexes: the search indexes are dropped for the load and are there afterwards (pool of one connection)', async () => {
     const { url } = await freshDb();
     // With a single connection, the one holding the advisory lock also writes and builds the indexes.

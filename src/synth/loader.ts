@@ -125,6 +125,8 @@ export async function loadPopulation(db: pg.Pool, opts: LoadOptions): Promise<Lo
         if (have !== undefined && have >= want) { result.skippedBatches++; skippedPeople += want; continue; }
         plan.push({ batch: b, people: want, replace: have ?? 0 });
       }
+      // A short batch to complete is checked before anything is written (another batch size?).
+      for (const step of plan) if (step.replace) await removeShortBatch(lockClient, opts.seed, batchSize, step.batch, step.replace, true);
       let done = skippedPeople;
       if (result.skippedBatches) log(`${result.skippedBatches} batch(es) of seed ${opts.seed} already loaded: skipped`);
       const toLoad = plan.reduce((n, step) => n + step.people, 0);
@@ -262,17 +264,25 @@ function writeBatch(db: pg.Pool | pg.PoolClient, seed: number, batchSize: number
 
 /**
  * A batch loaded shorter (the last batch of a smaller earlier load) is regenerated to find its rows,
- * which are deleted so the full batch can take their place. Refused once any of them took part in a
+ * which are deleted so the full batch can take their place (`checkOnly`: only the checks). Refused
+ * when its rows are not there as generated (another batch size) or once any of them took part in a
  * life event or was changed.
  */
-async function removeShortBatch(client: pg.PoolClient, seed: number, batchSize: number, batch: number, people: number): Promise<void> {
+async function removeShortBatch(client: pg.PoolClient, seed: number, batchSize: number, batch: number, people: number, checkOnly = false): Promise<void> {
   const old = generateBatch(seed, batch, batchSize, { people });
   const ids = old.people.map((p) => p.id_number);
   const nos = old.households.map((h) => h.household_no);
-  const { rows } = await client.query<{ n: number }>(
-    `select (select count(*) from registry.event_subject where id_number = any($1::text[]))
-          + (select count(*) from registry.person where id_number = any($1::text[]) and version <> 1) as n`, [ids]);
-  if (Number(rows[0]?.n ?? 0) > 0) throw new Error(`batch ${batch} of seed ${seed} was loaded with ${people} people and has changed since: cannot top it up`);
+  const { rows } = await client.query<{ present: number; changed: number }>(
+    `select (select count(*) from registry.person where id_number = any($1::text[]))::int as present,
+            ((select count(*) from registry.event_subject where id_number = any($1::text[]))
+             + (select count(*) from registry.person where id_number = any($1::text[]) and version <> 1))::int as changed`, [ids]);
+  // The rows must be exactly those this batch size generates: a batch loaded with another batch
+  // size has other rows (and other ID serial blocks), and loading over it would collide.
+  if (rows[0]?.present !== ids.length) {
+    throw new Error(`batch ${batch} of seed ${seed} was loaded with another batch size than ${batchSize}: rerun with the batch size of the first load (or load into a fresh database)`);
+  }
+  if ((rows[0]?.changed ?? 0) > 0) throw new Error(`batch ${batch} of seed ${seed} was loaded with ${people} people and has changed since: cannot top it up`);
+  if (checkOnly) return;
   await client.query('delete from registry.person where id_number = any($1::text[])', [ids]);
   await client.query('delete from registry.household where household_no = any($1::text[])', [nos]);
   await client.query('delete from registry.issued_id where id_number = any($1::text[])', [ids]);

@@ -20,6 +20,7 @@
  * blocks; P is a bijection; so their serials differ. People in different buckets differ in the
  * first 6 digits. Asserted: r < K and batch · K + r < 10^6 (else generation throws).
  */
+import type { PersonRow as RegistryPersonRow, HouseholdRow as RegistryHouseholdRow, MaritalStatus } from '../registry/registry.types.ts';
 import {
   birthRegistrationCodeForProvince2025, birthRegistrationCodes, communes2025, ethnicGroups, oldCommunesOf, provinces2025,
   searchKey,
@@ -29,62 +30,11 @@ import { mix32, Permutation1e6, Rng, Weighted } from './random.ts';
 
 // ---- rows ---------------------------------------------------------------------------------------
 
-export type MaritalStatus = 'single' | 'married' | 'divorced' | 'widowed';
-export type PersonStatus = 'living' | 'deceased' | 'missing';
-
-/** A row of registry.person as the loader writes it (version, created_at, updated_at take their defaults). */
-export interface PersonRow {
-  id_number: string;
-  full_name: string;
-  name_key: string;
-  given_key: string;
-  other_names: string[];
-  sex: Sex;
-  birth_year: number;
-  birth_month: number | null;
-  birth_day: number | null;
-  birth_reg_province_code: string;
-  birth_reg_commune_code: string | null;
-  origin_province_code: string | null;
-  origin_commune_code: string | null;
-  ethnicity_code: string;
-  religion: string;
-  nationality: string;
-  marital_status: MaritalStatus;
-  father_id: string | null;
-  mother_id: string | null;
-  spouse_id: string | null;
-  perm_address: string | null;
-  perm_commune_code: string | null;
-  perm_province_code: string | null;
-  perm_old_commune_code: string | null;
-  perm_old_district_code: string | null;
-  perm_old_province_code: string | null;
-  perm_since: string | null;
-  temp_address: string | null;
-  temp_commune_code: string | null;
-  temp_province_code: string | null;
-  temp_until: string | null;
-  cur_address: string | null;
-  cur_commune_code: string | null;
-  cur_province_code: string | null;
-  household_no: string | null;
-  relation_to_head: string | null;
-  status: PersonStatus;
-  death_date: string | null;
-  synthetic: true;
-}
-
-/** A row of registry.household (created_at takes its default). */
-export interface HouseholdRow {
-  household_no: string;
-  head_id: string;
-  address: string;
-  commune_code: string;
-  province_code: string;
-  status: 'active';
-  synthetic: true;
-}
+/** The registry's row types, as the loader writes them (version, created_at, updated_at take their defaults). */
+export type PersonRow = Omit<RegistryPersonRow, 'version'> & { synthetic: true };
+export type HouseholdRow = RegistryHouseholdRow & { status: 'active'; synthetic: true };
+export type { MaritalStatus };
+export type { PersonStatus } from '../registry/person-lifecycle.ts';
 
 export interface Batch {
   people: PersonRow[];
@@ -880,7 +830,7 @@ function makeHousehold(ctx: BatchContext, people: PersonRow[], households: House
     row.temp_address = addr;
     row.temp_commune_code = c.code;
     row.temp_province_code = dest.code;
-    row.temp_until = isoDay(REF_DAY + 183 + rng.int(Math.floor(2.5 * YEAR)));
+    row.temp_until = isoDay(REF_DAY + 365 + rng.int(Math.floor(2.5 * YEAR)));
     // The place one actually lives is the temporary residence (as the registry records it).
     row.cur_address = addr;
     row.cur_commune_code = c.code;
