@@ -3,7 +3,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { assertJurisdiction, assertRole, covers, type OfficerActor } from '../platform/auth/actor.ts';
 import type { AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
-import { searchKey, toneKey, compareVi } from '../vn/index.ts';
+import { searchKey, toneKey } from '../vn/index.ts';
 import { registryStore as store } from './registry.store.ts';
 import type { PersonRow } from './registry.types.ts';
 import { fullView, groupsFor, summaryView, unitsOf, addressView } from './registry.view.ts';
@@ -56,56 +56,64 @@ export class RegistryQueries {
     const q = input.q.trim();
     let rows: PersonRow[];
     let mode: 'id' | 'auto' | 'prefix' | 'word' = input.mode ?? 'auto';
+    const want = input.offset + input.limit + 1;
     if (/^\d{12}$/.test(q)) {
       mode = 'id';
       const p = await store.person(this.db, q);
-      rows = p ? [p] : [];
+      rows = p && this.visible(ctx, p, input) ? [p] : [];
     } else {
       const key = searchKey(q);
       const words = key.split(' ').filter(Boolean);
       if (!words.length) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'q', code: 'minLength', message: { vi: 'Nhập họ tên hoặc số định danh.', en: 'Enter a name or an ID number.' } }]);
-      rows = await this.findByName(key, words, mode, input);
+      rows = [];
+      const seen = new Set<string>();
+      const add = (list: PersonRow[]) => { for (const r of list) if (!seen.has(r.id_number) && this.visible(ctx, r, input)) { seen.add(r.id_number); rows.push(r); } };
+      // The name as typed from its start first (one index range, in search-key order); whole words only when that is not enough.
+      if (mode !== 'word') add(await this.byName(ctx, input, 'prefix', key, words, want));
+      if (mode === 'word' || (mode === 'auto' && rows.length < want)) add(await this.byName(ctx, input, 'word', key, words, want));
     }
-    const j = ctx.actor.jurisdiction;
-    rows = rows.filter((r) => unitsOf(r).some((u) => covers(j, u)));
-    if (input.birthYear) rows = rows.filter((r) => r.birth_year === input.birthYear);
-    if (input.sex) rows = rows.filter((r) => r.sex === input.sex);
-    if (input.provinceCode) rows = rows.filter((r) => r.perm_province_code === input.provinceCode || r.cur_province_code === input.provinceCode);
-    if (input.communeCode) rows = rows.filter((r) => r.perm_commune_code === input.communeCode || r.cur_commune_code === input.communeCode);
-    // Exact diacritics first (typed "Lân" ranks Lân before Lan), then Vietnamese alphabetical order.
+    // Within the page: the exact spelling typed first (typed "Lân" shows Lân before Lan), then search-key order.
     const typed = toneKey(q);
-    const rank = (r: PersonRow) => (toneKey(r.full_name) === typed ? 0 : toneKey(r.full_name).includes(typed) ? 1 : 2);
-    rows.sort((a, b) => rank(a) - rank(b) || compareVi(a.full_name, b.full_name) || a.birth_year - b.birth_year || a.id_number.localeCompare(b.id_number));
-    const page = rows.slice(input.offset, input.offset + input.limit);
+    const rankOf = (name: string) => { const k = toneKey(name); return k === typed ? 0 : k.includes(typed) ? 1 : 2; };
+    const ranked = rows.map((r, i) => ({ r, i, rank: rankOf(r.full_name) }));
+    ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
+    const page = ranked.slice(input.offset, input.offset + input.limit).map((x) => x.r);
     await this.auditRead(ctx, 'person.search_result', page.map((r) => r.id_number), ['idNumber', 'fullName', 'sex', 'birthDate', 'status', 'permanentResidence'], 'search', { q: q.length > 64 ? q.slice(0, 64) : q });
     return { mode, items: page.map(summaryView), offset: input.offset, limit: input.limit, hasMore: rows.length > input.offset + input.limit };
   }
 
-  private async findByName(key: string, words: string[], mode: 'auto' | 'prefix' | 'word', input: SearchInput): Promise<PersonRow[]> {
-    const cap = Math.min(2000, (input.offset + input.limit) * 20 + 200);
+  /** Jurisdiction and the filters that the index cannot apply. */
+  private visible(ctx: ReadContext, r: PersonRow, input: SearchInput): boolean {
+    if (!unitsOf(r).some((u) => covers(ctx.actor.jurisdiction, u))) return false;
+    if (input.provinceCode && r.perm_province_code !== input.provinceCode && r.cur_province_code !== input.provinceCode) return false;
+    if (input.communeCode && r.perm_commune_code !== input.communeCode && r.cur_commune_code !== input.communeCode) return false;
+    return true;
+  }
+
+  /**
+   * prefix: the search key starts with what was typed (index on name_key, birth_year);
+   * word: the last typed word is the given name (index on given_key, birth_year) and the other
+   * words appear as whole words. Both read in search-key order, only the rows the page needs, with
+   * the officer's jurisdiction and the unit filters applied in the query.
+   */
+  private async byName(ctx: ReadContext, input: SearchInput, how: 'prefix' | 'word', key: string, words: string[], want: number): Promise<PersonRow[]> {
     const year = input.birthYear ?? (input.birthDate ? Number(input.birthDate.slice(0, 4)) : undefined);
-    const queries: Array<Promise<PersonRow[]>> = [];
-    const base = () => {
-      let b = this.db.selectFrom('registry.person').select([...SUMMARY_COLUMNS] as any);
-      if (year !== undefined) b = b.where('birth_year', '=', year);
-      if (input.sex) b = b.where('sex', '=', input.sex);
-      if (input.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(input.birthDate)) b = b.where('birth_month', '=', Number(input.birthDate.slice(5, 7))).where('birth_day', '=', Number(input.birthDate.slice(8, 10)));
-      return b;
-    };
-    if (mode !== 'word') {
-      const like = `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      queries.push(base().where('name_key', 'like', like).limit(cap).execute() as Promise<PersonRow[]>);
+    let b = this.db.selectFrom('registry.person').select([...SUMMARY_COLUMNS] as any);
+    if (year !== undefined) b = b.where('birth_year', '=', year);
+    if (input.sex) b = b.where('sex', '=', input.sex);
+    if (input.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(input.birthDate)) b = b.where('birth_month', '=', Number(input.birthDate.slice(5, 7))).where('birth_day', '=', Number(input.birthDate.slice(8, 10)));
+    if (how === 'prefix') {
+      b = b.where('name_key', 'like', `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    } else {
+      b = b.where('given_key', '=', words[words.length - 1]!);
+      for (const other of words.slice(0, -1)) b = b.where(sql`name_key ~ ${`(^| )${other.replace(/[^a-z0-9]/g, '')}( |$)`}` as any);
     }
-    if (mode !== 'prefix') {
-      // Whole words: the last typed word as the given name (index on given_key), the others anywhere in the name.
-      const last = words[words.length - 1]!;
-      let w = base().where('given_key', '=', last);
-      for (const other of words.slice(0, -1)) w = w.where(sql`name_key ~ ${`(^| )${other.replace(/[^a-z0-9]/g, '')}( |$)`}` as any);
-      queries.push(w.limit(cap).execute() as Promise<PersonRow[]>);
-    }
-    const seen = new Map<string, PersonRow>();
-    for (const list of await Promise.all(queries)) for (const r of list) seen.set(r.id_number, r);
-    return [...seen.values()];
+    const inUnit = (p: string, c: string | null) => (eb: any) => eb.or((['perm', 'temp', 'cur'] as const).map((k) => (c ? eb.and([eb(`${k}_province_code`, '=', p), eb(`${k}_commune_code`, '=', c)]) : eb(`${k}_province_code`, '=', p))));
+    const j = ctx.actor.jurisdiction;
+    if (j.provinceCode) b = b.where(inUnit(j.provinceCode, j.communeCode));
+    if (input.provinceCode) b = b.where((eb: any) => eb.or([eb('perm_province_code', '=', input.provinceCode), eb('cur_province_code', '=', input.provinceCode)]));
+    if (input.communeCode) b = b.where((eb: any) => eb.or([eb('perm_commune_code', '=', input.communeCode), eb('cur_commune_code', '=', input.communeCode)]));
+    return (await b.orderBy('name_key').orderBy('id_number').limit(want).execute()) as PersonRow[];
   }
 
   async history(ctx: ReadContext, idNumber: string) {

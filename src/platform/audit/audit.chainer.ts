@@ -1,30 +1,41 @@
-import type { Kysely } from 'kysely';
-import { appendChained, chainHead, lockChain, takeInbox } from './audit.store.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { appendChained, lockAndHead, lockChain, takeInbox } from './audit.store.ts';
 import { entryHash } from './audit.hash.ts';
-import { GENESIS_HASH, type ChainedEntry } from './audit.types.ts';
+import { GENESIS_HASH, type AuditEntry, type ChainedEntry } from './audit.types.ts';
 
 /**
  * Moves inbox entries, oldest first, onto the end of the hash chain. Any number of processes may
  * run a chainer; an advisory lock makes them take turns.
  * Returns how many entries it chained.
  */
-export async function chainOnce(db: Kysely<any>, limit = 5000): Promise<number> {
+/** Appends entries to the end of the chain, taking the chain lock for the rest of the caller's transaction. */
+export async function appendToChain(trx: Transaction<any>, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const head = await lockAndHead(trx);
+  let seq = head?.seq ?? 0;
+  let prev = head?.hash ?? GENESIS_HASH;
+  const chained: ChainedEntry[] = entries.map((e) => {
+    seq += 1;
+    const hash = entryHash(seq, e, prev);
+    const c = { ...e, seq, prevHash: prev, hash };
+    prev = hash;
+    return c;
+  });
+  await appendChained(trx, chained);
+}
+
+/**
+ * Moves inbox entries (written inside the transactions of changes), oldest first, onto the end of
+ * the hash chain. Any number of processes may run a chainer; an advisory lock makes them take turns.
+ * Returns how many entries it chained.
+ */
+export async function chainOnce(db: Kysely<any>, limit = 500): Promise<number> {
   return db.transaction().execute(async (trx) => {
+    // Lock first so that two chainers do not take the same inbox rows.
     await lockChain(trx);
     const pending = await takeInbox(trx, limit);
-    if (!pending.length) return 0;
-    const head = await chainHead(trx);
-    let seq = head?.seq ?? 0;
-    let prev = head?.hash ?? GENESIS_HASH;
-    const chained: ChainedEntry[] = pending.map(({ inboxId: _id, ...e }) => {
-      seq += 1;
-      const hash = entryHash(seq, e, prev);
-      const c = { ...e, seq, prevHash: prev, hash };
-      prev = hash;
-      return c;
-    });
-    await appendChained(trx, chained);
-    return chained.length;
+    await appendToChain(trx, pending.map(({ inboxId: _id, ...e }) => e));
+    return pending.length;
   });
 }
 

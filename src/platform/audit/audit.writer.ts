@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { insertInbox } from './audit.store.ts';
+import { appendToChain } from './audit.chainer.ts';
 import type { AuditEntry } from './audit.types.ts';
 
 interface Pending {
@@ -9,10 +9,10 @@ interface Pending {
 }
 
 /**
- * Group commit: entries appended while a write is in flight are written together in the next
- * single INSERT. Each caller's promise settles only when its entry is committed, so a request is
- * answered only after its audit entry is durable, while a busy server writes one row-batch per
- * commit instead of one commit per request.
+ * Group commit: entries appended while a write is in flight are chained together in the next
+ * transaction (one INSERT onto the end of the hash chain). Each caller's promise settles only when
+ * its entry is committed, so a request is answered only after its audit entry is durable, while a
+ * busy server writes one batch per commit instead of one commit per request.
  */
 export class AuditWriter {
   private queue: Pending[] = [];
@@ -20,7 +20,7 @@ export class AuditWriter {
   private batches = 0;
   private entries = 0;
 
-  constructor(private readonly db: Kysely<any>, private readonly maxBatch = 500, private readonly onCommit: () => void = () => undefined) {}
+  constructor(private readonly db: Kysely<any>, private readonly maxBatch = 500) {}
 
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -43,11 +43,10 @@ export class AuditWriter {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await insertInbox(this.db, batch.map((p) => p.entry));
+          await this.db.transaction().execute((trx) => appendToChain(trx, batch.map((p) => p.entry)));
           this.batches++;
           this.entries += batch.length;
           for (const p of batch) p.resolve();
-          this.onCommit();
         } catch (e) {
           for (const p of batch) p.reject(e);
         }

@@ -61,8 +61,12 @@ export function toActor(o: OfficerRow): OfficerActor {
   return { kind: 'officer', id: o.id, username: o.username, displayName: o.display_name, roles: o.roles, jurisdiction: { provinceCode: o.province_code, communeCode: o.commune_code } };
 }
 
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+
 export class OfficerService {
   private readonly store: OfficerStore;
+  private readonly sessions = new Map<string, { row: OfficerRow; until: number }>();
   constructor(db: Kysely<any>, private readonly clock: Clock, private readonly audit: AuditWriter, private readonly settings: AuthSettings) {
     this.store = new OfficerStore(db);
   }
@@ -124,11 +128,26 @@ export class OfficerService {
     return { token, officer: toView(row), expiresAt };
   }
 
+  /**
+   * The officer behind a session token. Answers are kept for SESSION_CACHE_MS so a busy officer's
+   * requests do not each cost a database round trip: a session revoked in another process, or an
+   * officer disabled, stops working within that time (logout in this process takes effect at once).
+   */
   async session(token: string): Promise<OfficerRow | undefined> {
-    return this.store.sessionOfficer(tokenHash(token), this.clock.now());
+    const key = tokenHash(token);
+    const id = key.toString('base64');
+    const now = this.clock.now().getTime();
+    const hit = this.sessions.get(id);
+    if (hit && hit.until > now) return hit.row;
+    const row = await this.store.sessionOfficer(key, this.clock.now());
+    if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
+    if (row) this.sessions.set(id, { row, until: now + SESSION_CACHE_MS });
+    else this.sessions.delete(id);
+    return row;
   }
 
   async logout(token: string): Promise<void> {
+    this.sessions.delete(tokenHash(token).toString('base64'));
     await this.store.revokeSession(tokenHash(token), this.clock.now());
   }
 }
