@@ -6,6 +6,7 @@ import * as platform0001 from './platform/migrations/20261124_0001_create_platfo
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
+import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0002_create_outbox': platform0002,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
+  '20261124_0103_search_keys_in_c_collation': registry0103,
   '20261124_0201_create_cards': cards0201,
 };
 

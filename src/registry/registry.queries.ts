@@ -69,8 +69,10 @@ export class RegistryQueries {
       const seen = new Set<string>();
       const add = (list: PersonRow[]) => { for (const r of list) if (!seen.has(r.id_number) && this.visible(ctx, r, input)) { seen.add(r.id_number); rows.push(r); } };
       // The name as typed from its start first (one index range, in search-key order); whole words only when that is not enough.
+      // A full name typed from its start is found by the prefix; whole words serve a single word
+      // (a given name) or a name typed in another order or without its middle name.
       if (mode !== 'word') add(await this.byName(ctx, input, 'prefix', key, words, want));
-      if (mode === 'word' || (mode === 'auto' && rows.length < want)) add(await this.byName(ctx, input, 'word', key, words, want));
+      if (mode === 'word' || (mode === 'auto' && rows.length < want && (words.length === 1 || rows.length === 0))) add(await this.byName(ctx, input, 'word', key, words, want));
     }
     // Within the page: the exact spelling typed first (typed "Lân" shows Lân before Lan), then search-key order.
     const typed = toneKey(q);

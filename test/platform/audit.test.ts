@@ -88,3 +88,20 @@ describe('audit tamper detection', () => {
     });
   }
 });
+
+test('concurrent writers from several processes never fork the chain', async () => {
+  const a = await testPlatform();
+  // A second platform on the same database stands for a second process.
+  const b = await (await import('../../src/platform/platform.ts')).createPlatform(a.config, (await import('../../src/modules.ts')).migrations);
+  try {
+    const entry = (i: number) => ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60)), actorKind: 'officer' as const, actorId: `p${i % 2}`, action: 'person.read', details: { i } });
+    await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).audit.append(entry(i))));
+    await chainAll(a.db);
+    const r = await verifyChain(a.db);
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.entries, 300);
+  } finally {
+    await b.close();
+    await a.close();
+  }
+});

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { appendChained, lockAndHead, lockChain, takeInbox } from './audit.store.ts';
+import { appendChained, chainHead, lockChain, takeInbox } from './audit.store.ts';
 import { entryHash } from './audit.hash.ts';
 import { GENESIS_HASH, type AuditEntry, type ChainedEntry } from './audit.types.ts';
 
@@ -8,10 +8,16 @@ import { GENESIS_HASH, type AuditEntry, type ChainedEntry } from './audit.types.
  * run a chainer; an advisory lock makes them take turns.
  * Returns how many entries it chained.
  */
-/** Appends entries to the end of the chain, taking the chain lock for the rest of the caller's transaction. */
+/**
+ * Appends entries to the end of the chain, taking the chain lock for the rest of the caller's
+ * transaction. The head must be read by a statement that starts after the lock is granted: a
+ * statement's snapshot is taken when it starts, so reading it in the locking statement would see
+ * a head that another writer has since moved.
+ */
 export async function appendToChain(trx: Transaction<any>, entries: readonly AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  const head = await lockAndHead(trx);
+  await lockChain(trx);
+  const head = await chainHead(trx);
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const chained: ChainedEntry[] = entries.map((e) => {

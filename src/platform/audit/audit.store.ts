@@ -44,15 +44,6 @@ export async function lockChain(trx: Transaction<any>): Promise<void> {
   await sql`select pg_advisory_xact_lock(7460602)`.execute(trx);
 }
 
-/** Takes the chain lock and reads the head in one round trip (the lock is granted before the head is read). */
-export async function lockAndHead(trx: Transaction<any>): Promise<{ seq: number; hash: Buffer } | null> {
-  const { rows } = await sql<{ seq: number | null; hash: Buffer | null }>`
-    select h.seq, h.hash from (select pg_advisory_xact_lock(7460602)) l
-    left join lateral (select seq, hash from platform.audit_log order by seq desc limit 1) h on true`.execute(trx);
-  const r = rows[0];
-  return r && r.seq !== null && r.hash ? { seq: Number(r.seq), hash: r.hash } : null;
-}
-
 export async function chainHead(trx: Db): Promise<{ seq: number; hash: Buffer } | null> {
   const r = await trx.selectFrom('platform.audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return r ? { seq: Number(r.seq), hash: r.hash } : null;

@@ -6,5 +6,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ['person_name_key', 'person_given_key', 'person_name_words', 'person_perm_unit', 'person_household', 'person_dup_key']) await sql.raw(`drop index if exists registry.${name}`).execute(db);
+  for (const name of ['person_dup_key', 'person_year_name', 'person_given_key', 'person_perm_unit', 'person_household']) await sql.raw(`drop index if exists registry.${name}`).execute(db);
 }
