@@ -5,8 +5,8 @@
  *   1. person by ID (full read with purpose, audited)       16 connections
  *   2. name search without diacritics + birth year          16 connections
  *   3. a life event (change of current place of living)     50 connections
- * Usage: node --import tsx bench/registry.bench.ts --people 1000000 [--seconds 20]
- * The data folder .tmp/bench-pg is reused: running 1M, then 3M, then 10M loads only the difference.
+ * Usage: node --import tsx bench/registry.bench.ts --people 1000000 [--seconds 20] [--dir bench-pg]
+ * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,7 +29,7 @@ const arg = (name: string, dflt: string) => {
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '20'));
 const root = path.resolve(import.meta.dirname, '..');
-const dataDir = path.join(root, '.tmp', 'bench-pg');
+const dataDir = path.join(root, '.tmp', arg('dir', 'bench-pg'));
 const PG_PORT = 54391;
 const APP_PORT = 8091;
 

@@ -10,6 +10,7 @@ import { connect } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { databaseUrl } from './platform/platform.ts';
 import { runSeed, ensureDemo } from './seed.ts';
+import { registerCardsCli } from './cards/cards.cli.ts';
 
 const err = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -129,6 +130,8 @@ officer.command('add')
       throw e;
     }
   });
+
+registerCardsCli(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   err(`open06: ${e instanceof Error ? e.message : String(e)}`);

@@ -110,7 +110,12 @@ export class RegistryQueries {
       b = b.where('given_key', '=', words[words.length - 1]!);
       for (const other of words.slice(0, -1)) b = b.where(sql`name_key ~ ${`(^| )${other.replace(/[^a-z0-9]/g, '')}( |$)`}` as any);
     }
-    const inUnit = (p: string, c: string | null) => (eb: any) => eb.or((['perm', 'temp', 'cur'] as const).map((k) => (c ? eb.and([eb(`${k}_province_code`, '=', p), eb(`${k}_commune_code`, '=', c)]) : eb(`${k}_province_code`, '=', p))));
+    // The same units as unitsOf(): residences, or the place of birth registration for someone with none.
+    const at = (k: string, p: string, c: string | null) => (eb: any) => (c ? eb.and([eb(`${k}_province_code`, '=', p), eb(`${k}_commune_code`, '=', c)]) : eb(`${k}_province_code`, '=', p));
+    const inUnit = (p: string, c: string | null) => (eb: any) => eb.or([
+      ...(['perm', 'temp', 'cur'] as const).map((k) => at(k, p, c)(eb)),
+      eb.and([eb('perm_province_code', 'is', null), eb('temp_province_code', 'is', null), eb('cur_province_code', 'is', null), at('birth_reg', p, c)(eb)]),
+    ]);
     const j = ctx.actor.jurisdiction;
     if (j.provinceCode) b = b.where(inUnit(j.provinceCode, j.communeCode));
     if (input.provinceCode) b = b.where((eb: any) => eb.or([eb('perm_province_code', '=', input.provinceCode), eb('cur_province_code', '=', input.provinceCode)]));

@@ -116,3 +116,19 @@ describe('registry reads', () => {
     assert.equal(hcmStats.statusCode, 403);
   });
 });
+
+describe('search within a jurisdiction finds people with no residence by their place of birth registration', () => {
+  test('a provincial officer finds a newborn registered in the province', async () => {
+    const t = await testApp();
+    try {
+      const reg = await t.officer('reg.only', ['registrar'], '01');
+      const id = await born(t, reg, { fullName: 'Nguyễn Thị Ánh Dương', sex: 'female', birthDate: '2026-01-02' });
+      const res = (await t.app.inject({ url: '/api/v1/registry/people?q=nguyen%20thi%20anh%20duong', headers: reg })).json();
+      assert.deepEqual(res.items.map((i: any) => i.idNumber), [id]);
+      const other = await t.officer('reg.other', ['registrar'], '79');
+      assert.equal((await t.app.inject({ url: '/api/v1/registry/people?q=nguyen%20thi%20anh%20duong', headers: other })).json().items.length, 0);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -4,7 +4,8 @@ import type { AnyDb } from './database.ts';
 /** Migrations are plain objects registered in code, so a bundle or a fresh clone needs no file scanning. */
 export function migrator(db: AnyDb, migrations: Record<string, Migration>): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  return new Migrator({ db, provider, migrationTableSchema: 'public' });
+  // Modules add migrations independently, so a new one may sort before another module's last.
+  return new Migrator({ db, provider, migrationTableSchema: 'public', allowUnorderedMigrations: true });
 }
 
 export async function migrateToLatest(db: AnyDb, migrations: Record<string, Migration>): Promise<string[]> {

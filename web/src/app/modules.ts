@@ -60,9 +60,12 @@ export function lazyModule(load: () => Promise<{ default: ModulePage }>): Module
 /** Officers who may search and read the registry (READ_ROLES in src/registry/registry.queries.ts). */
 const REGISTRY_READERS: readonly Role[] = ['registrar', 'supervisor', 'card_officer', 'service_officer'];
 
+/** Officers who issue cards and change their status (the card routes in src/cards/cards.routes.ts). */
+const CARD_OFFICERS: readonly Role[] = ['card_officer'];
+
 export const appModules: readonly AppModule[] = [
   { id: 'population', labelKey: 'nav.population', path: '/registry', page: lazyModule(() => import('../registry/RegistryPage.tsx')), roles: REGISTRY_READERS },
-  { id: 'cards', labelKey: 'nav.cards', path: '/cards', page: null },
+  { id: 'cards', labelKey: 'nav.cards', path: '/cards', page: lazyModule(() => import('../cards/CardsPage.tsx')), roles: CARD_OFFICERS },
   { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: null },
   { id: 'exchange', labelKey: 'nav.exchange', path: '/exchange', page: null },
   { id: 'audit', labelKey: 'nav.audit', path: '/audit', page: null },
