@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { fixedClock } from '../../src/platform/clock.ts';
+import { outboxSettled } from '../harness/outbox.ts';
 import { createPassiveAuthenticator, decodeDg13, DG13_FIELD, fromPem, parseCardQr, parseVnMrz, revokeCardsOfDeceased, type PaReport } from '../../src/cards/index.ts';
 import { seededRandom } from '../../src/cards/random.ts';
 import { born, resident, HCM, HN, LEGAL } from '../harness/registry.ts';
@@ -179,6 +180,7 @@ describe('cards: issuance, status, history, death, keys', () => {
     assert.equal(res.json().card.expiryDate, null); // 76 at issue: never expires
     const death = await t.app.inject({ method: 'POST', url: `/api/v1/registry/people/${someone.idNumber}/death`, headers: reg, payload: { ...LEGAL, deathDate: '2026-11-19' } });
     assert.equal(death.statusCode, 200, death.body);
+    await outboxSettled(t.platform.db);
     await revokeCardsOfDeceased(t.platform.db, t.cards);
     const h = await history(someone.idNumber);
     assert.equal(h.cards[0].status, 'revoked');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testPlatform } from '../harness/platform.ts';
 import { consumeAll, consumeOnce, publish } from '../../src/platform/events/outbox.ts';
+import { outboxSettled } from '../harness/outbox.ts';
 
 test('outbox: events are delivered in commit order, at least once, never lost when a handler fails', async () => {
   const p = await testPlatform();
@@ -14,6 +15,7 @@ test('outbox: events are delivered in commit order, at least once, never lost wh
     }).catch(() => undefined);
     await p.db.transaction().execute((trx) => publish(trx, [{ topic: 'person.deceased', key: 'c', payload: { n: 3 } }]));
 
+    await outboxSettled(p.db);
     const seen: number[] = [];
     let fail = true;
     await assert.rejects(consumeOnce(p.db, 'cards.revoke-on-death', ['person.deceased'], async (e) => {
