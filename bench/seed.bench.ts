@@ -5,7 +5,7 @@
  * Usage: node --import tsx bench/seed.bench.ts [people=1000000] [--batch-size 50000] [--seed 6] [--no-worker] [--keep]
  */
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../src/platform/net.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,16 +31,6 @@ if (!Number.isInteger(PEOPLE) || PEOPLE < 1) throw new Error(`bad number of peop
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.tmp', `seed-bench-pg-${process.pid}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const secs = (t: number) => Math.round((performance.now() - t) / 10) / 100;
 

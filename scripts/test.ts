@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
+import { freePort } from '../src/platform/net.ts';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { connect, withDatabase } from '../src/platform/db/database.ts';
@@ -25,16 +25,6 @@ function findTests(dir: string): string[] {
     else if (e.isFile() && e.name.endsWith('.test.ts')) out.push(path.relative(root, p));
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

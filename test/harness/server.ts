@@ -1,19 +1,10 @@
-import net from 'node:net';
+import { freePort } from '../../src/platform/net.ts';
+export { freePort };
 import { buildApp } from '../../src/app.ts';
 import { modules } from '../../src/modules.ts';
 import type { Role } from '../../src/platform/auth/actor.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { testPlatform } from './platform.ts';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface TestServer {
   baseUrl: string;
