@@ -105,3 +105,47 @@ test('concurrent writers from several processes never fork the chain', async () 
     await a.close();
   }
 });
+
+test('1,000 concurrent appends from two platforms, mixed with chained inbox entries, verify intact', async () => {
+  const a = await testPlatform();
+  const b = await (await import('../../src/platform/platform.ts')).createPlatform(a.config, (await import('../../src/modules.ts')).migrations);
+  const { insertInbox } = await import('../../src/platform/audit/index.ts');
+  try {
+    // Values that must survive the round trip through the columns unchanged: ms timestamps,
+    // unsorted and nested jsonb keys, non-ASCII text, empty and missing optionals.
+    const entry = (i: number) => ({
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60, i % 1000)),
+      actorKind: 'officer' as const,
+      actorId: `p${i % 2}`,
+      action: 'person.read',
+      subjectKind: i % 3 ? 'person' : null,
+      subjectId: i % 3 ? `00109001${String(i).padStart(4, '0')}` : undefined,
+      fields: i % 4 ? ['fullName', 'địa chỉ'] : [],
+      purpose: i % 5 ? 'kiểm tra "quote" \\ slash' : null,
+      details: { z: i, a: { y: 'Nguyễn Văn A', b: [1, 'x', null, 2.5] }, m: i % 7 ? undefined : 'seven' },
+    });
+    const inbox = Promise.all(Array.from({ length: 10 }, (_, k) => insertInbox(a.db, Array.from({ length: 10 }, (_, j) => entry(5000 + k * 10 + j))).then(() => chainAll(k % 2 ? a.db : b.db))));
+    await Promise.all([...Array.from({ length: 1000 }, (_, i) => (i % 2 ? a : b).audit.append(entry(i))), inbox]);
+    await chainAll(a.db);
+    const r = await verifyChain(a.db);
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.entries, 1100);
+    assert.equal(r.head?.seq, 1100);
+    assert.equal(r.pendingInInbox, 0);
+  } finally {
+    await b.close();
+    await a.close();
+  }
+});
+
+test('platform.audit_append refuses to run where its head read would use a stale snapshot', async () => {
+  const p = await testPlatform();
+  try {
+    await assert.rejects(
+      p.db.transaction().setIsolationLevel('repeatable read').execute((trx) => sql`select platform.audit_append('[]'::jsonb)`.execute(trx)),
+      /READ COMMITTED/,
+    );
+  } finally {
+    await p.close();
+  }
+});

@@ -1,46 +1,20 @@
-import type { Kysely, Transaction } from 'kysely';
-import { appendChained, chainHead, lockChain, takeInbox } from './audit.store.ts';
-import { entryHash } from './audit.hash.ts';
-import { GENESIS_HASH, type AuditEntry, type ChainedEntry } from './audit.types.ts';
-
-/**
- * Moves inbox entries, oldest first, onto the end of the hash chain. Any number of processes may
- * run a chainer; an advisory lock makes them take turns.
- * Returns how many entries it chained.
- */
-/**
- * Appends entries to the end of the chain, taking the chain lock for the rest of the caller's
- * transaction. The head must be read by a statement that starts after the lock is granted: a
- * statement's snapshot is taken when it starts, so reading it in the locking statement would see
- * a head that another writer has since moved.
- */
-export async function appendToChain(trx: Transaction<any>, entries: readonly AuditEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await lockChain(trx);
-  const head = await chainHead(trx);
-  let seq = head?.seq ?? 0;
-  let prev = head?.hash ?? GENESIS_HASH;
-  const chained: ChainedEntry[] = entries.map((e) => {
-    seq += 1;
-    const hash = entryHash(seq, e, prev);
-    const c = { ...e, seq, prevHash: prev, hash };
-    prev = hash;
-    return c;
-  });
-  await appendChained(trx, chained);
-}
+import type { Kysely } from 'kysely';
+import { appendEntries, lockChain, takeInbox } from './audit.store.ts';
 
 /**
  * Moves inbox entries (written inside the transactions of changes), oldest first, onto the end of
  * the hash chain. Any number of processes may run a chainer; an advisory lock makes them take turns.
+ * The entries go onto the chain through platform.audit_append, in the same transaction as their
+ * removal from the inbox, so an entry is either still in the inbox or on the chain, never both.
  * Returns how many entries it chained.
  */
 export async function chainOnce(db: Kysely<any>, limit = 500): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    // Lock first so that two chainers do not take the same inbox rows.
+    // Lock first so that two chainers do not take the same inbox rows (audit_append takes the
+    // same lock again, which a transaction already holding it is granted at once).
     await lockChain(trx);
     const pending = await takeInbox(trx, limit);
-    await appendToChain(trx, pending.map(({ inboxId: _id, ...e }) => e));
+    if (pending.length) await appendEntries(trx, pending.map(({ inboxId: _id, ...e }) => e));
     return pending.length;
   });
 }

@@ -8,10 +8,14 @@ function canonical(value: unknown): string {
   return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
 }
 
-/** hash_n = SHA-256(hash_{n-1} ‖ canonical JSON of entry n including its sequence number). */
-export function entryHash(seq: number, e: AuditEntry, prevHash: Buffer): Buffer {
-  const body = canonical([
-    seq,
+/**
+ * The canonical JSON text of an entry without its sequence number. The same text is passed to
+ * `platform.audit_append`, which hashes it in PostgreSQL; `verifyChain` recomputes it from the
+ * stored columns, so every value here must survive the round trip through them unchanged
+ * (timestamps at millisecond precision, jsonb details re-canonicalised here).
+ */
+export function entryBody(e: AuditEntry): string {
+  return canonical([
     e.at.toISOString(),
     e.actorKind,
     e.actorId,
@@ -24,5 +28,13 @@ export function entryHash(seq: number, e: AuditEntry, prevHash: Buffer): Buffer 
     e.requestId ?? null,
     e.details ?? {},
   ]);
-  return createHash('sha256').update(prevHash).update(body).digest();
+}
+
+/**
+ * hash_n = SHA-256(hash_{n-1} ‖ UTF-8 of (decimal seq_n ‖ "\n" ‖ entryBody(entry n))).
+ * PostgreSQL computes the same in platform.audit_append:
+ * sha256(prev_hash || convert_to(seq::text || E'\n' || body, 'UTF8')).
+ */
+export function entryHash(seq: number, e: AuditEntry, prevHash: Buffer): Buffer {
+  return createHash('sha256').update(prevHash).update(`${seq}\n${entryBody(e)}`, 'utf8').digest();
 }

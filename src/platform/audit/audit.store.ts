@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry, ChainedEntry } from './audit.types.ts';
+import { entryBody } from './audit.hash.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -44,11 +45,6 @@ export async function lockChain(trx: Transaction<any>): Promise<void> {
   await sql`select pg_advisory_xact_lock(7460602)`.execute(trx);
 }
 
-export async function chainHead(trx: Db): Promise<{ seq: number; hash: Buffer } | null> {
-  const r = await trx.selectFrom('platform.audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  return r ? { seq: Number(r.seq), hash: r.hash } : null;
-}
-
 export async function takeInbox(trx: Transaction<any>, limit: number): Promise<Array<AuditEntry & { inboxId: number }>> {
   const rows = await trx.deleteFrom('platform.audit_inbox')
     .where('id', 'in', (eb: any) => eb.selectFrom('platform.audit_inbox').select('id').orderBy('id').limit(limit))
@@ -57,9 +53,30 @@ export async function takeInbox(trx: Transaction<any>, limit: number): Promise<A
   return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ ...fromRow(r), inboxId: Number(r.id) }));
 }
 
-export async function appendChained(trx: Transaction<any>, entries: readonly ChainedEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await trx.insertInto('platform.audit_log').values(entries.map((e) => ({ ...toRow(e), seq: e.seq, prev_hash: e.prevHash, hash: e.hash }))).execute();
+/**
+ * Appends entries, oldest first, to the end of the chain with one statement (one round trip):
+ * platform.audit_append takes the chain lock, reads the head after the lock is granted, and hashes
+ * and inserts every entry. Called on the pool it is its own autocommit transaction; called in a
+ * transaction (READ COMMITTED) it holds the chain lock until that transaction ends.
+ * Returns the seq of the new head.
+ */
+export async function appendEntries(db: Db, entries: readonly AuditEntry[]): Promise<number> {
+  const payload = JSON.stringify(entries.map((e) => ({
+    body: entryBody(e),
+    at: e.at.toISOString(),
+    actor_kind: e.actorKind,
+    actor_id: e.actorId,
+    action: e.action,
+    subject_kind: e.subjectKind ?? null,
+    subject_id: e.subjectId ?? null,
+    fields: [...(e.fields ?? [])],
+    purpose: e.purpose ?? null,
+    legal_basis: e.legalBasis ?? null,
+    request_id: e.requestId ?? null,
+    details: e.details ?? {},
+  })));
+  const { rows } = await sql<{ head: string }>`select platform.audit_append(${payload}::jsonb) as head`.execute(db);
+  return Number(rows[0]!.head);
 }
 
 export async function* readChain(db: Db, batch = 10_000): AsyncGenerator<ChainedEntry> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appendToChain } from './audit.chainer.ts';
+import { appendEntries } from './audit.store.ts';
 import type { AuditEntry } from './audit.types.ts';
 
 interface Pending {
@@ -10,7 +10,8 @@ interface Pending {
 
 /**
  * Group commit: entries appended while a write is in flight are chained together in the next
- * transaction (one INSERT onto the end of the hash chain). Each caller's promise settles only when
+ * batch: one autocommit statement, `select platform.audit_append($1)`, which locks the chain, reads
+ * its head and inserts the whole batch (one round trip per batch). Each caller's promise settles only when
  * its entry is committed, so a request is answered only after its audit entry is durable, while a
  * busy server writes one batch per commit instead of one commit per request.
  */
@@ -43,7 +44,7 @@ export class AuditWriter {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await this.db.transaction().execute((trx) => appendToChain(trx, batch.map((p) => p.entry)));
+          await appendEntries(this.db, batch.map((p) => p.entry));
           this.batches++;
           this.entries += batch.length;
           for (const p of batch) p.resolve();
