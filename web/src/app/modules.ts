@@ -63,12 +63,15 @@ const REGISTRY_READERS: readonly Role[] = ['registrar', 'supervisor', 'card_offi
 /** Officers who issue cards and change their status (the card routes in src/cards/cards.routes.ts). */
 const CARD_OFFICERS: readonly Role[] = ['card_officer'];
 
+/** Auditors search the log; admins may only verify the chain (src/platform/http/platform.routes.ts). */
+const AUDIT_ROLES: readonly Role[] = ['auditor', 'admin'];
+
 export const appModules: readonly AppModule[] = [
   { id: 'population', labelKey: 'nav.population', path: '/registry', page: lazyModule(() => import('../registry/RegistryPage.tsx')), roles: REGISTRY_READERS },
   { id: 'cards', labelKey: 'nav.cards', path: '/cards', page: lazyModule(() => import('../cards/CardsPage.tsx')), roles: CARD_OFFICERS },
   { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: null },
   { id: 'exchange', labelKey: 'nav.exchange', path: '/exchange', page: null },
-  { id: 'audit', labelKey: 'nav.audit', path: '/audit', page: null },
+  { id: 'audit', labelKey: 'nav.audit', path: '/audit', page: lazyModule(() => import('../audit/AuditPage.tsx')), roles: AUDIT_ROLES },
 ];
 
 /** The modules an officer sees: all, or those listing one of the officer's roles. */

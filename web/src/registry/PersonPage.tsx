@@ -5,6 +5,7 @@ import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { useOfficer } from '../auth/session.tsx';
 import { AsOfSection } from './AsOf.tsx';
+import { CorrectionSection } from './CorrectionForm.tsx';
 import { sentence, statusText } from './format.ts';
 import { HistorySection } from './History.tsx';
 import { PersonRecordView } from './PersonRecord.tsx';
@@ -116,6 +117,7 @@ export function PersonPage({ idNumber }: { idNumber: string }) {
           <PersonRecordView record={record} idPrefix="person" />
           {mayReadHistory && <HistorySection idNumber={idNumber} />}
           <AsOfSection idNumber={idNumber} purpose={purposeText(purpose)} />
+          {officer.roles.includes('registrar') && 'fullName' in record && <CorrectionSection idNumber={idNumber} record={record} />}
         </>
       )}
     </div>

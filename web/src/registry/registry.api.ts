@@ -1,5 +1,5 @@
 import { api } from '../api/client.ts';
-import type { AsOfResult, BirthRequest, BirthResult, Commune, EthnicGroup, HistoryResult, Household, PersonRecord, Province, SearchRequest, SearchResult } from './registry.types.ts';
+import type { AsOfResult, BirthRequest, BirthResult, Commune, CorrectionDecisionResult, CorrectionRequest, DuplicateDecisionResult, DuplicateReview, PendingCorrection, EthnicGroup, HistoryResult, Household, PersonRecord, Province, SearchRequest, SearchResult } from './registry.types.ts';
 
 const enc = encodeURIComponent;
 type Opts = { signal?: AbortSignal };
@@ -47,4 +47,27 @@ export function listCommunes(provinceCode: string, opts: Opts = {}): Promise<{ i
 
 export function listEthnicGroups(opts: Opts = {}): Promise<{ items: EthnicGroup[] }> {
   return api.get('/api/v1/ethnic-groups', opts);
+}
+
+/** Registrations held as probable duplicates in the officer's jurisdiction (supervisors and registrars). */
+export function listDuplicates(opts: Opts = {}): Promise<{ items: DuplicateReview[] }> {
+  return api.get('/api/v1/registry/duplicates?limit=50', opts);
+}
+
+export function decideDuplicate(id: number, body: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string }): Promise<DuplicateDecisionResult> {
+  return api.post(`/api/v1/registry/duplicates/${id}/decision`, body);
+}
+
+/** Corrections awaiting approval in the officer's jurisdiction. */
+export function listCorrections(opts: Opts = {}): Promise<{ items: PendingCorrection[] }> {
+  return api.get('/api/v1/registry/corrections?limit=50', opts);
+}
+
+export function decideCorrection(id: number, body: { decision: 'approve' | 'reject'; note?: string }, idempotencyKey: string): Promise<CorrectionDecisionResult> {
+  return api.post(`/api/v1/registry/corrections/${id}/decision`, body, { headers: { 'idempotency-key': idempotencyKey } });
+}
+
+/** 202: the request waits for a supervisor other than the requester. */
+export function requestCorrection(idNumber: string, body: CorrectionRequest, idempotencyKey: string): Promise<{ correctionId: number; status: 'pending' }> {
+  return api.post(`/api/v1/registry/people/${enc(idNumber)}/corrections`, body, { headers: { 'idempotency-key': idempotencyKey } });
 }

@@ -129,3 +129,49 @@ export interface EthnicGroup {
   code: string;
   name: string;
 }
+
+/** Fields a correction may change (src/registry/corrections.service.ts). */
+export interface CorrectionChanges {
+  fullName?: string;
+  otherNames?: string[];
+  birthDate?: string;
+  ethnicityCode?: string;
+  religion?: string;
+  nationality?: string;
+}
+
+export interface CorrectionRequest {
+  legalBasis: string;
+  reason: string;
+  changes: CorrectionChanges;
+}
+
+export interface PendingCorrection {
+  id: number;
+  idNumber: string;
+  fullName: string;
+  changes: CorrectionChanges;
+  reason: string;
+  legalBasis: string;
+  /** The requesting officer's id. */
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export interface CorrectionDecisionResult {
+  correctionId: number;
+  status: 'approved' | 'rejected';
+}
+
+/** A registration held as a probable duplicate (src/registry/duplicates.service.ts). */
+export interface DuplicateReview {
+  id: number;
+  kind: string;
+  request: Partial<BirthRequest>;
+  candidates: string[];
+  reasons: Array<{ idNumber: string; sameName?: boolean; sameBirthDate?: boolean; sameFather?: boolean; sameMother?: boolean; samePlace?: boolean }>;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export type DuplicateDecisionResult = { reviewId: number; status: 'merged'; idNumber: string } | { reviewId: number; status: 'confirmed_distinct'; idNumber: string | null };

@@ -1,0 +1,321 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { NotFoundPage } from '../app/NotFoundPage.tsx';
+import { usePageTitle } from '../app/page.ts';
+import { useOfficer } from '../auth/session.tsx';
+import '../styles/audit.css';
+import { searchEntries, verifyChain, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
+import { textOf, useText, type AT } from './text.ts';
+
+const PAGE = 50;
+
+/** The audit module (loaded on first visit): chain verification for auditors and admins, the log search for auditors. */
+export default function AuditPage({ path }: { path: string }) {
+  if (path !== '/audit') return <NotFoundPage path={path} />;
+  return <AuditHome />;
+}
+
+function AuditHome() {
+  const { at } = useText();
+  const officer = useOfficer();
+  const headingRef = usePageTitle(at('title'));
+  const mayRead = officer.roles.includes('auditor');
+  return (
+    <div className="audit">
+      <h1 ref={headingRef} tabIndex={-1}>
+        {at('title')}
+      </h1>
+      <p className="lead">{at('intro')}</p>
+      <VerifySection />
+      {mayRead ? <SearchSection /> : <p className="notice">{at('search.auditorsOnly')}</p>}
+    </div>
+  );
+}
+
+/** "dd/mm/yyyy HH:mm:ss" in Vietnam time. */
+const VN_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = Object.fromEntries(VN_TIME.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+function breakText(b: ChainBreak, at: AT): string {
+  switch (b.kind) {
+    case 'altered':
+      return at('break.altered', { seq: b.seq });
+    case 'inserted':
+      return at('break.inserted', { seq: b.seq });
+    case 'deleted':
+      return b.missing.length ? at('break.deleted', { seq: b.afterSeq, missing: b.missing.map((m) => `#${m}`).join(', ') }) : at('break.deletedRenumbered', { seq: b.afterSeq });
+    case 'rehashed_or_deleted':
+      return at('break.rehashed', { seq: b.seq });
+  }
+}
+
+function Facts({ children }: { children: ReactNode }) {
+  return <dl className="facts audit-facts">{children}</dl>;
+}
+
+function Fact({ term, children, testId }: { term: string; children: ReactNode; testId?: string }) {
+  const { at } = useText();
+  const empty = children === null || children === undefined || children === '';
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd data-testid={testId}>
+        {empty ? (
+          <>
+            <span aria-hidden="true">—</span>
+            <span className="visually-hidden">{at('value.none')}</span>
+          </>
+        ) : (
+          children
+        )}
+      </dd>
+    </div>
+  );
+}
+
+type Verify = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
+
+function VerifySection() {
+  const { at, t, lang } = useText();
+  const [v, setV] = useState<Verify>({ state: 'idle' });
+
+  async function run() {
+    setV({ state: 'running' });
+    try {
+      setV({ state: 'done', result: await verifyChain() });
+    } catch (error) {
+      setV({ state: 'error', error });
+    }
+  }
+
+  const r = v.state === 'done' ? v.result : null;
+  return (
+    <section className="panel audit-verify" aria-labelledby="audit-verify-title" data-testid="audit-verify">
+      <h2 id="audit-verify-title">{at('verify.title')}</h2>
+      <p className="form__note">{at('verify.intro')}</p>
+      <button type="button" className="button button--primary" onClick={run} disabled={v.state === 'running'}>
+        {v.state === 'idle' ? at('verify.run') : at('verify.again')}
+      </button>
+      <div role="status" aria-atomic="true" data-testid="audit-verify-result">
+        {v.state === 'running' && <p>{at('verify.running')}</p>}
+        {r && (
+          <div className={r.ok ? 'audit-result audit-result--ok' : 'audit-result audit-result--broken'}>
+            <p className="audit-result__title" data-testid="audit-verify-status">
+              <span aria-hidden="true">{r.ok ? '✓ ' : '✗ '}</span>
+              {r.ok ? at('verify.ok') : at('verify.broken')}
+            </p>
+            <Facts>
+              {r.firstBreak && (
+                <Fact term={at('verify.firstBreak')} testId="audit-verify-break">
+                  {breakText(r.firstBreak, at)}
+                </Fact>
+              )}
+              <Fact term={at('verify.entries')} testId="audit-verify-entries">
+                {r.entries.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')}
+              </Fact>
+              <Fact term={at('verify.head')}>{r.head ? `#${r.head.seq}` : null}</Fact>
+              <Fact term={at('verify.headHash')}>{r.head && <code className="hash">{r.head.hash}</code>}</Fact>
+              <Fact term={at('verify.pending')}>{String(r.pendingInInbox)}</Fact>
+              <Fact term={at('verify.serverMessage')}>
+                <span lang="en">{r.message}</span>
+              </Fact>
+            </Facts>
+          </div>
+        )}
+      </div>
+      {v.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{at('verify.failed')}</p>
+          <p>{errorText(v.error, lang, t)}</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+type Filters = { subjectId: string; actorId: string; action: string };
+type Results = { state: 'idle' } | { state: 'searching' } | { state: 'ready'; query: Filters; items: AuditEntryView[]; next: number | null; loadingMore: boolean; moreError: unknown } | { state: 'error'; error: unknown };
+
+const KNOWN_ACTIONS = ['person.read', 'person.search_result', 'person.history_read', 'person.read_as_of', 'household.read', 'registry.birth_registered', 'registry.correction_requested', 'registry.correction_approved', 'registry.correction_rejected', 'registry.duplicate_merged', 'audit.searched', 'officer.login', 'officer.login_failed'];
+
+function SearchSection() {
+  const { at, t, lang } = useText();
+  const id = useId();
+  const [f, setF] = useState<Filters>({ subjectId: '', actorId: '', action: '' });
+  const [res, setRes] = useState<Results>({ state: 'idle' });
+  const listRef = useRef<HTMLOListElement>(null);
+  const [focusAt, setFocusAt] = useState<number | null>(null);
+
+  // After "load more", keyboard users continue at the first entry just loaded.
+  useEffect(() => {
+    if (focusAt === null) return;
+    (listRef.current?.children[focusAt]?.querySelector('h3') as HTMLElement | null)?.focus();
+    setFocusAt(null);
+  }, [focusAt]);
+
+  function query(q: Filters, beforeSeq?: number): AuditQuery {
+    const out: AuditQuery = { limit: PAGE };
+    if (q.subjectId.trim()) out.subjectId = q.subjectId.trim();
+    if (q.actorId.trim()) out.actorId = q.actorId.trim();
+    if (q.action.trim()) out.action = q.action.trim();
+    if (beforeSeq !== undefined) out.beforeSeq = beforeSeq;
+    return out;
+  }
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const q = { ...f };
+    setRes({ state: 'searching' });
+    try {
+      const r = await searchEntries(query(q));
+      setRes({ state: 'ready', query: q, items: r.items, next: r.items.length < PAGE ? null : r.nextBeforeSeq, loadingMore: false, moreError: null });
+    } catch (error) {
+      setRes({ state: 'error', error });
+    }
+  }
+
+  async function more() {
+    if (res.state !== 'ready' || res.next === null) return;
+    const before = res.items.length;
+    setRes({ ...res, loadingMore: true, moreError: null });
+    try {
+      const r = await searchEntries(query(res.query, res.next));
+      setRes({ ...res, items: [...res.items, ...r.items], next: r.items.length < PAGE ? null : r.nextBeforeSeq, loadingMore: false, moreError: null });
+      if (r.items.length) setFocusAt(before);
+    } catch (error) {
+      setRes({ ...res, loadingMore: false, moreError: error });
+    }
+  }
+
+  const field = (k: keyof Filters, label: string, hint?: string, list?: string) => (
+    <div className="field">
+      <label htmlFor={`${id}-${k}`}>
+        {label} <span className="field__optional">{at('form.optional')}</span>
+      </label>
+      {hint && (
+        <p className="field__hint" id={`${id}-${k}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input id={`${id}-${k}`} name={k} type="text" maxLength={64} autoComplete="off" spellCheck={false} list={list} aria-describedby={hint ? `${id}-${k}-hint` : undefined} value={f[k]} onChange={(e) => setF({ ...f, [k]: e.currentTarget.value })} />
+    </div>
+  );
+
+  let status = '';
+  if (res.state === 'searching') status = at('search.searching');
+  else if (res.state === 'ready') status = res.items.length ? `${at('search.shown', { n: res.items.length })}${res.next === null ? ` ${at('search.noMore')}` : ''}` : at('search.none');
+
+  return (
+    <section className="panel audit-search" aria-labelledby={`${id}-title`} data-testid="audit-search">
+      <h2 id={`${id}-title`}>{at('search.title')}</h2>
+      <p className="form__note">{at('search.intro')}</p>
+      <form className="form audit-search__form" noValidate onSubmit={submit} role="search" aria-labelledby={`${id}-title`}>
+        {field('subjectId', at('search.subjectId'), at('search.subjectIdHint'))}
+        {field('actorId', at('search.actorId'))}
+        {field('action', at('search.action'), at('search.actionHint'), `${id}-actions`)}
+        <datalist id={`${id}-actions`}>
+          {KNOWN_ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {textOf(at, `action.${a}`) ?? a}
+            </option>
+          ))}
+        </datalist>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={res.state === 'searching'}>
+            {at('search.submit')}
+          </button>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => {
+              setF({ subjectId: '', actorId: '', action: '' });
+              setRes({ state: 'idle' });
+            }}
+          >
+            {at('search.clear')}
+          </button>
+        </div>
+      </form>
+
+      <p role="status" className="audit-status" data-testid="audit-status">
+        {res.state === 'ready' && res.loadingMore ? at('search.loadingMore') : status}
+      </p>
+      {res.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{at('search.failed')}</p>
+          <p>{errorText(res.error, lang, t)}</p>
+        </div>
+      )}
+      {res.state === 'ready' && res.items.length > 0 && (
+        <>
+          <h3 className="visually-hidden">{at('search.results')}</h3>
+          <ol ref={listRef} className="audit-entries" data-testid="audit-entries">
+            {res.items.map((e) => (
+              <Entry key={e.seq} e={e} />
+            ))}
+          </ol>
+          {res.moreError !== null && (
+            <div role="alert" className="alert">
+              <p className="alert__title">{at('search.failed')}</p>
+              <p>{errorText(res.moreError, lang, t)}</p>
+            </div>
+          )}
+          {res.next !== null && (
+            <button type="button" className="button button--secondary audit-more" onClick={more} disabled={res.loadingMore}>
+              {res.loadingMore ? at('search.loadingMore') : at('search.more')}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Entry({ e }: { e: AuditEntryView }) {
+  const { at } = useText();
+  const action = textOf(at, `action.${e.action}`);
+  const actor = textOf(at, `actor.${e.actorKind}`) ?? e.actorKind;
+  const details = e.details && Object.keys(e.details).length ? JSON.stringify(e.details) : null;
+  return (
+    <li className="audit-entry" data-testid="audit-entry" data-action={e.action}>
+      <h3 tabIndex={-1} className="audit-entry__title">
+        <span className="audit-entry__action">{action ?? e.action}</span> <code className="audit-entry__code">{e.action}</code>
+        <span className="audit-entry__meta">{at('entry.title', { seq: e.seq, time: formatTime(e.at) })}</span>
+      </h3>
+      <Facts>
+        <Fact term={at('entry.actor')}>
+          {actor}: <code>{e.actorId}</code>
+        </Fact>
+        <Fact term={at('entry.subject')} testId="audit-entry-subject">
+          {e.subjectId ? (
+            <>
+              {e.subjectKind ? `${e.subjectKind} ` : ''}
+              <code>{e.subjectId}</code>
+            </>
+          ) : null}
+        </Fact>
+        {e.purpose && <Fact term={at('entry.purpose')}>{e.purpose}</Fact>}
+        {e.fields && e.fields.length > 0 && <Fact term={at('entry.fields')}>{e.fields.join(', ')}</Fact>}
+        {e.legalBasis && <Fact term={at('entry.legalBasis')}>{e.legalBasis}</Fact>}
+        {details && (
+          <Fact term={at('entry.details')}>
+            <code className="audit-entry__details">{details}</code>
+          </Fact>
+        )}
+        {e.requestId && (
+          <Fact term={at('entry.requestId')}>
+            <code>{e.requestId}</code>
+          </Fact>
+        )}
+        <Fact term={at('entry.hash')}>
+          <code className="hash">{e.hash}</code>
+        </Fact>
+      </Facts>
+    </li>
+  );
+}

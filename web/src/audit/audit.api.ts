@@ -1,0 +1,57 @@
+import { api } from '../api/client.ts';
+
+type Opts = { signal?: AbortSignal };
+
+export type ChainBreak =
+  | { kind: 'altered'; seq: number }
+  | { kind: 'inserted'; seq: number }
+  | { kind: 'deleted'; afterSeq: number; missing: number[] }
+  | { kind: 'rehashed_or_deleted'; seq: number };
+
+/** GET /api/v1/audit/verify (src/platform/audit/audit.verify.ts). */
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  head: { seq: number; hash: string } | null;
+  pendingInInbox: number;
+  firstBreak: ChainBreak | null;
+  /** The server's description, in English, naming the first broken entry. */
+  message: string;
+}
+
+/** One chained entry (src/platform/audit/audit.types.ts), hashes in hex. */
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  actorKind: string;
+  actorId: string;
+  action: string;
+  subjectKind?: string | null;
+  subjectId?: string | null;
+  fields?: string[] | null;
+  purpose?: string | null;
+  legalBasis?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  subjectId?: string;
+  actorId?: string;
+  action?: string;
+  beforeSeq?: number;
+  limit: number;
+}
+
+export function verifyChain(opts: Opts = {}): Promise<VerifyResult> {
+  return api.get('/api/v1/audit/verify', opts);
+}
+
+/** Newest first; pass `nextBeforeSeq` back as `beforeSeq` for the next page. The search itself is audited. */
+export function searchEntries(q: AuditQuery, opts: Opts = {}): Promise<{ items: AuditEntryView[]; nextBeforeSeq: number | null }> {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  return api.get(`/api/v1/audit/entries?${qs.toString()}`, opts);
+}

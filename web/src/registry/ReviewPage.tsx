@@ -1,0 +1,463 @@
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { useOfficer } from '../auth/session.tsx';
+import { Fact, FormField } from './fields.tsx';
+import { addressText, formatInstant, formatPartialDate, nationalityText, sentence, sexText, statusText } from './format.ts';
+import { SubmissionAttempt } from './idempotency.ts';
+import { purposeText, rememberedPurpose, rememberPurpose, type PurposeChoice } from './purpose.ts';
+import { PurposeForm } from './PurposeForm.tsx';
+import { useEthnicGroups, useUnitNames } from './reference.ts';
+import { RegistryNav } from './RegistryNav.tsx';
+import { decideCorrection, decideDuplicate, listCorrections, listDuplicates, readPerson, searchPeople } from './registry.api.ts';
+import type { CorrectionChanges, DuplicateReview, PendingCorrection, PersonRecord, PersonSummary } from './registry.types.ts';
+import { useText, type RT } from './text.ts';
+
+type List<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'error'; error: unknown };
+
+/** What the last decision did, announced in a live region at the top of the page. */
+type Outcome = { text: string; idNumber: string | null };
+
+/**
+ * Registrations held as probable duplicates and corrections waiting for a supervisor. A supervisor
+ * decides (never on a correction they requested: the server enforces four eyes); a registrar sees
+ * the same lists read-only.
+ */
+export function ReviewPage() {
+  const { rt } = useText();
+  const officer = useOfficer();
+  const canDecide = officer.roles.includes('supervisor');
+  const headingRef = usePageTitle(rt('review.title'));
+  const [dups, setDups] = useState<List<DuplicateReview>>({ state: 'loading' });
+  const [corrs, setCorrs] = useState<List<PendingCorrection>>({ state: 'loading' });
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const [reloads, setReloads] = useState(0);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setDups({ state: 'loading' });
+    setCorrs({ state: 'loading' });
+    listDuplicates({ signal: ctrl.signal }).then(
+      (r) => setDups({ state: 'ready', items: r.items }),
+      (error: unknown) => !ctrl.signal.aborted && setDups({ state: 'error', error }),
+    );
+    listCorrections({ signal: ctrl.signal }).then(
+      (r) => setCorrs({ state: 'ready', items: r.items }),
+      (error: unknown) => !ctrl.signal.aborted && setCorrs({ state: 'error', error }),
+    );
+    return () => ctrl.abort();
+  }, [reloads]);
+
+  const done = useCallback((o: Outcome, remove: () => void) => {
+    remove();
+    setOutcome(o);
+  }, []);
+
+  // The decided item leaves the list (and the focused button with it): focus the outcome.
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
+
+  return (
+    <div className="registry review">
+      <RegistryNav current="review" />
+      <h1 ref={headingRef} tabIndex={-1}>
+        {rt('review.title')}
+      </h1>
+      <p className="lead">{rt('review.intro')}</p>
+      {!canDecide && <p className="notice">{rt('review.readOnly')}</p>}
+
+      <div ref={outcomeRef} tabIndex={-1} role="status" className={outcome ? 'panel review-outcome' : 'visually-hidden'} data-testid="review-result">
+        {outcome && (
+          <p>
+            {outcome.text} {outcome.idNumber && <Link to={`/registry/people/${outcome.idNumber}`}>{outcome.idNumber}</Link>}
+          </p>
+        )}
+      </div>
+
+      <section aria-labelledby="dup-title" className="review-section" data-testid="duplicate-queue">
+        <h2 id="dup-title">{rt('dup.title', { n: dups.state === 'ready' ? dups.items.length : '…' })}</h2>
+        <p className="form__note">{rt('dup.auditNote')}</p>
+        <ListBody list={dups} empty={rt('dup.none')} onRetry={() => setReloads((n) => n + 1)}>
+          {(items) =>
+            items.map((d) => (
+              <DuplicateCard
+                key={d.id}
+                review={d}
+                canDecide={canDecide}
+                onDone={(o) => done(o, () => setDups((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.filter((x) => x.id !== d.id) } : l)))}
+              />
+            ))
+          }
+        </ListBody>
+      </section>
+
+      <section aria-labelledby="corr-title" className="review-section" data-testid="correction-queue">
+        <h2 id="corr-title">{rt('corr.title', { n: corrs.state === 'ready' ? corrs.items.length : '…' })}</h2>
+        <ListBody list={corrs} empty={rt('corr.none')} onRetry={() => setReloads((n) => n + 1)}>
+          {(items) =>
+            items.map((c) => (
+              <CorrectionCard
+                key={c.id}
+                correction={c}
+                canDecide={canDecide}
+                onDone={(o) => done(o, () => setCorrs((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.filter((x) => x.id !== c.id) } : l)))}
+              />
+            ))
+          }
+        </ListBody>
+      </section>
+    </div>
+  );
+}
+
+function ListBody<T>({ list, empty, onRetry, children }: { list: List<T>; empty: string; onRetry(): void; children: (items: T[]) => ReactNode }) {
+  const { rt, t, lang } = useText();
+  if (list.state === 'loading')
+    return (
+      <p role="status" className="results__status">
+        {rt('review.loading')}
+      </p>
+    );
+  if (list.state === 'error')
+    return (
+      <div role="alert" className="alert">
+        <p className="alert__title">{rt('review.loadFailed')}</p>
+        <p>{sentence(errorText(list.error, lang, t))}</p>
+        <button type="button" className="button button--secondary" onClick={onRetry}>
+          {rt('review.retry')}
+        </button>
+      </div>
+    );
+  if (!list.items.length) return <p className="muted">{empty}</p>;
+  return <div className="review-list">{children(list.items)}</div>;
+}
+
+/** The note and the decision buttons of one item, with the server's answer next to them. */
+function Decision({ idPrefix, buttons, error, busy, note, setNote, extra }: { idPrefix: string; buttons: ReactNode; error: ReactNode; busy: boolean; note: string; setNote(v: string): void; extra?: ReactNode }) {
+  const { rt } = useText();
+  return (
+    <div className="review-decision">
+      {extra}
+      <FormField id={`${idPrefix}-note`} label={rt('review.note')} hint={rt('review.noteHint')} optional>
+        {(p) => <textarea {...p} name="note" rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.currentTarget.value)} />}
+      </FormField>
+      <div role="alert" className={error ? 'alert' : 'visually-hidden'}>
+        {error}
+      </div>
+      <div className="form__actions">{buttons}</div>
+      {busy && (
+        <p role="status" className="muted">
+          {rt('review.deciding')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview; canDecide: boolean; onDone(o: Outcome): void }) {
+  const { rt, t, lang } = useText();
+  const id = useId();
+  const req = review.request;
+  const [people, setPeople] = useState<Record<string, PersonSummary | null>>({});
+  const [mergeInto, setMergeInto] = useState(review.candidates[0] ?? '');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const units = useUnitNames(req.birthRegistration ? [req.birthRegistration.provinceCode] : []);
+
+  // Each candidate's summary through the ordinary search by ID number (audited like any search).
+  useEffect(() => {
+    let live = true;
+    for (const c of review.candidates)
+      searchPeople({ q: c, limit: 1, offset: 0 }).then(
+        (r) => live && setPeople((old) => ({ ...old, [c]: r.items[0] ?? null })),
+        () => live && setPeople((old) => ({ ...old, [c]: null })),
+      );
+    return () => {
+      live = false;
+    };
+  }, [review]);
+
+  async function decide(decision: 'distinct' | 'merge') {
+    setBusy(true);
+    setError(null);
+    try {
+      const body: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string } = { decision };
+      if (decision === 'merge') body.mergeInto = mergeInto;
+      if (note.trim()) body.note = note.trim();
+      const r = await decideDuplicate(review.id, body);
+      if (r.status === 'merged') onDone({ text: rt('dup.mergedDone', { id: review.id }), idNumber: r.idNumber });
+      else onDone({ text: r.idNumber ? rt('dup.distinctDone', { id: review.id }) : rt('dup.distinctNoId', { id: review.id }), idNumber: r.idNumber });
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  const place = req.birthRegistration ? [units.commune(req.birthRegistration.communeCode) ?? req.birthRegistration.communeCode, units.province(req.birthRegistration.provinceCode) ?? req.birthRegistration.provinceCode].join(', ') : '';
+  const yesNo = (v: boolean | undefined) => (v === undefined ? '' : v ? rt('dup.yes') : rt('dup.no'));
+
+  return (
+    <article className="panel review-item" aria-labelledby={`${id}-title`} data-testid="duplicate-item">
+      <h3 id={`${id}-title`}>{rt('dup.item', { id: review.id })}</h3>
+      <p className="muted">{rt('review.requestedAt', { at: formatInstant(review.requestedAt) })}</p>
+      <div className="compare">
+        <section className="compare__col compare__col--held" aria-labelledby={`${id}-held`} data-testid="duplicate-held">
+          <h4 id={`${id}-held`}>{rt('dup.held')}</h4>
+          <dl className="facts facts--stacked">
+            <Fact term={rt('field.fullName')}>{req.fullName}</Fact>
+            <Fact term={rt('field.sex')}>{sexText(req.sex, rt)}</Fact>
+            <Fact term={rt('field.birthDate')}>{formatPartialDate(req.birthDate)}</Fact>
+            <Fact term={rt('field.father')}>{req.fatherId}</Fact>
+            <Fact term={rt('field.mother')}>{req.motherId}</Fact>
+            <Fact term={rt('dup.place')}>{place}</Fact>
+          </dl>
+        </section>
+        {review.candidates.map((c) => {
+          const p = people[c];
+          const why = review.reasons?.find((r) => r.idNumber === c);
+          return (
+            <section key={c} className="compare__col" aria-labelledby={`${id}-${c}`} data-testid="duplicate-candidate">
+              <h4 id={`${id}-${c}`}>{rt('dup.candidate', { id: c })}</h4>
+              {p === undefined && <p className="muted">{rt('dup.loadingCandidate')}</p>}
+              {p === null && <p className="muted">{rt('dup.candidateMissing')}</p>}
+              <dl className="facts facts--stacked">
+                <Fact term={rt('field.fullName')}>{p && <Link to={`/registry/people/${c}`}>{p.fullName}</Link>}</Fact>
+                <Fact term={rt('field.sex')}>{p && sexText(p.sex, rt)}</Fact>
+                <Fact term={rt('field.birthDate')}>{p && formatPartialDate(p.birthDate)}</Fact>
+                <Fact term={rt('field.status')}>{p && statusText(p.status, rt)}</Fact>
+                <Fact term={rt('dup.residence')}>{p && addressText(p.permanentResidence)}</Fact>
+                <Fact term={rt('dup.sameFather')}>{yesNo(why?.sameFather)}</Fact>
+                <Fact term={rt('dup.sameMother')}>{yesNo(why?.sameMother)}</Fact>
+                <Fact term={rt('dup.samePlace')}>{yesNo(why?.samePlace)}</Fact>
+              </dl>
+            </section>
+          );
+        })}
+      </div>
+      {canDecide && (
+        <Decision
+          idPrefix={id}
+          note={note}
+          setNote={setNote}
+          busy={busy}
+          error={
+            error ? (
+              <>
+                <p className="alert__title">{rt('review.decisionFailed')}</p>
+                <p>{sentence(errorText(error, lang, t))}</p>
+              </>
+            ) : null
+          }
+          extra={
+            review.candidates.length > 1 ? (
+              <fieldset className="choice">
+                <legend>{rt('dup.mergeInto')}</legend>
+                <div className="choice__options">
+                  {review.candidates.map((c) => (
+                    <label key={c}>
+                      <input type="radio" name={`${id}-merge`} value={c} checked={mergeInto === c} onChange={() => setMergeInto(c)} /> {people[c]?.fullName ?? c} ({c})
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            ) : null
+          }
+          buttons={
+            <>
+              <button type="button" className="button button--primary" disabled={busy} onClick={() => decide('distinct')}>
+                {rt('dup.distinct')}
+              </button>
+              <button type="button" className="button button--secondary" disabled={busy} onClick={() => decide('merge')}>
+                {rt('dup.merge')}
+              </button>
+            </>
+          }
+        />
+      )}
+    </article>
+  );
+}
+
+type ChangeKey = keyof CorrectionChanges;
+const CHANGE_FIELDS: ReadonlyArray<{ key: ChangeKey; label: 'field.fullName' | 'field.otherNames' | 'field.birthDate' | 'field.ethnicity' | 'field.religion' | 'field.nationality' }> = [
+  { key: 'fullName', label: 'field.fullName' },
+  { key: 'otherNames', label: 'field.otherNames' },
+  { key: 'birthDate', label: 'field.birthDate' },
+  { key: 'ethnicityCode', label: 'field.ethnicity' },
+  { key: 'religion', label: 'field.religion' },
+  { key: 'nationality', label: 'field.nationality' },
+];
+
+/** A correction field's value as shown, from the request (`changes`) or the current record. */
+function valueText(key: ChangeKey, v: unknown, rt: RT, ethnicName: (code: string) => string): string {
+  if (v === undefined || v === null || v === '') return '';
+  switch (key) {
+    case 'otherNames':
+      return Array.isArray(v) ? v.join(', ') : String(v);
+    case 'birthDate':
+      return formatPartialDate(String(v));
+    case 'ethnicityCode':
+      return ethnicName(String(v));
+    case 'nationality':
+      return nationalityText(String(v), rt);
+    default:
+      return String(v);
+  }
+}
+
+function currentOf(key: ChangeKey, r: PersonRecord): unknown {
+  switch (key) {
+    case 'ethnicityCode':
+      return r.ethnicity;
+    default:
+      return r[key];
+  }
+}
+
+type Current = { state: 'hidden' } | { state: 'asking'; serverError: string | null } | { state: 'loading' } | { state: 'ready'; record: PersonRecord; purpose: string } | { state: 'error'; error: unknown };
+
+function CorrectionCard({ correction: c, canDecide, onDone }: { correction: PendingCorrection; canDecide: boolean; onDone(o: Outcome): void }) {
+  const { rt, t, lang } = useText();
+  const officer = useOfficer();
+  const id = useId();
+  const ethnic = useEthnicGroups();
+  const [current, setCurrent] = useState<Current>({ state: 'hidden' });
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const attempt = useRef(new SubmissionAttempt());
+  const mine = c.requestedBy === officer.id;
+  const ethnicName = (code: string) => (ethnic.state === 'ready' ? (ethnic.value.find((g) => g.code === code)?.name ?? code) : code);
+  const changed = CHANGE_FIELDS.filter((f) => c.changes[f.key] !== undefined);
+
+  async function readCurrent(choice: PurposeChoice) {
+    rememberPurpose(officer.id, choice);
+    const purpose = purposeText(choice);
+    setCurrent({ state: 'loading' });
+    try {
+      setCurrent({ state: 'ready', record: await readPerson(c.idNumber, purpose), purpose });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'REGISTRY_PURPOSE_REQUIRED') setCurrent({ state: 'asking', serverError: e.fieldMessage('purpose', lang) ?? e.detailIn(lang) });
+      else setCurrent({ state: 'error', error: e });
+    }
+  }
+
+  async function decide(decision: 'approve' | 'reject') {
+    setBusy(true);
+    setError(null);
+    const body: { decision: 'approve' | 'reject'; note?: string } = { decision };
+    if (note.trim()) body.note = note.trim();
+    try {
+      const r = await decideCorrection(c.id, body, attempt.current.keyFor(body));
+      onDone({ text: r.status === 'approved' ? rt('corr.approvedDone', { id: c.id }) : rt('corr.rejectedDone', { id: c.id }), idNumber: c.idNumber });
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  const fourEyes = error instanceof ApiError && error.code === 'REGISTRY_FOUR_EYES';
+
+  return (
+    <article className="panel review-item" aria-labelledby={`${id}-title`} data-testid="correction-item">
+      <h3 id={`${id}-title`}>{rt('corr.item', { id: c.id, name: c.fullName })}</h3>
+      <dl className="facts">
+        <Fact term={rt('field.idNumber')}>
+          <Link to={`/registry/people/${c.idNumber}`}>{c.idNumber}</Link>
+        </Fact>
+        <Fact term={rt('corr.reason')}>{c.reason}</Fact>
+        <Fact term={rt('corr.legalBasis')}>{c.legalBasis}</Fact>
+      </dl>
+      <p className="muted">{rt('review.requestedAt', { at: formatInstant(c.requestedAt) })}</p>
+      {mine && (
+        <p className="notice" data-testid="correction-self">
+          {rt('corr.selfRequested')}
+        </p>
+      )}
+
+      <h4 id={`${id}-changes`} className="review-changes__title">
+        {rt('corr.changes')}
+      </h4>
+      <table className="changes review-changes" aria-labelledby={`${id}-changes`} data-testid="correction-changes">
+        <thead>
+          <tr>
+            <th scope="col">{rt('history.field')}</th>
+            <th scope="col">{rt('corr.current')}</th>
+            <th scope="col">{rt('corr.requested')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changed.map((f) => (
+            <tr key={f.key}>
+              <th scope="row">{rt(f.label)}</th>
+              <td data-label={rt('corr.current')} data-testid={`current-${f.key}`}>{current.state === 'ready' ? valueText(f.key, currentOf(f.key, current.record), rt, ethnicName) || '—' : <span className="muted">{rt('corr.currentHidden')}</span>}</td>
+              <td data-label={rt('corr.requested')} data-testid={`requested-${f.key}`}>
+                <strong>{valueText(f.key, c.changes[f.key], rt, ethnicName) || '—'}</strong>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {current.state === 'hidden' && (
+        <p>
+          <button type="button" className="button button--secondary" onClick={() => setCurrent({ state: 'asking', serverError: null })}>
+            {rt('corr.showCurrent')}
+          </button>
+        </p>
+      )}
+      {current.state === 'asking' && (
+        <>
+          <p className="form__note">{rt('corr.currentNote')}</p>
+          <PurposeForm initial={rememberedPurpose(officer.id)} onSubmit={readCurrent} serverError={current.serverError} />
+        </>
+      )}
+      <p role="status" className="results__status">
+        {current.state === 'loading' ? rt('corr.readingCurrent') : ''}
+      </p>
+      {current.state === 'ready' && (
+        <p className="purpose-used">
+          {rt('person.purposeUsed')} <strong>{current.purpose}</strong>
+        </p>
+      )}
+      {current.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{rt('corr.readFailed')}</p>
+          <p>{sentence(errorText(current.error, lang, t))}</p>
+        </div>
+      )}
+
+      {canDecide && (
+        <Decision
+          idPrefix={id}
+          note={note}
+          setNote={setNote}
+          busy={busy}
+          error={
+            error ? (
+              <div data-testid="correction-error">
+                <p className="alert__title">{fourEyes ? rt('corr.fourEyes') : rt('review.decisionFailed')}</p>
+                <p>{sentence(errorText(error, lang, t))}</p>
+              </div>
+            ) : null
+          }
+          buttons={
+            <>
+              <button type="button" className="button button--primary" disabled={busy} onClick={() => decide('approve')}>
+                {rt('corr.approve')}
+              </button>
+              <button type="button" className="button button--secondary" disabled={busy} onClick={() => decide('reject')}>
+                {rt('corr.reject')}
+              </button>
+            </>
+          }
+        />
+      )}
+    </article>
+  );
+}
