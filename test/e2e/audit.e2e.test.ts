@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../harness/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot, hasNoHorizontalScroll, signedIn as openSignedIn } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -33,31 +33,10 @@ after(async () => {
   await server?.close();
 });
 
-async function signedIn(who: Officer, opts: { viewport?: { width: number; height: number }; at?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
-  const context: BrowserContext = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, locale: 'vi-VN' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`${m.text()} ${m.location().url}`);
-  });
-  await page.goto(`${server.baseUrl}${opts.at ?? '/'}`);
-  await page.getByLabel('Tên đăng nhập').fill(who.username);
-  await page.getByLabel('Mật khẩu').fill(who.password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.getByTestId('officer').waitFor();
-  return {
-    page,
-    async close() {
-      await context.close();
-      assert.deepEqual(errors, [], 'no script errors in the page');
-    },
-  };
+function signedIn(who: Officer, opts: { viewport?: { width: number; height: number }; at?: string; expectedFailures?: RegExp } = {}) {
+  return openSignedIn(browser, server.baseUrl, who, opts);
 }
 
-async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-}
 
 describe('audit log (browser)', () => {
   let idNumber = '';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import QRCode from 'qrcode';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshot } from '../harness/browser.ts';
+import { launchBrowser, screenshot, hasNoHorizontalScroll } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -93,9 +93,6 @@ async function signedIn(opts: { viewport?: { width: number; height: number }; at
   };
 }
 
-async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-}
 
 function activeText(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent ?? null);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshot } from '../harness/browser.ts';
+import { launchBrowser, screenshot, hasNoHorizontalScroll, activeName } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -79,13 +79,7 @@ async function signedIn(opts: { viewport?: { width: number; height: number }; at
   };
 }
 
-async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-}
 
-function activeName(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.tagName ?? null);
-}
 
 /** The form field (label, hint, error, control) around the control labelled `label`. */
 function fieldOf(page: Page, label: string) {

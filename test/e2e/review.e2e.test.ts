@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../harness/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, hasNoHorizontalScroll, activeName, signedIn as openSignedIn } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -39,35 +39,11 @@ function vnDay(days = 0): string {
   return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function signedIn(who: Officer, opts: { viewport?: { width: number; height: number }; at?: string; expectedFailures?: RegExp } = {}): Promise<{ page: Page; close(): Promise<void> }> {
-  const context: BrowserContext = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, locale: 'vi-VN' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(opts.expectedFailures && opts.expectedFailures.test(m.text()))) errors.push(`${m.text()} ${m.location().url}`);
-  });
-  await page.goto(`${server.baseUrl}${opts.at ?? '/'}`);
-  await page.getByLabel('Tên đăng nhập').fill(who.username);
-  await page.getByLabel('Mật khẩu').fill(who.password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.getByTestId('officer').waitFor();
-  return {
-    page,
-    async close() {
-      await context.close();
-      assert.deepEqual(errors, [], 'no script errors in the page');
-    },
-  };
+function signedIn(who: Officer, opts: { viewport?: { width: number; height: number }; at?: string; expectedFailures?: RegExp } = {}) {
+  return openSignedIn(browser, server.baseUrl, who, opts);
 }
 
-async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-}
 
-function activeName(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.tagName ?? null);
-}
 
 async function birth(page: Page, p: { fullName: string; sex: 'male' | 'female'; birthDate: string }): Promise<{ status: number; body: any }> {
   const res = await page.request.post(`${server.baseUrl}/api/v1/registry/births`, {

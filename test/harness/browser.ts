@@ -30,3 +30,49 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 360, height: 740 };
+
+export interface SignedIn {
+  page: Page;
+  /** Closes the browser context and fails the test if the page had a script error. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh browser context (Vietnamese locale) signed in as an officer through the sign-in page.
+ * Script errors in the page fail the test at `close()`; a 401 before sign-in (GET /auth/me) and
+ * `expectedFailures` are not errors.
+ */
+export async function signedIn(browser: Browser, baseUrl: string, who: { username: string; password: string }, opts: { viewport?: { width: number; height: number }; at?: string; expectedFailures?: RegExp; onPage?: (page: Page) => void } = {}): Promise<SignedIn> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, locale: 'vi-VN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(opts.expectedFailures && opts.expectedFailures.test(m.text()))) errors.push(`${m.text()} ${m.location().url}`);
+  });
+  opts.onPage?.(page);
+  await page.goto(`${baseUrl}${opts.at ?? '/'}`);
+  await page.getByLabel('Tên đăng nhập').fill(who.username);
+  await page.getByLabel('Mật khẩu').fill(who.password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByTestId('officer').waitFor();
+  return {
+    page,
+    async close() {
+      await context.close();
+      if (errors.length) throw new Error(`script errors in the page: ${errors.join('; ')}`);
+    },
+  };
+}
+
+export function hasNoHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+/** The `name` (or tag) of the element that has focus. */
+export function activeName(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.tagName ?? null);
+}
