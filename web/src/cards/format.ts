@@ -22,10 +22,7 @@ export function formatInstant(iso: string): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
-/** Server field messages are sometimes fragments: start with a capital. */
-export function sentence(s: string): string {
-  return s ? s.charAt(0).toLocaleUpperCase('vi') + s.slice(1) : s;
-}
+export { sentence } from '../ui/fields.tsx';
 
 export const sexText = (s: string, ct: CT) => textOf(ct, `sex.${s}`, s);
 export const cardStatusText = (s: string, ct: CT) => textOf(ct, `status.${s}`, s);

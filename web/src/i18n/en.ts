@@ -14,6 +14,10 @@ export const en = {
   'lang.vi': 'Tiếng Việt',
   'lang.en': 'English',
 
+  'form.optional': '(optional)',
+  'form.errorPrefix': 'Error:',
+  'value.none': 'not recorded',
+
   'nav.label': 'Modules',
   'nav.menu': 'Menu',
   'nav.home': 'Home',

@@ -16,6 +16,10 @@ export const vi = {
   'lang.vi': 'Tiếng Việt',
   'lang.en': 'English',
 
+  'form.optional': '(không bắt buộc)',
+  'form.errorPrefix': 'Lỗi:',
+  'value.none': 'chưa có thông tin',
+
   'nav.label': 'Phân hệ',
   'nav.menu': 'Danh mục',
   'nav.home': 'Trang chủ',

@@ -54,7 +54,4 @@ export const statusText = (status: string | null | undefined, rt: RT): string =>
 export const maritalText = (m: string | null | undefined, rt: RT): string => (m ? (lookup(rt, `marital.${m}`) ?? m) : '');
 export const nationalityText = (code: string | null | undefined, rt: RT): string => (code ? (lookup(rt, `nationality.${code}`) ?? code) : '');
 
-/** Server field messages are sometimes fragments ("không có trong CSDL dân cư"): start with a capital. */
-export function sentence(s: string): string {
-  return s ? s.charAt(0).toLocaleUpperCase('vi') + s.slice(1) : s;
-}
+export { sentence } from '../ui/fields.tsx';
