@@ -2,22 +2,10 @@ import { api } from '../api/client.ts';
 
 type Opts = { signal?: AbortSignal };
 
-export type ChainBreak =
-  | { kind: 'altered'; seq: number }
-  | { kind: 'inserted'; seq: number }
-  | { kind: 'deleted'; afterSeq: number; missing: number[] }
-  | { kind: 'rehashed_or_deleted'; seq: number };
+/** GET /api/v1/audit/verify: the server's own result type (type-only import, nothing of the server is bundled). */
+import type { ChainBreak, VerifyResult } from '../../../src/platform/audit/index.ts';
 
-/** GET /api/v1/audit/verify (src/platform/audit/audit.verify.ts). */
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  head: { seq: number; hash: string } | null;
-  pendingInInbox: number;
-  firstBreak: ChainBreak | null;
-  /** The server's description, in English, naming the first broken entry. */
-  message: string;
-}
+export type { ChainBreak, VerifyResult };
 
 /** One chained entry (src/platform/audit/audit.types.ts), hashes in hex. */
 export interface AuditEntryView {
