@@ -3,7 +3,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { assertJurisdiction, assertRole } from '../platform/auth/actor.ts';
 import type { Clock } from '../platform/clock.ts';
 import { nfc, searchKey, splitFullName, parsePartialDate } from '../vn/index.ts';
-import { registryStore as store } from './registry.store.ts';
+import { inJurisdiction, registryStore as store } from './registry.store.ts';
 import { assertAllowed, checkIdNumber, type EventBase, type EventContext, type RegistryService } from './registry.service.ts';
 import type { PersonPatch } from './registry.types.ts';
 import { unitsOf } from './registry.view.ts';
@@ -62,12 +62,13 @@ export class CorrectionService {
 
   async pending(ctx: EventContext, opts: { limit: number }) {
     assertRole(ctx.actor, ['supervisor', 'registrar']);
-    const rows = await this.db.selectFrom('registry.correction as c').innerJoin('registry.person as p', 'p.id_number', 'c.id_number')
-      .select(['c.id', 'c.id_number', 'c.changes', 'c.reason', 'c.legal_basis', 'c.requested_by', 'c.requested_at', 'p.full_name', 'p.perm_province_code', 'p.perm_commune_code', 'p.temp_province_code', 'p.temp_commune_code', 'p.cur_province_code', 'p.cur_commune_code', 'p.birth_reg_province_code', 'p.birth_reg_commune_code'])
-      .where('c.status', '=', 'pending').orderBy('c.id').limit(Math.min(opts.limit * 5, 1000)).execute();
-    return rows.filter((r: any) => {
-      try { assertJurisdiction(ctx.actor, unitsOf(r)); return true; } catch { return false; }
-    }).slice(0, opts.limit).map((r: any) => ({ id: Number(r.id), idNumber: r.id_number, fullName: r.full_name, changes: r.changes, reason: r.reason, legalBasis: r.legal_basis, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
+    let q = this.db.selectFrom('registry.correction as c').innerJoin('registry.person as p', 'p.id_number', 'c.id_number')
+      .select(['c.id', 'c.id_number', 'c.changes', 'c.reason', 'c.legal_basis', 'c.requested_by', 'c.requested_at', 'p.full_name'])
+      .where('c.status', '=', 'pending');
+    const j = ctx.actor.jurisdiction;
+    if (j.provinceCode) q = q.where(inJurisdiction(j.provinceCode, j.communeCode, 'p.'));
+    const rows = await q.orderBy('c.id').limit(opts.limit).execute();
+    return rows.map((r: any) => ({ id: Number(r.id), idNumber: r.id_number, fullName: r.full_name, changes: r.changes, reason: r.reason, legalBasis: r.legal_basis, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
   }
 
   async decide(ctx: EventContext, correctionId: number, input: { decision: 'approve' | 'reject'; note?: string; legalBasis?: string }) {

@@ -4,7 +4,7 @@ import { assertJurisdiction, assertRole, covers, type OfficerActor } from '../pl
 import type { AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import { searchKey, toneKey } from '../vn/index.ts';
-import { registryStore as store } from './registry.store.ts';
+import { inJurisdiction, registryStore as store } from './registry.store.ts';
 import type { PersonRow } from './registry.types.ts';
 import { fullView, groupsFor, summaryView, unitsOf, addressView } from './registry.view.ts';
 import { checkIdNumber } from './registry.service.ts';
@@ -110,14 +110,8 @@ export class RegistryQueries {
       b = b.where('given_key', '=', words[words.length - 1]!);
       for (const other of words.slice(0, -1)) b = b.where(sql`name_key ~ ${`(^| )${other.replace(/[^a-z0-9]/g, '')}( |$)`}` as any);
     }
-    // The same units as unitsOf(): residences, or the place of birth registration for someone with none.
-    const at = (k: string, p: string, c: string | null) => (eb: any) => (c ? eb.and([eb(`${k}_province_code`, '=', p), eb(`${k}_commune_code`, '=', c)]) : eb(`${k}_province_code`, '=', p));
-    const inUnit = (p: string, c: string | null) => (eb: any) => eb.or([
-      ...(['perm', 'temp', 'cur'] as const).map((k) => at(k, p, c)(eb)),
-      eb.and([eb('perm_province_code', 'is', null), eb('temp_province_code', 'is', null), eb('cur_province_code', 'is', null), at('birth_reg', p, c)(eb)]),
-    ]);
     const j = ctx.actor.jurisdiction;
-    if (j.provinceCode) b = b.where(inUnit(j.provinceCode, j.communeCode));
+    if (j.provinceCode) b = b.where(inJurisdiction(j.provinceCode, j.communeCode));
     if (input.provinceCode) b = b.where((eb: any) => eb.or([eb('perm_province_code', '=', input.provinceCode), eb('cur_province_code', '=', input.provinceCode)]));
     if (input.communeCode) b = b.where((eb: any) => eb.or([eb('perm_commune_code', '=', input.communeCode), eb('cur_commune_code', '=', input.communeCode)]));
     return (await b.orderBy('name_key').orderBy('id_number').limit(want).execute()) as PersonRow[];

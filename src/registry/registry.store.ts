@@ -3,6 +3,19 @@ import type { HouseholdRow, PersonPatch, PersonRow } from './registry.types.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
+/**
+ * A person row within a unit, in SQL: the same units as `unitsOf()` — permanent, temporary or
+ * current residence, or the place of birth registration for someone with no residence.
+ * `prefix` names the person table's alias (`p.`).
+ */
+export function inJurisdiction(provinceCode: string, communeCode: string | null, prefix = '') {
+  const at = (eb: any, k: string) => (communeCode ? eb.and([eb(`${prefix}${k}_province_code`, '=', provinceCode), eb(`${prefix}${k}_commune_code`, '=', communeCode)]) : eb(`${prefix}${k}_province_code`, '=', provinceCode));
+  return (eb: any) => eb.or([
+    ...['perm', 'temp', 'cur'].map((k) => at(eb, k)),
+    eb.and([eb(`${prefix}perm_province_code`, 'is', null), eb(`${prefix}temp_province_code`, 'is', null), eb(`${prefix}cur_province_code`, 'is', null), at(eb, 'birth_reg')]),
+  ]);
+}
+
 /** All SQL of the registry module. */
 export const registryStore = {
   person(db: Db, idNumber: string): Promise<PersonRow | undefined> {

@@ -267,6 +267,8 @@ describe('registry life events', () => {
       problem(await post(t, both, `/api/v1/registry/corrections/${own.json().correctionId}/decision`, { decision: 'approve' }), 403, 'REGISTRY_FOUR_EYES');
       const pending = (await get(t, sup, '/api/v1/registry/corrections')).json().items;
       assert.ok(pending.some((c: any) => c.id === req.json().correctionId));
+      const supHcm = await t.officer('sup.hcm', ['supervisor'], '79');
+      assert.ok(!(await get(t, supHcm, '/api/v1/registry/corrections')).json().items.some((c: any) => c.id === req.json().correctionId), 'another province\'s supervisor does not see it');
       const ok = await post(t, sup, `/api/v1/registry/corrections/${req.json().correctionId}/decision`, { decision: 'approve' });
       assert.equal(ok.statusCode, 200, ok.body);
       problem(await post(t, sup, `/api/v1/registry/corrections/${req.json().correctionId}/decision`, { decision: 'approve' }), 409, 'REGISTRY_CORRECTION_DECIDED');
