@@ -106,7 +106,7 @@ audit.command('verify')
       return verifyChain(p.db);
     });
     // Exit explicitly once the output is flushed: the embedded server's exit hook would otherwise end with 0.
-    const text = opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n`;
+    const text = opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n${r.ok ? 'ĐẠT' : 'HỎNG'}: ${r.messages.vi}\n`;
     process.stdout.write(text, () => process.exit(r.ok ? 0 : 1));
   });
 

@@ -82,6 +82,8 @@ describe('audit tamper detection', () => {
         if (c.expect.seq !== undefined) assert.equal((r.firstBreak as { seq: number }).seq, c.expect.seq, r.message);
         if (c.expect.afterSeq !== undefined) assert.equal((r.firstBreak as { afterSeq: number }).afterSeq, c.expect.afterSeq, r.message);
         assert.match(r.message, /#\d+/);
+        assert.match(r.messages.vi, /^(bản ghi|một bản ghi)/);
+        assert.ok(r.messages.vi.includes(`#${c.expect.seq ?? c.expect.afterSeq}`), r.messages.vi);
       } finally {
         await p.close();
       }

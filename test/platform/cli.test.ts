@@ -54,6 +54,7 @@ test('open06 audit verify: OK on an intact chain, exit 1 naming the altered entr
   const broken = await cli(['audit', 'verify']);
   assert.equal(broken.code, 1, broken.out + broken.err);
   assert.match(broken.out, /BROKEN: entry #1 was altered/);
+  assert.match(broken.out, /HỎNG: bản ghi #1 đã bị sửa/);
 });
 
 test('a bad configuration value stops with a message naming it', async () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { inboxCount, readChain } from './audit.store.ts';
 import { entryHash } from './audit.hash.ts';
 import { GENESIS_HASH } from './audit.types.ts';
+import type { Localised } from '../i18n/lang.ts';
 
 export type ChainBreak =
   | { kind: 'altered'; seq: number }
@@ -15,7 +16,9 @@ export interface VerifyResult {
   head: { seq: number; hash: string } | null;
   pendingInInbox: number;
   firstBreak: ChainBreak | null;
+  /** English, for logs and the CLI; `messages` has both languages. */
   message: string;
+  messages: Localised;
 }
 
 /**
@@ -53,7 +56,8 @@ export async function verifyChain(db: Kysely<any>): Promise<VerifyResult> {
   }
   const pendingInInbox = await inboxCount(db);
   const head = prev ? { seq: prev.seq, hash: prev.hash.toString('hex') } : null;
-  return { ok: !firstBreak, entries: count, head, pendingInInbox, firstBreak, message: describe(firstBreak, count, head) };
+  const messages = describe(firstBreak, count, head);
+  return { ok: !firstBreak, entries: count, head, pendingInInbox, firstBreak, message: messages.en, messages };
 }
 
 function range(from: number, toExclusive: number): number[] {
@@ -62,16 +66,21 @@ function range(from: number, toExclusive: number): number[] {
   return out;
 }
 
-function describe(b: ChainBreak | null, count: number, head: VerifyResult['head']): string {
-  if (!b) return `audit chain intact: ${count} entries, head #${head?.seq ?? 0} ${head?.hash ?? GENESIS_HASH.toString('hex')}`;
+function describe(b: ChainBreak | null, count: number, head: VerifyResult['head']): Localised {
+  if (!b) {
+    const h = `#${head?.seq ?? 0} ${head?.hash ?? GENESIS_HASH.toString('hex')}`;
+    return { vi: `chuỗi nhật ký nguyên vẹn: ${count} bản ghi, bản ghi cuối ${h}`, en: `audit chain intact: ${count} entries, head ${h}` };
+  }
   switch (b.kind) {
     case 'altered':
-      return `entry #${b.seq} was altered: its content no longer matches its hash`;
+      return { vi: `bản ghi #${b.seq} đã bị sửa: nội dung không còn khớp với mã băm`, en: `entry #${b.seq} was altered: its content no longer matches its hash` };
     case 'inserted':
-      return `entry #${b.seq} was inserted: the entry after it links to the entry before it`;
+      return { vi: `bản ghi #${b.seq} bị chèn thêm: bản ghi sau nó trỏ tới bản ghi trước nó`, en: `entry #${b.seq} was inserted: the entry after it links to the entry before it` };
     case 'deleted':
-      return b.missing.length ? `entries deleted after #${b.afterSeq}: #${b.missing.join(', #')} missing` : `an entry was deleted after #${b.afterSeq} and later entries renumbered`;
+      return b.missing.length
+        ? { vi: `bản ghi bị xoá sau #${b.afterSeq}: thiếu #${b.missing.join(', #')}`, en: `entries deleted after #${b.afterSeq}: #${b.missing.join(', #')} missing` }
+        : { vi: `một bản ghi sau #${b.afterSeq} đã bị xoá và các bản ghi sau được đánh số lại`, en: `an entry was deleted after #${b.afterSeq} and later entries renumbered` };
     case 'rehashed_or_deleted':
-      return `entry #${b.seq} was altered and re-hashed, or entries after it deleted: the next entry no longer links to it`;
+      return { vi: `bản ghi #${b.seq} bị sửa và tính lại mã băm, hoặc các bản ghi sau nó bị xoá: bản ghi kế tiếp không còn trỏ tới nó`, en: `entry #${b.seq} was altered and re-hashed, or entries after it deleted: the next entry no longer links to it` };
   }
 }

@@ -122,7 +122,7 @@ function VerifySection() {
               <Fact term={at('verify.headHash')}>{r.head && <code className="hash">{r.head.hash}</code>}</Fact>
               <Fact term={at('verify.pending')}>{String(r.pendingInInbox)}</Fact>
               <Fact term={at('verify.serverMessage')}>
-                <span lang="en">{r.message}</span>
+                <span lang={lang}>{r.messages[lang]}</span>
               </Fact>
             </Facts>
           </div>
