@@ -25,7 +25,12 @@ export class DuplicateService {
     const review = await this.db.selectFrom('registry.duplicate_review').selectAll().where('id', '=', id).executeTakeFirst();
     if (!review) throw new AppError('REGISTRY_REVIEW_NOT_FOUND', { id });
     assertJurisdiction(ctx.actor, [{ provinceCode: review.province_code, communeCode: review.commune_code }]);
-    if (review.status !== 'pending') throw new AppError('REGISTRY_REVIEW_DECIDED', { id });
+    // Deciding again as already decided answers as the first time (a retry after a lost answer).
+    const decided = { merged: 'merge', confirmed_distinct: 'distinct' } as const;
+    if (review.status !== 'pending') {
+      if (decided[review.status as keyof typeof decided] === input.decision && review.result_id_number) return { reviewId: id, status: review.status as 'merged' | 'confirmed_distinct', idNumber: review.result_id_number as string };
+      throw new AppError('REGISTRY_REVIEW_DECIDED', { id });
+    }
     if (input.decision === 'merge') {
       const target = input.mergeInto ?? review.candidates[0];
       if (!review.candidates.includes(target)) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'mergeInto', code: 'not_candidate', message: { vi: 'Phải là một trong các hồ sơ nghi trùng.', en: 'Must be one of the candidates.' } }]);

@@ -129,6 +129,11 @@ describe('registry life events', () => {
       const merged = await post(t, sup, `/api/v1/registry/duplicates/${third.json().reviewId}/decision`, { decision: 'merge' });
       assert.equal(merged.json().idNumber, first.json().idNumber);
       problem(await post(t, sup, `/api/v1/registry/duplicates/${third.json().reviewId}/decision`, { decision: 'distinct' }), 409, 'REGISTRY_REVIEW_DECIDED');
+      const again = await post(t, sup, `/api/v1/registry/duplicates/${third.json().reviewId}/decision`, { decision: 'merge' });
+      assert.equal(again.statusCode, 200, 'the same decision again answers as the first time');
+      assert.equal(again.json().idNumber, first.json().idNumber);
+      const distinctAgain = await post(t, sup, `/api/v1/registry/duplicates/${second.json().reviewId}/decision`, { decision: 'distinct' });
+      assert.equal(distinctAgain.json().idNumber, distinct.json().idNumber, 'no second person on a retried confirmation');
       const c = await sql<{ n: number }>`select count(*)::int n from registry.person where name_key = 'ngo thanh hoa'`.execute(t.platform.db);
       assert.equal(c.rows[0]!.n, 2);
     });
