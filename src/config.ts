@@ -18,6 +18,7 @@ export const ConfigSchema = Type.Object({
   SEED_PEOPLE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 2000, description: 'Synthetic people seeded on first start of an empty database (0 = none).' }),
   SESSION_TTL_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480, description: 'Officer session lifetime, minutes.' }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Failed sign-ins before an officer account is locked.' }),
+  LOGIN_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 30, description: 'Sign-in attempts one client IP may make per minute (all usernames), per process.' }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
   AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
   CARDS_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the card signing keys (CSCA, Document Signer) at rest. Unset: stored in clear (a warning says so).' })),
@@ -32,7 +33,7 @@ export class ConfigError extends Error {
   }
 }
 
-const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX']);
+const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_PER_IP_PER_MINUTE', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX']);
 const booleans = new Set(['COOKIE_SECURE']);
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */

@@ -115,3 +115,18 @@ describe('HTTP platform', () => {
     assert.ok(res.json().items.some((e: any) => e.actorId === 'lock.me' && e.details.reason === 'wrong_password'));
   });
 });
+
+test('sign-in attempts per client IP are limited (password spraying), with Retry-After', async () => {
+  const clock = fixedClock(new Date('2026-11-24T08:00:00Z'));
+  const t = await testApp({ clock, config: { LOGIN_MAX_PER_IP_PER_MINUTE: 3 } });
+  try {
+    for (const u of ['a.one', 'b.two', 'c.three']) assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: u, password: 'x' } }), 401, 'AUTH_INVALID_CREDENTIALS');
+    const limited = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'd.four', password: 'x' } });
+    assertProblem(limited, 429, 'RATE_LIMITED');
+    assert.equal(limited.headers['retry-after'], '60');
+    clock.advance(60_000);
+    assertProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'd.four', password: 'x' } }), 401, 'AUTH_INVALID_CREDENTIALS');
+  } finally {
+    await t.close();
+  }
+});

@@ -8,6 +8,7 @@ import { verifyChain, searchChain, chainAll } from '../audit/index.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
+import { WindowLimiter } from './rate-limit.ts';
 
 const Jurisdiction = Type.Object({
   provinceCode: Type.Union([Type.String(), Type.Null()]),
@@ -28,6 +29,7 @@ const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export async function platformRoutes(app: FastifyInstance, p: Platform, metrics: Metrics): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${p.config.COOKIE_SECURE ? '; Secure' : ''}`;
+  const loginsPerIp = new WindowLimiter(p.config.LOGIN_MAX_PER_IP_PER_MINUTE, 60_000, () => p.clock.now().getTime());
 
   r.get('/healthz', { schema: { tags: ['platform'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
   r.get('/readyz', { schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
@@ -49,9 +51,10 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     schema: {
       tags: ['auth'], summary: 'Officer sign-in: sets an HttpOnly session cookie; API clients that ask (`bearer: true`) get the token in the body instead',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }), bearer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ officer: OfficerSchema, token: Type.Optional(Type.String()), expiresAt: Type.String() }), 401: ProblemSchema, 423: ProblemSchema },
+      response: { 200: Type.Object({ officer: OfficerSchema, token: Type.Optional(Type.String()), expiresAt: Type.String() }), 401: ProblemSchema, 423: ProblemSchema, 429: ProblemSchema },
     },
   }, async (req, reply) => {
+    loginsPerIp.hit(req.ip);
     const s = await p.officers.login(req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
     if (req.body.bearer) return { officer: s.officer, token: s.token, expiresAt: s.expiresAt.toISOString() };
     reply.header('set-cookie', `${SESSION_COOKIE}=${s.token}; ${cookieFlags}; Expires=${s.expiresAt.toUTCString()}`);
