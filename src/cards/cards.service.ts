@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { assertRole, type OfficerActor } from '../platform/auth/actor.ts';
-import { insertInbox, type AuditEntry, type AuditWriter } from '../platform/audit/index.ts';
+import type { AuditEntry, AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
-import { publish } from '../platform/events/outbox.ts';
+import { recordEffects } from '../platform/events/effects.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { claimKey, requestHash, storeResponse } from '../platform/idempotency.ts';
 import { familyNames, type RegistryService } from '../registry/index.ts';
@@ -98,8 +98,10 @@ export type CardView = ReturnType<typeof cardView>;
 async function recordStatus(trx: Transaction<any>, card: CardRow, kind: Exclude<CardEventKind, 'issued'>, status: CardStatus, who: { kind: 'officer' | 'system'; id: string }, at: Date, detail: { reason: string | null; legalBasis: string | null; requestId: string | null }): Promise<void> {
   await store.setStatus(trx, card.id_number, card.card_no, status, detail.reason, at);
   await store.insertEvent(trx, { id_number: card.id_number, card_no: card.card_no, kind, at, actor_kind: who.kind, actor_id: who.id, reason: detail.reason, legal_basis: detail.legalBasis, request_id: detail.requestId });
-  await publish(trx, [{ topic: CARD_TOPIC[kind], key: card.id_number, payload: { idNumber: card.id_number, cardNo: card.card_no, at: at.toISOString(), status } }]);
-  await insertInbox(trx, [{ at, actorKind: who.kind, actorId: who.id, action: `cards.${kind}`, subjectKind: 'person', subjectId: card.id_number, fields: ['card.status'], purpose: kind, legalBasis: detail.legalBasis, requestId: detail.requestId, details: { cardNo: card.card_no, status } }]);
+  await recordEffects(trx, {
+    events: [{ topic: CARD_TOPIC[kind], key: card.id_number, payload: { idNumber: card.id_number, cardNo: card.card_no, at: at.toISOString(), status } }],
+    audit: [{ at, actorKind: who.kind, actorId: who.id, action: `cards.${kind}`, subjectKind: 'person', subjectId: card.id_number, fields: ['card.status'], purpose: kind, legalBasis: detail.legalBasis, requestId: detail.requestId, details: { cardNo: card.card_no, status } }],
+  });
 }
 
 export class CardsService {
@@ -196,9 +198,8 @@ export class CardsService {
       };
       await store.insertCard(trx, row);
       await store.insertEvent(trx, { id_number: idNumber, card_no: row.card_no, kind: 'issued', at: now, actor_kind: 'officer', actor_id: ctx.actor.id, reason: row.reason, legal_basis: legalBasis, request_id: ctx.requestId });
-      await publish(trx, [{ topic: CARD_TOPIC.issued, key: idNumber, payload: { idNumber, cardNo: row.card_no, issueKind: input.kind, at: now.toISOString(), expiryDate: row.expiry_date } }]);
       const entry: AuditEntry = { at: now, actorKind: 'officer', actorId: ctx.actor.id, action: 'cards.issued', subjectKind: 'person', subjectId: idNumber, fields: ['idNumber', 'fullName', 'birthDate', 'sex', 'nationality', 'ethnicity', 'religion', 'origin', 'residence', 'family'], purpose: input.kind, legalBasis, requestId: ctx.requestId, details: { cardNo: row.card_no } };
-      await insertInbox(trx, [entry]);
+      await recordEffects(trx, { events: [{ topic: CARD_TOPIC.issued, key: idNumber, payload: { idNumber, cardNo: row.card_no, issueKind: input.kind, at: now.toISOString(), expiryDate: row.expiry_date } }], audit: [entry] });
       return {
         card: cardView({ ...row, status_reason: null, status_changed_at: null }, iso(issueDate), [{ id_number: idNumber, card_no: row.card_no, kind: 'issued', at: now, actor_kind: 'officer', actor_id: ctx.actor.id, reason: row.reason, legal_basis: legalBasis, request_id: ctx.requestId }]),
         qr,

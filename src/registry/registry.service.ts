@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../platform/http/errors.ts';
 import { assertJurisdiction, assertRole, type OfficerActor } from '../platform/auth/actor.ts';
-import { insertInbox, type AuditEntry } from '../platform/audit/index.ts';
-import { publish, type DomainEvent } from '../platform/events/outbox.ts';
+import type { AuditEntry } from '../platform/audit/index.ts';
+import type { DomainEvent } from '../platform/events/outbox.ts';
+import { recordEffects } from '../platform/events/effects.ts';
 import { claimKey, requestHash, storeResponse } from '../platform/idempotency.ts';
 import type { Clock } from '../platform/clock.ts';
 import { birthRegistrationCodeForProvince2025, composeIdNumber, getCommune2025, nfc, searchKey, splitFullName, validateIdNumber } from '../vn/index.ts';
@@ -159,9 +160,9 @@ export class RegistryService {
       if (tx.subjects.length) {
         const eventId = await store.insertEvent(trx, { kind, at: now, effectiveDate: extra.effectiveDate ?? null, officerId: ctx.actor.id, legalBasis: nfc(input.legalBasis), reason: input.reason ? nfc(input.reason) : null, requestId: ctx.requestId, details: extra.details ?? {} }, tx.subjects);
         if (result && typeof result === 'object' && 'eventId' in result) (result as { eventId: number }).eventId = eventId;
-        await publish(trx, [{ topic: TOPIC[kind], key: tx.subjects[0]!.idNumber, payload: { eventId, kind, at: now.toISOString(), effectiveDate: extra.effectiveDate ?? null, subjects: tx.subjects.map((s) => ({ idNumber: s.idNumber, role: s.role, changed: Object.keys(s.after) })) } }, ...tx.events]);
+        const events: DomainEvent[] = [{ topic: TOPIC[kind], key: tx.subjects[0]!.idNumber, payload: { eventId, kind, at: now.toISOString(), effectiveDate: extra.effectiveDate ?? null, subjects: tx.subjects.map((s) => ({ idNumber: s.idNumber, role: s.role, changed: Object.keys(s.after) })) } }, ...tx.events];
         const entries: AuditEntry[] = tx.subjects.map((s) => ({ at: now, actorKind: 'officer', actorId: ctx.actor.id, action: `registry.${kind}`, subjectKind: 'person', subjectId: s.idNumber, fields: Object.keys(s.after), purpose: kind, legalBasis: nfc(input.legalBasis), requestId: ctx.requestId, details: { eventId, role: s.role } }));
-        await insertInbox(trx, entries);
+        await recordEffects(trx, { events, audit: entries });
       }
       if (ctx.idempotencyKey) await storeResponse(trx, scope, ctx.idempotencyKey, 200, result);
       return result;
