@@ -4,9 +4,10 @@ import { entryBody } from './audit.hash.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
-function toRow(e: AuditEntry) {
+/** An entry as audit_log / audit_inbox columns, in JSON form (timestamp as ISO text, details as an object). */
+export function toJsonRow(e: AuditEntry) {
   return {
-    at: e.at,
+    at: e.at.toISOString(),
     actor_kind: e.actorKind,
     actor_id: e.actorId,
     action: e.action,
@@ -16,8 +17,12 @@ function toRow(e: AuditEntry) {
     purpose: e.purpose ?? null,
     legal_basis: e.legalBasis ?? null,
     request_id: e.requestId ?? null,
-    details: JSON.stringify(e.details ?? {}),
+    details: e.details ?? {},
   };
+}
+
+function toRow(e: AuditEntry) {
+  return { ...toJsonRow(e), at: e.at, details: JSON.stringify(e.details ?? {}) };
 }
 
 export function fromRow(r: Record<string, any>): AuditEntry {
@@ -61,20 +66,7 @@ export async function takeInbox(trx: Transaction<any>, limit: number): Promise<A
  * Returns the seq of the new head.
  */
 export async function appendEntries(db: Db, entries: readonly AuditEntry[]): Promise<number> {
-  const payload = JSON.stringify(entries.map((e) => ({
-    body: entryBody(e),
-    at: e.at.toISOString(),
-    actor_kind: e.actorKind,
-    actor_id: e.actorId,
-    action: e.action,
-    subject_kind: e.subjectKind ?? null,
-    subject_id: e.subjectId ?? null,
-    fields: [...(e.fields ?? [])],
-    purpose: e.purpose ?? null,
-    legal_basis: e.legalBasis ?? null,
-    request_id: e.requestId ?? null,
-    details: e.details ?? {},
-  })));
+  const payload = JSON.stringify(entries.map((e) => ({ body: entryBody(e), ...toJsonRow(e) })));
   const { rows } = await sql<{ head: string }>`select platform.audit_append(${payload}::jsonb) as head`.execute(db);
   return Number(rows[0]!.head);
 }

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { AuditEntry } from '../audit/index.ts';
+import { toJsonRow } from '../audit/audit.store.ts';
 import type { DomainEvent } from './outbox.ts';
 
 /**
@@ -10,19 +11,7 @@ import type { DomainEvent } from './outbox.ts';
 export async function recordEffects(trx: Transaction<any>, effects: { events: readonly DomainEvent[]; audit: readonly AuditEntry[] }): Promise<void> {
   if (!effects.events.length && !effects.audit.length) return;
   const events = effects.events.map((e) => ({ topic: e.topic, key: e.key ?? null, payload: e.payload }));
-  const audit = effects.audit.map((e) => ({
-    at: e.at.toISOString(),
-    actor_kind: e.actorKind,
-    actor_id: e.actorId,
-    action: e.action,
-    subject_kind: e.subjectKind ?? null,
-    subject_id: e.subjectId ?? null,
-    fields: [...(e.fields ?? [])],
-    purpose: e.purpose ?? null,
-    legal_basis: e.legalBasis ?? null,
-    request_id: e.requestId ?? null,
-    details: e.details ?? {},
-  }));
+  const audit = effects.audit.map(toJsonRow);
   await sql`
     with outbox as (
       insert into platform.outbox (topic, key, payload)
