@@ -3,6 +3,7 @@ import { errorText } from '../api/error-text.ts';
 import { NotFoundPage } from '../app/NotFoundPage.tsx';
 import { usePageTitle } from '../app/page.ts';
 import { useOfficer } from '../auth/session.tsx';
+import { Fact } from '../ui/fields.tsx';
 import '../styles/audit.css';
 import { searchEntries, verifyChain, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
 import { textOf, useText, type AT } from './text.ts';
@@ -56,26 +57,6 @@ function breakText(b: ChainBreak, at: AT): string {
 
 function Facts({ children }: { children: ReactNode }) {
   return <dl className="facts audit-facts">{children}</dl>;
-}
-
-function Fact({ term, children, testId }: { term: string; children: ReactNode; testId?: string }) {
-  const { at } = useText();
-  const empty = children === null || children === undefined || children === '';
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd data-testid={testId}>
-        {empty ? (
-          <>
-            <span aria-hidden="true">—</span>
-            <span className="visually-hidden">{at('value.none')}</span>
-          </>
-        ) : (
-          children
-        )}
-      </dd>
-    </div>
-  );
 }
 
 type Verify = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };

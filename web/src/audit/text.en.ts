@@ -6,7 +6,6 @@ export const auditEn = {
   'intro': 'Every read, search and change of data is written to the log, linked by a hash chain so that an altered, deleted or inserted entry is detected.',
   'form.optional': '(optional)',
   'form.errorPrefix': 'Error:',
-  'value.none': 'none',
 
   'verify.title': 'Integrity check',
   'verify.intro': 'Walks the hash chain from the first entry and names the first entry that was altered, deleted or inserted.',

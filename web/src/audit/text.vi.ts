@@ -4,7 +4,6 @@ export const auditVi = {
   'intro': 'Mọi lần xem, tra cứu và thay đổi dữ liệu đều được ghi vào nhật ký, nối với nhau bằng chuỗi băm để phát hiện việc sửa, xoá hoặc chèn bản ghi.',
   'form.optional': '(không bắt buộc)',
   'form.errorPrefix': 'Lỗi:',
-  'value.none': 'không có',
 
   'verify.title': 'Kiểm tra tính toàn vẹn',
   'verify.intro': 'Đi hết chuỗi băm từ bản ghi đầu tiên và chỉ ra bản ghi đầu tiên bị sửa, xoá hoặc chèn.',
