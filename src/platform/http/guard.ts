@@ -3,8 +3,38 @@ import { AppError } from './errors.ts';
 import { assertRole, type OfficerActor, type Role } from '../auth/actor.ts';
 import { toActor, type OfficerService } from '../auth/officer.service.ts';
 
-/** What a route needs: nothing (public), any signed-in officer, or one of some roles. */
-export type RouteAuth = { public: true } | { roles: readonly Role[] | 'any-officer' };
+/**
+ * What a route needs: nothing (public), any signed-in officer, one of some officer roles, a
+ * signed-in citizen (eID), or a partner system (exchange access token).
+ */
+export type RouteAuth = { public: true } | { roles: readonly Role[] | 'any-officer' } | { citizen: true } | { partner: true };
+
+/** A citizen signed in with eID (set by the identity module's resolver). */
+export interface CitizenPrincipal {
+  kind: 'citizen';
+  accountId: string;
+  idNumber: string;
+  level: 1 | 2;
+  sessionId: string;
+}
+
+/** A partner system authenticated with an access token (set by the exchange module's resolver). */
+export interface PartnerPrincipal {
+  kind: 'partner';
+  clientId: string;
+  systemId: string;
+  memberId: string;
+  scopes: readonly string[];
+}
+
+/**
+ * Modules that own a kind of principal register how to find it on a request; a resolver returns
+ * null when the request carries no such credential and throws an AppError when it carries a bad one.
+ */
+export interface AuthResolvers {
+  citizen: ((req: FastifyRequest) => Promise<CitizenPrincipal | null>) | null;
+  partner: ((req: FastifyRequest) => Promise<PartnerPrincipal | null>) | null;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,6 +43,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: OfficerActor | null;
     sessionToken: string | null;
+    citizen: CitizenPrincipal | null;
+    partner: PartnerPrincipal | null;
+  }
+  interface FastifyInstance {
+    authResolvers: AuthResolvers;
   }
 }
 
@@ -39,6 +74,16 @@ export function actorOf(req: FastifyRequest): OfficerActor {
   return req.actor;
 }
 
+export function citizenOf(req: FastifyRequest): CitizenPrincipal {
+  if (!req.citizen) throw new AppError('AUTH_REQUIRED');
+  return req.citizen;
+}
+
+export function partnerOf(req: FastifyRequest): PartnerPrincipal {
+  if (!req.partner) throw new AppError('AUTH_REQUIRED');
+  return req.partner;
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -55,6 +100,10 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
   const declared: DeclaredRoute[] = [];
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('citizen', null);
+  app.decorateRequest('partner', null);
+  const resolvers: AuthResolvers = { citizen: null, partner: null };
+  app.decorate('authResolvers', resolvers);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no auth`);
@@ -64,6 +113,16 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
   app.addHook('onRequest', async (req) => {
     const auth = req.routeOptions.config?.auth;
     if (!auth) return;
+    if ('citizen' in auth) {
+      req.citizen = resolvers.citizen ? await resolvers.citizen(req) : null;
+      if (!req.citizen) throw new AppError('AUTH_REQUIRED');
+      return;
+    }
+    if ('partner' in auth) {
+      req.partner = resolvers.partner ? await resolvers.partner(req) : null;
+      if (!req.partner) throw new AppError('AUTH_REQUIRED');
+      return;
+    }
     const found = sessionToken(req);
     if (found) {
       const row = await officers.session(found.token);
