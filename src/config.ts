@@ -22,7 +22,10 @@ export const ConfigSchema = Type.Object({
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
   AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
   CARDS_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the card signing keys (CSCA, Document Signer) at rest. Unset: stored in clear (a warning says so).' })),
+  SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the platform JOSE signing keys (OpenID Connect, access tokens) at rest. Unset: stored in clear (a warning says so).' })),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark session cookies Secure. Must be true in production (HTTPS).' }),
+  OTP_SENDER: Type.Union([Type.Literal('dev'), Type.Literal('none')], { default: 'dev', description: 'Where eID one-time codes go: dev = kept in memory and readable at GET /api/v1/eid/dev/messages (development and tests only), none = dropped. A deployment plugs in its SMS gateway (an OtpSender).' }),
+  EID_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt eID TOTP secrets at rest. Unset: stored in clear (a warning says so).' })),
 });
 
 export type Config = Static<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };
@@ -72,6 +75,9 @@ export function configWarnings(cfg: Config): string[] {
   const w: string[] = [];
   if (!cfg.COOKIE_SECURE && cfg.PUBLIC_BASE_URL.startsWith('https://')) w.push('COOKIE_SECURE is false while PUBLIC_BASE_URL is https: set COOKIE_SECURE=true.');
   if (!cfg.CARDS_KEY_ENCRYPTION_KEY) w.push('CARDS_KEY_ENCRYPTION_KEY is unset: card signing keys are stored unencrypted in the database. Set it (openssl rand -base64 32) outside a demo.');
+  if (cfg.OTP_SENDER === 'dev') w.push('OTP_SENDER=dev: eID one-time codes are readable by anyone at /api/v1/eid/dev/messages. Development and tests only; plug in an SMS gateway in production.');
+  if (!cfg.EID_KEY_ENCRYPTION_KEY) w.push('EID_KEY_ENCRYPTION_KEY is unset: eID TOTP secrets are stored unencrypted. Set it (openssl rand -base64 32) outside a demo.');
+  if (!cfg.SIGNING_KEY_ENCRYPTION_KEY) w.push('SIGNING_KEY_ENCRYPTION_KEY is unset: the OpenID Connect signing keys are stored unencrypted in the database. Set it (openssl rand -base64 32) outside a demo.');
   if (!cfg.DATABASE_URL) w.push('Using the embedded PostgreSQL (DATABASE_URL unset): fine for a demo or a pilot, use a managed PostgreSQL ≥ 15 in production.');
   return w;
 }

@@ -5,20 +5,24 @@ import { cardsModule } from './cards/index.ts';
 import * as platform0001 from './platform/migrations/20261124_0001_create_platform.ts';
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as platform0003 from './platform/migrations/20261124_0003_create_audit_append.ts';
+import * as platform0004 from './platform/migrations/20261124_0004_create_jose_keys.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
+import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
   '20261124_0001_create_platform': platform0001,
   '20261124_0002_create_outbox': platform0002,
   '20261124_0003_create_audit_append': platform0003,
+  '20261124_0004_create_jose_keys': platform0004,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,
   '20261124_0201_create_cards': cards0201,
+  '20261124_0302_create_oidc': identity0302,
 };
 
 /** The domain modules mounted into the HTTP app. */

@@ -1,0 +1,90 @@
+/**
+ * oidc-provider's storage adapter on PostgreSQL: one row per model instance in
+ * identity.oidc_payloads. Clients come from identity.oidc_clients (read-only here) and are cached
+ * for a few seconds because every token request looks its client up.
+ *
+ * Replay detection (client assertions, DPoP proofs) is made atomic: the provider first `find`s the
+ * id and then `upsert`s it, which two concurrent requests could both pass; here `find` itself
+ * claims the id with an insert, so exactly one of them sees it absent.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { clientMetadata, type ClientStore } from './clients.ts';
+
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const REPLAY_CLAIM_SECONDS = 600;
+
+export function pgAdapterFactory(db: Kysely<any>, clients: ClientStore): new (model: string) => Adapter {
+  return class PgAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.model === 'Client') throw new Error('clients are managed through the admin API');
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      await sql`
+        insert into identity.oidc_payloads (model, id, payload, grant_id, uid, account_id, expires_at)
+        values (${this.model}, ${id}, ${JSON.stringify(payload)}::jsonb, ${payload.grantId ?? null}, ${payload.uid ?? null}, ${payload.accountId ?? null}, ${expiresAt})
+        on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
+          account_id = excluded.account_id, expires_at = excluded.expires_at`.execute(db);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') {
+        const c = await clients.findCached(id);
+        return c ? clientMetadata(c) as AdapterPayload : undefined;
+      }
+      if (this.model === 'ReplayDetection') {
+        const claimed = await sql<{ id: string }>`
+          insert into identity.oidc_payloads (model, id, payload, expires_at)
+          values ('ReplayDetection', ${id}, '{}'::jsonb, now() + make_interval(secs => ${REPLAY_CLAIM_SECONDS}))
+          on conflict (model, id) do update set payload = identity.oidc_payloads.payload
+            where identity.oidc_payloads.expires_at < now()
+          returning id`.execute(db);
+        return claimed.rows.length ? undefined : { seen: true } as AdapterPayload;
+      }
+      const r = await sql<{ payload: AdapterPayload; consumed_at: Date | null }>`
+        select payload, consumed_at from identity.oidc_payloads
+        where model = ${this.model} and id = ${id} and (expires_at is null or expires_at > now())`.execute(db);
+      const row = r.rows[0];
+      if (!row) return undefined;
+      return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const r = await sql<{ id: string }>`select id from identity.oidc_payloads where model = ${this.model} and uid = ${uid} and (expires_at is null or expires_at > now())`.execute(db);
+      return r.rows[0] ? this.find(r.rows[0].id) : undefined;
+    }
+
+    async findByUserCode(): Promise<AdapterPayload | undefined> {
+      return undefined; // the device flow is not enabled
+    }
+
+    async consume(id: string): Promise<void> {
+      await sql`update identity.oidc_payloads set consumed_at = now() where model = ${this.model} and id = ${id}`.execute(db);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await sql`delete from identity.oidc_payloads where model = ${this.model} and id = ${id}`.execute(db);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      if (!GRANTABLE.has(this.model) && this.model !== 'Grant') return;
+      await sql`delete from identity.oidc_payloads where grant_id = ${grantId}`.execute(db);
+    }
+  };
+}
+
+/** Deletes expired rows; returns how many. */
+export async function purgeExpired(db: Kysely<any>): Promise<number> {
+  const r = await sql`delete from identity.oidc_payloads where expires_at < now() - interval '1 minute'`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Ends everything the provider holds for an account: sessions, grants, codes and tokens. */
+export async function revokeAccount(db: Kysely<any>, accountId: string): Promise<number> {
+  const r = await sql`
+    delete from identity.oidc_payloads
+    where account_id = ${accountId}
+       or grant_id in (select id from identity.oidc_payloads where model = 'Grant' and account_id = ${accountId})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
