@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
 import { cardsModule } from './cards/index.ts';
+import { identityOidcModule } from './identity/index.ts';
 import * as platform0001 from './platform/migrations/20261124_0001_create_platform.ts';
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as platform0003 from './platform/migrations/20261124_0003_create_audit_append.ts';
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
 export const modules: ModulePlugin[] = [
   registryModule,
   (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
+  (p) => identityOidcModule(p),
 ];

@@ -58,7 +58,8 @@ export class AccessTokenVerifier {
   }
 
   private async check(token: string, reload: boolean): Promise<JWTPayload> {
-    if (!this.jwks || reload && this.now() - this.jwksAt > 5_000) {
+    // Reloading on an unknown key id is limited to once a second, so forged key ids cannot hammer the database.
+    if (!this.jwks || reload && this.now() - this.jwksAt > 1_000) {
       this.jwks = createLocalJWKSet(await this.keys.publicJwks());
       this.jwksAt = this.now();
     }

@@ -68,7 +68,8 @@ export function buildMetadata(input: ClientInput, clientId: string, secret: stri
     scope: [...new Set(signsIn ? ['openid', 'offline_access', ...input.scopes] : input.scopes)].join(' '),
   };
   if (signsIn) {
-    m.subject_type = 'pairwise';
+    // Relying parties get a subject per sector; the first-party portal needs the account itself.
+    m.subject_type = input.kind === 'relying_party' ? 'pairwise' : 'public';
     m.post_logout_redirect_uris = input.postLogoutRedirectUris ?? [];
     m.id_token_signed_response_alg = 'ES256';
   }
