@@ -2,7 +2,9 @@ import type { Migration } from 'kysely';
 import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
 import { cardsModule } from './cards/index.ts';
+import { identityAccountsModule } from './identity/accounts/index.ts';
 import { identityOidcModule } from './identity/index.ts';
+import { portalModule } from './portal/portal.routes.ts';
 import * as platform0001 from './platform/migrations/20261124_0001_create_platform.ts';
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as platform0003 from './platform/migrations/20261124_0003_create_audit_append.ts';
@@ -11,6 +13,7 @@ import * as registry0101 from './registry/migrations/20261124_0101_create_regist
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
+import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
@@ -23,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,
   '20261124_0201_create_cards': cards0201,
+  '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,
 };
 
@@ -30,5 +34,7 @@ export const migrations: Record<string, Migration> = {
 export const modules: ModulePlugin[] = [
   registryModule,
   (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
+  (p) => identityAccountsModule(p),
   (p) => identityOidcModule(p),
+  portalModule,
 ];

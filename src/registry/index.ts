@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { registryStore } from './registry.store.ts';
+import type { PersonStatus } from './person-lifecycle.ts';
+import type { Sex } from './registry.types.ts';
 import { fullView, type AddressView } from './registry.view.ts';
 export { type AddressView } from './registry.view.ts';
 
@@ -7,6 +9,7 @@ export { registryModule } from './registry.routes.ts';
 export { RegistryService, type EventContext, type BirthInput } from './registry.service.ts';
 export { RegistryQueries } from './registry.queries.ts';
 export { TOPIC, EVENT_KINDS, type EventKind } from './person-lifecycle.ts';
+export { verificationFacts, type VerificationFacts } from './verification-facts.ts';
 
 /**
  * The full names of a person's father, mother and spouse, for that person's ID card (chip DG13
@@ -39,3 +42,37 @@ export type PersonRecord = {
   household: { householdNo: string; relationToHead: string | null } | null;
   householdNo: string | null;
 };
+
+/** What the eID module matches an applicant against: identity facts only, never addresses. */
+export interface IdentityFacts {
+  idNumber: string;
+  fullName: string;
+  birthYear: number;
+  birthMonth: number | null;
+  birthDay: number | null;
+  sex: Sex;
+  status: PersonStatus;
+  nationality: string;
+  fatherId: string | null;
+  motherId: string | null;
+  synthetic: boolean;
+}
+
+/**
+ * A person's identity facts for the eID module's checks (self-service registration, recovery, a
+ * parent registering a child). No officer check of its own: the caller never returns these values
+ * to the applicant, only whether what the applicant stated matches.
+ */
+export async function identityFacts(db: Kysely<any>, idNumber: string): Promise<IdentityFacts | null> {
+  const p = await registryStore.person(db, idNumber);
+  if (!p) return null;
+  return {
+    idNumber: p.id_number, fullName: p.full_name, birthYear: p.birth_year, birthMonth: p.birth_month, birthDay: p.birth_day,
+    sex: p.sex, status: p.status, nationality: p.nationality, fatherId: p.father_id, motherId: p.mother_id, synthetic: p.synthetic,
+  };
+}
+
+/** The members of a household as a member sees them (names, relation, birth year), oldest first. */
+export async function householdMembers(db: Kysely<any>, householdNo: string): Promise<Array<{ idNumber: string; fullName: string; relationToHead: string | null; birthYear: number; status: string }>> {
+  return (await registryStore.householdMembers(db, householdNo)).map((m) => ({ idNumber: m.id_number, fullName: m.full_name, relationToHead: m.relation_to_head, birthYear: m.birth_year, status: m.status }));
+}
