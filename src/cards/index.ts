@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import { cardsStore } from './cards.store.ts';
+import { effectiveStatus, type CardStatus } from './card-lifecycle.ts';
 export { cardsModule, cardsServices, type CardsModuleOptions } from './cards.routes.ts';
 export { CardVerification, type QrVerification, type MrzVerification, type ChipVerification, type FieldResult, type Verifier } from './cards.verify.ts';
 export { CardsService, type CardsContext, type CardView, type IssueInput, type StatusInput } from './cards.service.ts';
@@ -10,3 +13,12 @@ export { createPassiveAuthenticator, type PaReport, type PaCheck, type PaInput, 
 export { personaliseChip, type ChipImage } from './chip.ts';
 export { decodeDg1, decodeDg13, decodeDg2Image, DG13_FIELD } from './lds.ts';
 export { createCsca, createDocumentSigner, toPem, fromPem, type Signer } from './pki.ts';
+
+/**
+ * The status today of each of a person's cards issued on `issueDate` (yyyy-mm-dd), newest first:
+ * the eID module checks the card issue date an applicant states. No officer check: the answer is
+ * only compared with what the applicant stated, never shown to them.
+ */
+export async function cardStatusesIssuedOn(db: Kysely<any>, idNumber: string, issueDate: string, today: string): Promise<CardStatus[]> {
+  return (await cardsStore.cards(db, idNumber)).filter((c) => c.issue_date === issueDate).map((c) => effectiveStatus(c.status, c.expiry_date, today));
+}

@@ -5,28 +5,15 @@
  */
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.ts';
-import { AccountService } from './accounts/accounts.service.ts';
-import { DevOtpSender, NullOtpSender, type OtpSender } from './accounts/otp-sender.ts';
+import type { AccountService } from './accounts/accounts.service.ts';
+import type { OtpSender } from './accounts/otp-sender.ts';
+import { identityAccountsServices } from './accounts/accounts.routes.ts';
 import { oidcModule, type OidcModuleOptions } from './oidc/oidc.module.ts';
 
-const shared = new WeakMap<Platform, { accounts: AccountService; sender: OtpSender }>();
-
+/** The one AccountService (and sender) of a platform, shared with the accounts routes (see accounts.routes.ts). */
 export function identityServices(p: Platform): { accounts: AccountService; sender: OtpSender } {
-  let s = shared.get(p);
-  if (!s) {
-    const sender: OtpSender = p.config.OTP_SENDER === 'dev' ? new DevOtpSender() : new NullOtpSender();
-    const accounts = new AccountService(p.db, p.clock, p.audit, sender, {
-      publicBaseUrl: p.config.PUBLIC_BASE_URL,
-      sessionTtlMinutes: p.config.SESSION_TTL_MINUTES,
-      maxFailures: p.config.LOGIN_MAX_FAILURES,
-      lockMinutes: p.config.LOGIN_LOCK_MINUTES,
-      signInsPerIpPerMinute: p.config.LOGIN_MAX_PER_IP_PER_MINUTE,
-      secretKey: p.config.EID_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.EID_KEY_ENCRYPTION_KEY, 'base64') : null,
-    });
-    s = { accounts, sender };
-    shared.set(p, s);
-  }
-  return s;
+  const { accounts, sender } = identityAccountsServices(p);
+  return { accounts, sender };
 }
 
 /** The verified phone number of an account (released with the `phone` scope). */
