@@ -34,7 +34,7 @@ export async function personRecord(db: Kysely<any>, idNumber: string): Promise<P
 }
 
 export type PersonRecord = {
-  idNumber: string; fullName: string; otherNames: string[] | null; sex: 'M' | 'F'; birthDate: string; status: 'living' | 'deceased' | 'missing';
+  idNumber: string; fullName: string; otherNames: string[] | null; sex: 'male' | 'female'; birthDate: string; status: 'living' | 'deceased' | 'missing';
   deathDate: string | null; nationality: string; synthetic: boolean;
   birthRegistration: AddressView | null; origin: AddressView | null; ethnicity: string | null; religion: string | null;
   maritalStatus: string | null; fatherId: string | null; motherId: string | null; spouseId: string | null;

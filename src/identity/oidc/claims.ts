@@ -46,7 +46,7 @@ export function claimsOf(p: PersonRecord, phone: string | null): Record<string, 
     middle_name: middle || undefined,
     given_name: given,
     birthdate: p.birthDate,
-    gender: p.sex === 'M' ? 'male' : 'female',
+    gender: p.sex,
     id_number: p.idNumber,
     residence: {
       permanent: address(p.permanentResidence),

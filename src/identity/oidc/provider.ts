@@ -81,7 +81,8 @@ export function createProvider(d: ProviderDeps): Provider {
       long: { signed: true, secure: d.secureCookies, sameSite: 'lax', httpOnly: true },
       short: { signed: true, secure: d.secureCookies, sameSite: 'lax', httpOnly: true },
     },
-    claims: { ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([k, v]) => [k, [...v]])), acr: null, amr: null, sid: null, auth_time: null },
+    // acr, amr and auth_time belong to every ID token: relying parties need the level reached.
+    claims: { ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([k, v]) => [k, [...v]])), openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'] },
     scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((s) => s !== 'openid'), EXCHANGE_SCOPE],
     acrValues: [ACR[1], ACR[2]],
     subjectTypes: ['public', 'pairwise'],
