@@ -120,7 +120,7 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       schema: {
         tags: TAGS.signIn, summary: 'Sign in with ID number and password (and the TOTP code when the account has it on); returns a bearer token',
         description: 'For the eID mobile app and for tests (web sign-in goes through OpenID Connect). One error for an unknown ID number, no account or a wrong password; after LOGIN_MAX_FAILURES failures sign-in with that ID number is blocked for LOGIN_LOCK_MINUTES (423, the same for ID numbers without an account) and can be lifted with /unlock; LOGIN_MAX_PER_IP_PER_MINUTE per client IP (429). acr is 2 for a level-2 account signed in with a second factor, else 1.',
-        body: S.SignInBody, response: { 201: S.SignedInSchema, 401: ProblemSchema, 403: ProblemSchema, 423: ProblemSchema, 429: ProblemSchema },
+        body: S.SignInBody, response: { 200: S.SignedInSchema, 401: ProblemSchema, 403: ProblemSchema, 423: ProblemSchema, 429: ProblemSchema },
       },
     }, async (req, reply) => {
       const m = meta(req);
@@ -132,7 +132,7 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       const method = secondFactor ? 'password+totp' : 'password';
       const acr = account.level === 2 && secondFactor ? 2 : 1;
       const s = await accounts.startSession({ accountId: account.id, method, acr, ip: m.ip, userAgent: m.userAgent });
-      return reply.status(201).headers(NO_CACHE).send({ token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt.toISOString(), account: (await accounts.getAccount(account.id))! });
+      return reply.status(200).headers(NO_CACHE).send({ token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt.toISOString(), account: (await accounts.getAccount(account.id))! });
     });
 
     r.delete('/api/v1/eid/sessions', {
@@ -151,12 +151,12 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
 
     r.post('/api/v1/eid/passkeys/authentication', {
       config: PUBLIC,
-      schema: { tags: TAGS.signIn, summary: 'Sign in with a passkey assertion; returns a bearer token (acr 2 for a level-2 account)', body: S.PasskeySignInBody, response: { 201: S.SignedInSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema } },
+      schema: { tags: TAGS.signIn, summary: 'Sign in with a passkey assertion; returns a bearer token (acr 2 for a level-2 account)', body: S.PasskeySignInBody, response: { 200: S.SignedInSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema } },
     }, async (req, reply) => {
       const m = meta(req);
       const account = await accounts.verifyPasskeyAuthentication({ challengeId: req.body.challengeId, response: req.body.response as unknown as AuthenticationResponseJSON, ip: m.ip, userAgent: m.userAgent });
       const s = await accounts.startSession({ accountId: account.id, method: 'passkey', acr: account.level, ip: m.ip, userAgent: m.userAgent });
-      return reply.status(201).headers(NO_CACHE).send({ token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt.toISOString(), account: (await accounts.getAccount(account.id))! });
+      return reply.status(200).headers(NO_CACHE).send({ token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt.toISOString(), account: (await accounts.getAccount(account.id))! });
     });
 
     // ---- registration, activation, unlock, password reset (public) --------------------------------
