@@ -5,7 +5,8 @@ import type { Clock } from '../clock.ts';
 import type { AuditWriter } from '../audit/index.ts';
 import { getCommune2025, getProvince2025 } from '../../vn/index.ts';
 import { dummyHash, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
-import { OfficerStore, type OfficerRow } from './officer.store.ts';
+import { OfficerStore, type OfficerChanges, type OfficerRow } from './officer.store.ts';
+import './officer.errors.ts';
 import type { OfficerActor, Role } from './actor.ts';
 
 export interface OfficerView {
@@ -14,6 +15,23 @@ export interface OfficerView {
   displayName: string;
   roles: Role[];
   jurisdiction: { provinceCode: string | null; provinceName: string | null; communeCode: string | null; communeName: string | null };
+}
+
+/** An officer as administrators see it: also whether the account is usable, and since when it exists. */
+export interface AdminOfficerView extends OfficerView {
+  status: 'active' | 'disabled';
+  lockedUntil: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** An administrator's change to an officer; a jurisdiction is given whole (province, then commune or null). */
+export interface OfficerUpdate {
+  displayName?: string;
+  roles?: Role[];
+  provinceCode?: string | null;
+  communeCode?: string | null;
+  status?: 'active' | 'disabled';
 }
 
 export interface NewOfficer {
@@ -57,6 +75,19 @@ export function toView(o: OfficerRow): OfficerView {
   };
 }
 
+export function toAdminView(o: OfficerRow): AdminOfficerView {
+  return { ...toView(o), status: o.status, lockedUntil: o.locked_until ? o.locked_until.toISOString() : null, createdAt: new Date(o.created_at).toISOString(), createdBy: o.created_by };
+}
+
+/** A jurisdiction must name units of the 2025 map, the commune inside the province. */
+function checkUnits(provinceCode: string | null, communeCode: string | null): void {
+  if (provinceCode !== null && !getProvince2025(provinceCode)) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: provinceCode }, [{ field: 'provinceCode', code: 'unknown_unit', message: { vi: 'Không có tỉnh này.', en: 'No such province.' } }]);
+  if (communeCode !== null) {
+    const c = getCommune2025(communeCode);
+    if (!c || c.provinceCode !== provinceCode) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: communeCode }, [{ field: 'communeCode', code: 'unknown_unit', message: { vi: 'Không có xã này trong tỉnh đã chọn.', en: 'No such commune in the chosen province.' } }]);
+  }
+}
+
 export function toActor(o: OfficerRow): OfficerActor {
   return { kind: 'officer', id: o.id, username: o.username, displayName: o.display_name, roles: o.roles, jurisdiction: { provinceCode: o.province_code, communeCode: o.commune_code } };
 }
@@ -75,11 +106,7 @@ export class OfficerService {
   async create(input: NewOfficer, createdBy: string, requestId?: string): Promise<OfficerView> {
     const username = input.username.trim().toLowerCase();
     const communeCode = input.communeCode ?? null;
-    if (input.provinceCode !== null && !getProvince2025(input.provinceCode)) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: input.provinceCode }, [{ field: 'provinceCode', code: 'unknown_unit', message: { vi: 'Không có tỉnh này.', en: 'No such province.' } }]);
-    if (communeCode !== null) {
-      const c = getCommune2025(communeCode);
-      if (!c || c.provinceCode !== input.provinceCode) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: communeCode }, [{ field: 'communeCode', code: 'unknown_unit', message: { vi: 'Không có xã này trong tỉnh đã chọn.', en: 'No such commune in the chosen province.' } }]);
-    }
+    checkUnits(input.provinceCode, communeCode);
     if (passwordWeakness(input.password, username)) throw new AppError('OFFICER_WEAK_PASSWORD', {}, [{ field: 'password', code: 'weak_password', message: { vi: 'Mật khẩu quá yếu.', en: 'Password too weak.' } }]);
     const row = await this.store.insert({ username, displayName: input.displayName.normalize('NFC').trim(), passwordHash: await hashPassword(input.password), roles: [...new Set(input.roles)], provinceCode: input.provinceCode, communeCode, createdBy });
     if (!row) throw new AppError('OFFICER_USERNAME_TAKEN', { username }, [{ field: 'username', code: 'taken', message: { vi: 'Đã có người dùng tên này.', en: 'Already taken.' } }]);
@@ -93,8 +120,53 @@ export class OfficerService {
     return toView(row);
   }
 
-  list(): Promise<OfficerView[]> {
-    return this.store.list().then((rows) => rows.map(toView));
+  list(): Promise<AdminOfficerView[]> {
+    return this.store.list().then((rows) => rows.map(toAdminView));
+  }
+
+  /**
+   * An administrator changes an officer's name, roles, jurisdiction or status. Audited like the
+   * creation, with the values before and after; disabling ends the officer's sessions at once. An
+   * administrator may not disable themself or drop their own admin role (nobody could undo it).
+   */
+  async update(id: string, input: OfficerUpdate, by: { id: string; username: string }, requestId?: string): Promise<AdminOfficerView> {
+    const row = await this.store.byId(id);
+    if (!row) throw new AppError('OFFICER_NOT_FOUND', { id });
+    const changes: OfficerChanges = {};
+    if (input.displayName !== undefined) {
+      const name = input.displayName.normalize('NFC').trim();
+      if (!name) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'displayName', code: 'required', message: { vi: 'Bắt buộc phải có.', en: 'Is required.' } }]);
+      if (name !== row.display_name) changes.display_name = name;
+    }
+    if (input.roles !== undefined) {
+      const roles = [...new Set(input.roles)];
+      if (roles.length !== row.roles.length || roles.some((r) => !row.roles.includes(r))) changes.roles = roles;
+    }
+    if (input.provinceCode !== undefined || input.communeCode !== undefined) {
+      const provinceCode = input.provinceCode !== undefined ? input.provinceCode : row.province_code;
+      const communeCode = input.communeCode ?? null;
+      checkUnits(provinceCode, communeCode);
+      if (provinceCode !== row.province_code) changes.province_code = provinceCode;
+      if (communeCode !== row.commune_code) changes.commune_code = communeCode;
+    }
+    if (input.status !== undefined && input.status !== row.status) changes.status = input.status;
+    if (id === by.id && (changes.status === 'disabled' || (changes.roles && !changes.roles.includes('admin')))) throw new AppError('OFFICER_SELF_LOCKOUT');
+    if (!Object.keys(changes).length) return toAdminView(row);
+
+    const updated = (await this.store.update(id, changes))!;
+    const now = this.clock.now();
+    const sessionsRevoked = changes.status === 'disabled' ? await this.store.revokeSessionsOf(id, now) : 0;
+    // Cached sessions of this officer carry the old roles and status: drop them.
+    for (const [key, hit] of this.sessions) if (hit.row.id === id) this.sessions.delete(key);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const k of Object.keys(changes) as (keyof OfficerChanges)[]) {
+      before[k] = row[k];
+      after[k] = updated[k];
+    }
+    const fields = [...new Set(Object.keys(changes).map((k) => (k === 'province_code' || k === 'commune_code' ? 'jurisdiction' : k === 'display_name' ? 'displayName' : k)))];
+    await this.audit.append({ at: now, actorKind: 'officer', actorId: by.username, action: 'officer.updated', subjectKind: 'officer', subjectId: updated.username, fields, requestId, details: { before, after, ...(sessionsRevoked ? { sessionsRevoked } : {}) } });
+    return toAdminView(updated);
   }
 
   /** Signs in; the same error for unknown user and wrong password, lockout after repeated failures. */

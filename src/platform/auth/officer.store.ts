@@ -13,6 +13,17 @@ export interface OfficerRow {
   status: 'active' | 'disabled';
   failed_logins: number;
   locked_until: Date | null;
+  created_at: Date;
+  created_by: string;
+}
+
+/** What an administrator may change on an officer (absent = unchanged). */
+export interface OfficerChanges {
+  display_name?: string;
+  roles?: Role[];
+  province_code?: string | null;
+  commune_code?: string | null;
+  status?: 'active' | 'disabled';
 }
 
 export class OfficerStore {
@@ -37,6 +48,17 @@ export class OfficerStore {
 
   list(): Promise<OfficerRow[]> {
     return this.db.selectFrom('platform.officer').selectAll().orderBy('username').execute() as Promise<OfficerRow[]>;
+  }
+
+  async update(id: string, changes: OfficerChanges): Promise<OfficerRow | null> {
+    const row = await this.db.updateTable('platform.officer').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    return (row as OfficerRow | undefined) ?? null;
+  }
+
+  /** Ends every open session of an officer (disabled accounts sign out everywhere); returns how many. */
+  async revokeSessionsOf(officerId: string, now: Date): Promise<number> {
+    const r = await this.db.updateTable('platform.officer_session').set({ revoked_at: now }).where('officer_id', '=', officerId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async recordFailure(id: string, maxFailures: number, lockUntil: Date): Promise<{ failed_logins: number; locked_until: Date | null }> {

@@ -24,6 +24,18 @@ export const OfficerSchema = Type.Object({
   jurisdiction: Jurisdiction,
 }, { $id: 'Officer' });
 
+const AdminOfficerSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  jurisdiction: Jurisdiction,
+  status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  lockedUntil: Type.Union([Type.String(), Type.Null()], { description: 'Sign-in blocked until then after repeated failures' }),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+});
+
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export async function platformRoutes(app: FastifyInstance, p: Platform, metrics: Metrics): Promise<void> {
@@ -71,7 +83,27 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     return reply.status(204).send();
   });
 
-  r.get('/api/v1/officers', { config: { auth: { roles: ['admin'] } }, schema: { tags: ['officers'], summary: 'List officers (admin)', response: { 200: Type.Object({ items: Type.Array(OfficerSchema) }) } } }, async () => ({ items: await p.officers.list() }));
+  r.get('/api/v1/officers', { config: { auth: { roles: ['admin'] } }, schema: { tags: ['officers'], summary: 'List officers (admin), with their status', response: { 200: Type.Object({ items: Type.Array(AdminOfficerSchema) }) } } }, async () => ({ items: await p.officers.list() }));
+
+  r.patch('/api/v1/officers/:id', {
+    config: { auth: { roles: ['admin'] } },
+    schema: {
+      tags: ['officers'], summary: 'Change an officer\'s name, roles, jurisdiction or status (admin); audited with the values before and after',
+      description: 'Only the fields sent change. A jurisdiction is replaced whole: `provinceCode` (null = nationwide) with `communeCode` (absent or null = the whole province). Disabling ends the officer\'s sessions at once. An administrator cannot disable themself or drop their own admin role (409 OFFICER_SELF_LOCKOUT).',
+      params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }) }),
+      body: Type.Object({
+        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1 })),
+        provinceCode: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{2}$' }), Type.Null()])),
+        communeCode: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{5}$' }), Type.Null()])),
+        status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+      }, { additionalProperties: false, minProperties: 1 }),
+      response: { 200: AdminOfficerSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (req) => {
+    const actor = actorOf(req);
+    return p.officers.update(req.params.id, req.body, { id: actor.id, username: actor.username }, req.id);
+  });
 
   r.post('/api/v1/officers', {
     config: { auth: { roles: ['admin'] } },
