@@ -62,7 +62,7 @@ describe('eID level 1: self-service registration', () => {
       { idNumber: dead, fullName: 'Lý Văn Mất', birthDate: '1950-01-01' },
       { idNumber: lan, fullName: LAN.fullName, birthDate: LAN.birthDate, cardIssueDate: '2026-01-01' },
     ];
-    const answers = [];
+    const answers: unknown[] = [];
     for (const b of bodies) {
       const p = problem(await start({ ...b, phone }), 422, 'EID_REGISTRY_MISMATCH');
       assert.equal(p.errors, undefined);
