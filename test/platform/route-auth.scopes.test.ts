@@ -5,7 +5,7 @@ import { testApp, type TestApp } from '../harness/app.ts';
 import { ROLES, covers, assertJurisdiction, type Role, type OfficerActor } from '../../src/platform/auth/actor.ts';
 import { AppError } from '../../src/platform/http/errors.ts';
 
-const sample = (url: string) => url.replace(':idNumber', '001090012345').replace(':householdNo', 'HK01-1').replace(':provinceCode', '01').replace(':communeCode', '00004').replace(':date', '2026-01-01').replace(':id', '1');
+const sample = (url: string) => url.replace(':idNumber', '001090012345').replace(':householdNo', 'HK01-1').replace(':provinceCode', '01').replace(':communeCode', '00004').replace(':date', '2026-01-01').replace(':flowId', '00000000-0000-4000-8000-000000000000').replace(':sessionId', '00000000-0000-4000-8000-000000000000').replace(':credentialId', 'AAAA').replace(':id', '1');
 
 describe('every API route enforces its declared access on the server', () => {
   let t: TestApp;
@@ -21,6 +21,18 @@ describe('every API route enforces its declared access on the server', () => {
       const res = await t.app.inject({ method: r.method as 'GET', url: sample(r.url), payload: r.method === 'GET' ? undefined : {} });
       assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode}`);
       assert.equal(res.json().code, 'AUTH_REQUIRED');
+    }
+  });
+
+  test('citizen (eID) routes: 401 without a token and with an officer\'s token', async () => {
+    const citizenRoutes = t.app.apiRoutes.filter((r) => 'citizen' in r.auth);
+    assert.ok(citizenRoutes.length >= 15, `only ${citizenRoutes.length} citizen routes`);
+    const officer = await t.officer('not.a.citizen', ['registrar'], null);
+    for (const r of citizenRoutes) {
+      for (const headers of [{}, officer]) {
+        const res = await t.app.inject({ method: r.method as 'GET', url: sample(r.url), headers, payload: r.method === 'GET' ? undefined : {} });
+        assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode}`);
+      }
     }
   });
 
