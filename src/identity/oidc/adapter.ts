@@ -14,12 +14,61 @@ import { clientMetadata, type ClientStore } from './clients.ts';
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 const REPLAY_CLAIM_SECONDS = 600;
 
+/**
+ * Claims of replay-detection ids, group-committed: every token request of a partner system claims
+ * its client assertion's id, and one insert per batch (instead of one commit per request) keeps
+ * the token endpoint from waiting on the disk one request at a time.
+ */
+export class ReplayClaims {
+  private queue: Array<{ id: string; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }> = [];
+  private draining: Promise<void> | null = null;
+
+  constructor(private readonly db: Kysely<any>, private readonly maxBatch = 500) {}
+
+  /** True when the id was not seen before (and is now recorded). */
+  claim(id: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        const ids = [...new Set(batch.map((b) => b.id))];
+        try {
+          const r = await sql<{ id: string }>`
+            insert into identity.oidc_payloads (model, id, payload, expires_at)
+            select 'ReplayDetection', x, '{}'::jsonb, now() + make_interval(secs => ${REPLAY_CLAIM_SECONDS}) from unnest(${ids}::text[]) as x
+            on conflict (model, id) do update set payload = identity.oidc_payloads.payload
+              where identity.oidc_payloads.expires_at < now()
+            returning id`.execute(this.db);
+          const fresh = new Set(r.rows.map((x) => x.id));
+          for (const b of batch) {
+            // Within one batch the same id is fresh for its first claimant only.
+            b.resolve(fresh.delete(b.id));
+          }
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+}
+
 export function pgAdapterFactory(db: Kysely<any>, clients: ClientStore): new (model: string) => Adapter {
+  const replay = new ReplayClaims(db);
   return class PgAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed through the admin API');
+      // `find` already claimed the id for REPLAY_CLAIM_SECONDS; only a longer-lived assertion needs its expiry extended.
+      if (this.model === 'ReplayDetection' && expiresIn <= REPLAY_CLAIM_SECONDS) return;
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       await sql`
         insert into identity.oidc_payloads (model, id, payload, grant_id, uid, account_id, expires_at)
@@ -33,15 +82,7 @@ export function pgAdapterFactory(db: Kysely<any>, clients: ClientStore): new (mo
         const c = await clients.findCached(id);
         return c ? clientMetadata(c) as AdapterPayload : undefined;
       }
-      if (this.model === 'ReplayDetection') {
-        const claimed = await sql<{ id: string }>`
-          insert into identity.oidc_payloads (model, id, payload, expires_at)
-          values ('ReplayDetection', ${id}, '{}'::jsonb, now() + make_interval(secs => ${REPLAY_CLAIM_SECONDS}))
-          on conflict (model, id) do update set payload = identity.oidc_payloads.payload
-            where identity.oidc_payloads.expires_at < now()
-          returning id`.execute(db);
-        return claimed.rows.length ? undefined : { seen: true } as AdapterPayload;
-      }
+      if (this.model === 'ReplayDetection') return (await replay.claim(id)) ? undefined : { seen: true } as AdapterPayload;
       const r = await sql<{ payload: AdapterPayload; consumed_at: Date | null }>`
         select payload, consumed_at from identity.oidc_payloads
         where model = ${this.model} and id = ${id} and (expires_at is null or expires_at > now())`.execute(db);
