@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../harness/server.ts';
 import { clientKeys, rp, client, UserAgent, formAction, type ClientKeys } from '../harness/oidc.ts';
 import { CITIZEN_PASSWORD, call, officerHeaders, resident, level1Account, level2Account, citizenToken, enableTotp, totpCode } from '../harness/eid.ts';
 import { ACR } from '../../src/identity/oidc/levels.ts';
+import { SoftAuthenticator } from '../harness/webauthn.ts';
 
 const RP_CB = 'https://benhvien.example.vn/cb';
 const BANK_CB = 'https://nganhang.example.vn/cb';
@@ -48,6 +49,7 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
   const an = { idNumber: '', fullName: 'Nguyễn Văn An', birthDate: '1990-05-17', phone: '0912000001' };
   const binh = { idNumber: '', fullName: 'Trần Thị Bình', birthDate: '1985-02-03', phone: '0912000002' };
   const chi = { idNumber: '', fullName: 'Lê Minh Chí', birthDate: '1979-11-30', phone: '0912000003' };
+  const dung = { idNumber: '', fullName: 'Phạm Thị Dung', birthDate: '1992-08-08', phone: '0912000004' };
 
   before(async () => {
     s = await startTestServer();
@@ -107,6 +109,23 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     await assert.rejects(client.authorizationCodeGrant(hospital, back2, { pkceCodeVerifier: again.verifier, expectedState: again.state, expectedNonce: again.nonce }), (e: Error & { error?: string }) => e.error === 'invalid_grant');
   });
 
+  test('pushed authorization requests and DPoP-bound tokens', async () => {
+    const dpop = client.getDPoPHandle(hospital, await client.randomDPoPKeyPair('ES256'));
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = await client.buildAuthorizationUrlWithPAR(hospital, { redirect_uri: RP_CB, scope: 'openid profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state }, { DPoP: dpop });
+    assert.ok(url.searchParams.get('request_uri')?.startsWith('urn:ietf:params:oauth:request_uri:'));
+    assert.equal(url.searchParams.get('scope'), null, 'the request itself went by the back channel');
+    const back = await signIn({ ua: new UserAgent(), verifier, state, nonce: '', url }, RP_CB, an.idNumber);
+    const tokens = await client.authorizationCodeGrant(hospital, back, { pkceCodeVerifier: verifier, expectedState: state }, undefined, { DPoP: dpop });
+    assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+    const info = await client.fetchUserInfo(hospital, tokens.access_token, tokens.claims()!.sub, { DPoP: dpop });
+    assert.equal(info.name, an.fullName);
+    // Without the proof of possession, the bound token is worthless.
+    const stolen = await fetch(`${s.baseUrl}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(stolen.status, 401);
+  });
+
   test('refresh tokens rotate; reusing an old one revokes the whole grant', async () => {
     const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid profile offline_access', prompt: 'consent' });
     const tokens = await client.authorizationCodeGrant(hospital, await signIn(flow, RP_CB, an.idNumber), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
@@ -160,6 +179,30 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     assert.equal(bt.claims()!.acr, ACR[2]);
     assert.deepEqual(bt.claims()!.amr, ['pwd', 'otp', 'mfa']);
     assert.notEqual(bt.claims()!.sub, ht.claims()!.sub, 'different sectors see different subjects');
+  });
+
+  test('a passkey signs a level-2 citizen in at level 2 through the same pages', async () => {
+    dung.idNumber = await resident(s.baseUrl, await officerHeaders(s.baseUrl, 'hotich', OFFICER_PASSWORD), { fullName: dung.fullName, sex: 'female', birthDate: dung.birthDate });
+    await level2Account(s.baseUrl, await officerHeaders(s.baseUrl, 'cancuoc', OFFICER_PASSWORD), dung);
+    const auth = new SoftAuthenticator(s.baseUrl);
+    const token = await citizenToken(s.baseUrl, dung.idNumber);
+    const o = await call(s.baseUrl, 'POST', '/api/v1/eid/me/passkeys/options', undefined, { authorization: `Bearer ${token}` });
+    const reg = await call(s.baseUrl, 'POST', '/api/v1/eid/me/passkeys', { challengeId: o.json.challengeId, response: auth.create(o.json.options), name: 'Điện thoại' }, { authorization: `Bearer ${token}` });
+    assert.equal(reg.status, 201, JSON.stringify(reg.json));
+
+    const flow = await startFlow(bank, { redirect_uri: BANK_CB, scope: 'openid profile' });
+    const page = await flow.ua.follow(flow.url.href, BANK_CB);
+    const uid = /data-uid="([^"]+)"/.exec(page.html!)![1]!;
+    const options = await flow.ua.request(`${s.baseUrl}/oidc/interaction/${uid}/passkey/options`, { json: {} });
+    const { challengeId, options: requestOptions } = await options.json() as { challengeId: string; options: { challenge: string; rpId: string } };
+    const done = await flow.ua.request(`${s.baseUrl}/oidc/interaction/${uid}/passkey`, { json: { challengeId, response: auth.get(requestOptions) } });
+    assert.equal(done.status, 200);
+    const { location } = await done.json() as { location: string };
+    let next = await flow.ua.follow(location, BANK_CB);
+    if (next.html?.includes('/consent?')) next = await flow.ua.follow(formAction(next.html, next.url, '/consent'), BANK_CB, { form: { decision: 'allow' } });
+    const tokens = await client.authorizationCodeGrant(bank, new URL(next.stoppedAt!), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    assert.equal(tokens.claims()!.acr, ACR[2]);
+    assert.deepEqual(tokens.claims()!.amr, ['hwk', 'user']);
   });
 
   test('a locked account is told so on the sign-in page, without revealing more', async () => {
