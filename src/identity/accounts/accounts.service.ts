@@ -241,7 +241,7 @@ export class AccountService {
    * matched is stored and later codes must be of a later step. A failure counts toward the lock.
    */
   async verifySecondFactor(accountId: string, code: string, meta: Partial<SignInMeta> = {}): Promise<void> {
-    if (meta.ip) this.perIp.hit(meta.ip);
+    // No per-IP count here: the password step before it was counted, and wrong codes lock the account.
     const now = this.clock.now();
     const found = await store.account(this.db, accountId);
     if (!found || !found.totp_secret || !found.totp_enabled_at) throw new AppError('EID_SECOND_FACTOR_INVALID');
