@@ -50,6 +50,7 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
   const binh = { idNumber: '', fullName: 'Trần Thị Bình', birthDate: '1985-02-03', phone: '0912000002' };
   const chi = { idNumber: '', fullName: 'Lê Minh Chí', birthDate: '1979-11-30', phone: '0912000003' };
   const dung = { idNumber: '', fullName: 'Phạm Thị Dung', birthDate: '1992-08-08', phone: '0912000004' };
+  const chi2 = { idNumber: '', fullName: 'Đỗ Văn Giang', birthDate: '1988-04-21', phone: '0912000005' };
 
   before(async () => {
     s = await startTestServer();
@@ -65,6 +66,8 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     chi.idNumber = await resident(base, registrar, { fullName: chi.fullName, sex: 'male', birthDate: chi.birthDate });
     await level1Account(base, an);
     await level1Account(base, chi);
+    chi2.idNumber = await resident(base, registrar, { fullName: chi2.fullName, sex: 'male', birthDate: chi2.birthDate });
+    await level1Account(base, chi2);
     await level2Account(base, cardOfficer, binh);
     keys = await clientKeys();
     const h = await call(base, 'POST', '/api/v1/admin/oidc-clients', { clientId: 'benh-vien', kind: 'relying_party', organisation: 'Bệnh viện Bạch Mai', purpose: { vi: 'Khám chữa bệnh bằng thẻ căn cước', en: 'Treatment with the ID card' }, redirectUris: [RP_CB], postLogoutRedirectUris: [LOGOUT_CB], jwks: keys.jwks, scopes: ['profile', 'id_number', 'residence', 'phone'], sector: 'y-te' }, admin);
@@ -203,6 +206,41 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     const tokens = await client.authorizationCodeGrant(bank, new URL(next.stoppedAt!), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
     assert.equal(tokens.claims()!.acr, ACR[2]);
     assert.deepEqual(tokens.claims()!.amr, ['hwk', 'user']);
+  });
+
+  test('the citizen withdraws an application: its tokens end and consent is asked again', async () => {
+    const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid profile offline_access', prompt: 'consent' });
+    const tokens = await client.authorizationCodeGrant(hospital, await signIn(flow, RP_CB, chi2.idNumber, { expectConsent: true }), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    const auth = { authorization: `Bearer ${await citizenToken(s.baseUrl, chi2.idNumber)}` };
+    const apps = await call(s.baseUrl, 'GET', '/api/v1/eid/me/applications', undefined, auth);
+    assert.equal(apps.status, 200);
+    const item = apps.json.items.find((a: { clientId: string }) => a.clientId === 'benh-vien');
+    assert.equal(item.organisation, 'Bệnh viện Bạch Mai');
+    assert.ok(item.scopes.includes('profile'));
+    assert.equal((await call(s.baseUrl, 'DELETE', '/api/v1/eid/me/applications/benh-vien', undefined, auth)).status, 204);
+    await assert.rejects(client.refreshTokenGrant(hospital, tokens.refresh_token!));
+    await assert.rejects(client.fetchUserInfo(hospital, tokens.access_token, tokens.claims()!.sub));
+    assert.equal((await call(s.baseUrl, 'DELETE', '/api/v1/eid/me/applications/benh-vien', undefined, auth)).status, 404);
+    const again = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid profile' });
+    await signIn(again, RP_CB, chi2.idNumber, { expectConsent: true });
+  });
+
+  test('a client an administrator marked for client_secret_basic gets its secret once and uses it', async () => {
+    const admin = await officerHeaders(s.baseUrl, 'quantri', OFFICER_PASSWORD);
+    const reg = await call(s.baseUrl, 'POST', '/api/v1/admin/oidc-clients', { clientId: 'cong-dich-vu', kind: 'relying_party', organisation: 'Cổng dịch vụ công tỉnh', redirectUris: ['https://dvc.example.vn/cb'], scopes: ['profile'], clientSecretBasic: true }, admin);
+    assert.equal(reg.status, 201, JSON.stringify(reg.json));
+    assert.equal(reg.json.tokenEndpointAuthMethod, 'client_secret_basic');
+    const secret = reg.json.clientSecret as string;
+    assert.ok(secret.length >= 40);
+    const listed = await call(s.baseUrl, 'GET', '/api/v1/admin/oidc-clients', undefined, admin);
+    assert.ok(!JSON.stringify(listed.json).includes(secret), 'the secret is never shown again');
+    const config = await client.discovery(new URL(`${s.baseUrl}/oidc`), 'cong-dich-vu', { id_token_signed_response_alg: 'ES256' }, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+    const flow = await startFlow(config, { redirect_uri: 'https://dvc.example.vn/cb', scope: 'openid profile' });
+    const tokens = await client.authorizationCodeGrant(config, await signIn(flow, 'https://dvc.example.vn/cb', chi2.idNumber), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    assert.ok(tokens.access_token);
+    const wrong = await client.discovery(new URL(`${s.baseUrl}/oidc`), 'cong-dich-vu', {}, client.ClientSecretBasic('not-the-secret'), { execute: [client.allowInsecureRequests] });
+    const f2 = await startFlow(wrong, { redirect_uri: 'https://dvc.example.vn/cb', scope: 'openid profile' });
+    await assert.rejects(client.authorizationCodeGrant(wrong, await signIn(f2, 'https://dvc.example.vn/cb', chi2.idNumber), { pkceCodeVerifier: f2.verifier, expectedState: f2.state, expectedNonce: f2.nonce }), (e: Error & { error?: string; status?: number }) => e.error === 'invalid_client' || (e.name === 'WWWAuthenticateChallengeError' && e.status === 401));
   });
 
   test('a locked account is told so on the sign-in page, without revealing more', async () => {
