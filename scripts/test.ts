@@ -34,7 +34,8 @@ async function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise
   });
 }
 
-const files = (only.length ? only : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))]).sort();
+// Arguments may name test files or folders of them.
+const files = (only.length ? only.flatMap((a) => (fs.statSync(path.resolve(root, a)).isDirectory() ? findTests(path.resolve(root, a)) : [a])) : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))]).sort();
 const needsWeb = files.some((f) => f.includes('e2e'));
 if (needsWeb) {
   const code = await run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], process.env);
