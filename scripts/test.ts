@@ -36,7 +36,8 @@ async function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise
 
 // Arguments may name test files or folders of them.
 const files = (only.length ? only.flatMap((a) => (fs.statSync(path.resolve(root, a)).isDirectory() ? findTests(path.resolve(root, a)) : [a])) : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))]).sort();
-const needsWeb = files.some((f) => f.includes('e2e'));
+// OPEN06_SKIP_WEB_BUILD=1 reuses dist/web as it is (e2e tests of server-rendered pages while the web app is being edited).
+const needsWeb = files.some((f) => f.includes('e2e')) && process.env.OPEN06_SKIP_WEB_BUILD !== '1';
 if (needsWeb) {
   const code = await run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], process.env);
   if (code !== 0) process.exit(code);

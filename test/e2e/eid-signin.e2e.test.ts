@@ -39,8 +39,8 @@ after(async () => {
   await server?.close();
 });
 
-async function authorizationUrl(scope = 'openid profile id_number residence'): Promise<string> {
-  return client.buildAuthorizationUrl(config, { redirect_uri: callback, scope, state: client.randomState(), code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' }).href;
+async function authorizationUrl(scope = 'openid profile id_number residence', extra: Record<string, string> = {}): Promise<string> {
+  return client.buildAuthorizationUrl(config, { ...extra, redirect_uri: callback, scope, state: client.randomState(), code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' }).href;
 }
 
 async function open(viewport: { width: number; height: number }): Promise<{ page: Page; close(): Promise<void> }> {
@@ -92,7 +92,8 @@ describe('eID sign-in pages (browser)', () => {
 
   test('in English on a desktop; deny sends the citizen back with access_denied', async () => {
     const { page, close } = await open(DESKTOP);
-    await page.goto(await authorizationUrl('openid profile'));
+    // Consent was given in the first journey; the client asks again explicitly.
+    await page.goto(await authorizationUrl('openid profile', { prompt: 'consent' }));
     await page.getByRole('link', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in with eID' }).waitFor();
     await page.getByLabel('Personal ID number').fill(citizen.idNumber);

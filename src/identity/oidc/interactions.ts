@@ -33,6 +33,9 @@ function langOf(req: FastifyRequest, details?: Details): Lang {
 }
 
 function send(reply: FastifyReply, html: string, status = 200) {
+  // A language picked with the switch (?lang=) stays for the next pages of the sign-in.
+  const lang = (reply.request.query as Record<string, string | undefined>).lang;
+  if (lang === 'vi' || lang === 'en') reply.header('set-cookie', `open06_lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
   return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
