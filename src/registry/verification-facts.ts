@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import { registryStore } from './registry.store.ts';
+import { birthDateIso } from './registry.view.ts';
+
+/** What the data exchange compares a partner's statement with: identity facts only. */
+export interface VerificationFacts {
+  idNumber: string;
+  fullName: string;
+  /** 'yyyy-mm-dd', 'yyyy-mm' or 'yyyy' as recorded. */
+  birthDate: string;
+  sex: 'male' | 'female';
+  status: 'living' | 'deceased' | 'missing';
+}
+
+/**
+ * Identity facts of many people in one statement (`= any($1)`, a few thousand ID numbers at a
+ * time for bulk verification; one for a single check). No officer check and no audit: the data
+ * exchange returns only verdicts about what a partner stated, and audits each access itself.
+ */
+export async function verificationFacts(db: Kysely<any>, idNumbers: readonly string[]): Promise<Map<string, VerificationFacts>> {
+  const out = new Map<string, VerificationFacts>();
+  for (const r of await registryStore.identityMany(db, idNumbers)) out.set(r.id_number, { idNumber: r.id_number, fullName: r.full_name, birthDate: birthDateIso(r), sex: r.sex, status: r.status });
+  return out;
+}
