@@ -91,6 +91,9 @@ export interface AuditQuery {
   actorId?: string;
   action?: string;
   beforeSeq?: number;
+  /** Entries at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
   limit: number;
 }
 
@@ -100,6 +103,8 @@ export async function searchChain(db: Db, q: AuditQuery): Promise<ChainedEntry[]
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   if (q.action) query = query.where('action', '=', q.action);
   if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+  if (q.from) query = query.where('at', '>=', q.from);
+  if (q.to) query = query.where('at', '<', q.to);
   const rows = await query.execute();
   return rows.map((r) => ({ ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash }));
 }
