@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
 import { cardsModule } from './cards/index.ts';
+import { exchangeModule } from './exchange/index.ts';
 import { identityAccountsModule } from './identity/accounts/index.ts';
 import { identityOidcModule } from './identity/index.ts';
 import { portalModule } from './portal/portal.routes.ts';
@@ -15,6 +16,7 @@ import * as registry0103 from './registry/migrations/20261124_0103_search_keys_i
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
+import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0201_create_cards': cards0201,
   '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,
+  '20261124_0401_create_exchange': exchange0401,
 };
 
 /** The domain modules mounted into the HTTP app. */
@@ -36,5 +39,6 @@ export const modules: ModulePlugin[] = [
   (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
   (p) => identityAccountsModule(p),
   (p) => identityOidcModule(p),
+  (p) => exchangeModule(p),
   portalModule,
 ];

@@ -5,7 +5,9 @@ import { testApp, type TestApp } from '../harness/app.ts';
 import { ROLES, covers, assertJurisdiction, type Role, type OfficerActor } from '../../src/platform/auth/actor.ts';
 import { AppError } from '../../src/platform/http/errors.ts';
 
-const sample = (url: string) => url.replace(':idNumber', '001090012345').replace(':householdNo', 'HK01-1').replace(':provinceCode', '01').replace(':communeCode', '00004').replace(':date', '2026-01-01').replace(':flowId', '00000000-0000-4000-8000-000000000000').replace(':sessionId', '00000000-0000-4000-8000-000000000000').replace(':credentialId', 'AAAA').replace(':id', '1');
+const sample = (url: string) => url.replace(':idNumber', '001090012345').replace(':householdNo', 'HK01-1').replace(':provinceCode', '01').replace(':communeCode', '00004').replace(':date', '2026-01-01').replace(':flowId', '00000000-0000-4000-8000-000000000000').replace(':sessionId', '00000000-0000-4000-8000-000000000000').replace(':credentialId', 'AAAA')
+  .replace(':memberId', 'm_0000000000000000').replace(':systemId', 's_0000000000000000').replace(':grantId', '1').replace(':jobId', '00000000-0000-4000-8000-000000000000').replace(':subscriptionId', '00000000-0000-4000-8000-000000000000').replace(':requestId', '00000000-0000-4000-8000-000000000000').replace(':consentId', '00000000-0000-4000-8000-000000000000')
+  .replace(':id', '1');
 
 describe('every API route enforces its declared access on the server', () => {
   let t: TestApp;
@@ -29,6 +31,18 @@ describe('every API route enforces its declared access on the server', () => {
     assert.ok(citizenRoutes.length >= 15, `only ${citizenRoutes.length} citizen routes`);
     const officer = await t.officer('not.a.citizen', ['registrar'], null);
     for (const r of citizenRoutes) {
+      for (const headers of [{}, officer]) {
+        const res = await t.app.inject({ method: r.method as 'GET', url: sample(r.url), headers, payload: r.method === 'GET' ? undefined : {} });
+        assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode}`);
+      }
+    }
+  });
+
+  test('partner (exchange) routes: 401 without a token and with an officer\'s token', async () => {
+    const partnerRoutes = t.app.apiRoutes.filter((r) => 'partner' in r.auth);
+    assert.ok(partnerRoutes.length >= 15, `only ${partnerRoutes.length} partner routes`);
+    const officer = await t.officer('not.a.partner', ['registrar'], null);
+    for (const r of partnerRoutes) {
       for (const headers of [{}, officer]) {
         const res = await t.app.inject({ method: r.method as 'GET', url: sample(r.url), headers, payload: r.method === 'GET' ? undefined : {} });
         assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode}`);

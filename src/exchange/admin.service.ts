@@ -1,0 +1,245 @@
+/**
+ * What an admin does: member organisations, their systems (each an OAuth client of the platform's
+ * OpenID provider, authenticating with private_key_jwt), grants of catalogue services, and the
+ * view of usage with anomalies (a system suddenly reading far more people than its usual).
+ * Every change is audited; a change takes effect at once in this process and within the cache
+ * time (5 s) in others.
+ */
+import { randomBytes } from 'node:crypto';
+import { importJWK, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { AuditWriter } from '../platform/audit/index.ts';
+import type { OfficerActor } from '../platform/auth/actor.ts';
+import type { Clock } from '../platform/clock.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { nfc, getProvince2025, parsePartialDate } from '../vn/index.ts';
+import type { ClientStore } from '../identity/oidc/clients.ts';
+import { CATALOGUE, PURPOSE_CODES, SERVICES, type ServiceCode } from './catalogue.ts';
+import type { Directory } from './entitlements.ts';
+import { exchangeStore, MEMBER_KINDS, type GrantRow, type MemberKind, type MemberRow, type SystemRow } from './exchange.store.ts';
+import './exchange.errors.ts';
+
+export interface AdminDeps {
+  db: Kysely<any>;
+  clock: Clock;
+  audit: AuditWriter;
+  directory: Directory;
+  clients: Pick<ClientStore, 'save' | 'setJwks' | 'disable'>;
+  forgetClientTokens: (clientId: string) => void;
+}
+
+export interface GrantInput {
+  service: ServiceCode;
+  fields: string[];
+  purposes: string[];
+  basis: { kind: 'provision'; provision: string } | { kind: 'consent' };
+  validFrom: string;
+  validUntil: string;
+  quotaPerDay?: number;
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
+const DEFAULT_ALG: Record<string, string> = { 'EC:P-256': 'ES256', 'EC:P-384': 'ES384', 'OKP:Ed25519': 'EdDSA', RSA: 'PS256' };
+
+/**
+ * A system's keys: each must import with jose as a public signing key (no private members), and
+ * carry a `kid` when there are several (rotation publishes old and new together).
+ */
+export async function validatePublicJwks(jwks: { keys: JWK[] }): Promise<void> {
+  const bad = (reason: string) => new AppError('EXCHANGE_JWKS_INVALID', { reason }, [{ field: 'jwks', code: 'invalid', message: { vi: reason, en: reason } }]);
+  if (!jwks || !Array.isArray(jwks.keys) || !jwks.keys.length) throw bad('jwks.keys must list at least one key');
+  if (jwks.keys.length > 1 && jwks.keys.some((k) => !k.kid)) throw bad('every key needs a kid when there are several');
+  for (const [i, k] of jwks.keys.entries()) {
+    const priv = PRIVATE_MEMBERS.filter((m) => m in k);
+    if (priv.length) throw bad(`key ${i} carries private members (${priv.join(', ')}): send the public key only`);
+    if (k.use && k.use !== 'sig') throw bad(`key ${i} has use "${k.use}", expected "sig"`);
+    const alg = k.alg ?? DEFAULT_ALG[k.kty === 'RSA' ? 'RSA' : `${k.kty}:${k.crv}`];
+    if (!alg) throw bad(`key ${i}: unsupported key type ${k.kty}${k.crv ? ` ${k.crv}` : ''}`);
+    let key: Awaited<ReturnType<typeof importJWK>>;
+    try {
+      key = await importJWK(k, alg);
+    } catch (e) {
+      throw bad(`key ${i} does not import: ${(e as Error).message}`);
+    }
+    if (key instanceof Uint8Array || (key as { type?: string }).type !== 'public') throw bad(`key ${i} is not a public key`);
+  }
+}
+
+export class AdminService {
+  constructor(private readonly d: AdminDeps, private readonly opts: { defaultRatePerSecond: number }) {}
+
+  private async log(officer: OfficerActor, action: string, subjectKind: string, subjectId: string, requestId: string | null, details: Record<string, unknown> = {}): Promise<void> {
+    await this.d.audit.append({ at: this.d.clock.now(), actorKind: 'officer', actorId: officer.id, action, subjectKind, subjectId, requestId, details });
+  }
+
+  async createMember(officer: OfficerActor, b: { name: string; kind: MemberKind; code?: string; provinceCode?: string; contact?: string }, requestId: string | null): Promise<MemberRow> {
+    if (!MEMBER_KINDS.includes(b.kind)) throw new AppError('VALIDATION_FAILED');
+    if (b.provinceCode && !getProvince2025(b.provinceCode)) throw new AppError('OFFICER_UNKNOWN_UNIT', { code: b.provinceCode });
+    if (b.code && await exchangeStore.memberByCode(this.d.db, b.code)) throw new AppError('EXCHANGE_MEMBER_CODE_TAKEN', { code: b.code });
+    const m = await exchangeStore.insertMember(this.d.db, { id: `m_${randomBytes(8).toString('hex')}`, name: nfc(b.name), kind: b.kind, code: b.code ?? null, province_code: b.provinceCode ?? null, contact: b.contact ? nfc(b.contact) : null, created_by: officer.id });
+    await this.log(officer, 'exchange.member.create', 'exchange_member', m.id, requestId, { name: m.name, kind: m.kind });
+    return m;
+  }
+
+  members(): Promise<MemberRow[]> { return exchangeStore.members(this.d.db); }
+
+  async member(id: string): Promise<MemberRow & { systems: SystemRow[] }> {
+    const m = await exchangeStore.member(this.d.db, id);
+    if (!m) throw new AppError('EXCHANGE_MEMBER_NOT_FOUND', { memberId: id });
+    return { ...m, systems: await exchangeStore.systems(this.d.db, id) };
+  }
+
+  /** Suspending a member stops every one of its systems at once (their next request is refused). */
+  async setMemberStatus(officer: OfficerActor, id: string, status: MemberRow['status'], requestId: string | null): Promise<MemberRow> {
+    const m = await exchangeStore.setMemberStatus(this.d.db, id, status);
+    if (!m) throw new AppError('EXCHANGE_MEMBER_NOT_FOUND', { memberId: id });
+    for (const s of await exchangeStore.systems(this.d.db, id)) this.d.directory.forgetClient(s.client_id);
+    await this.log(officer, `exchange.member.${status === 'active' ? 'reinstate' : 'suspend'}`, 'exchange_member', id, requestId);
+    return m;
+  }
+
+  /** Registers a system as an OAuth client (client credentials, private_key_jwt with its public keys). */
+  async registerSystem(officer: OfficerActor, memberId: string, b: { name: string; jwks: { keys: JWK[] }; ratePerSecond?: number; clientId?: string }, requestId: string | null): Promise<SystemRow> {
+    const member = await exchangeStore.member(this.d.db, memberId);
+    if (!member) throw new AppError('EXCHANGE_MEMBER_NOT_FOUND', { memberId });
+    await validatePublicJwks(b.jwks);
+    const id = `s_${randomBytes(8).toString('hex')}`;
+    const clientId = b.clientId ?? `x-${randomBytes(9).toString('base64url')}`;
+    await this.d.clients.save({ clientId, kind: 'partner_system', organisation: member.name, jwks: b.jwks, scopes: ['exchange'] }, officer.id, async () => validatePublicJwks(b.jwks));
+    let s: SystemRow;
+    try {
+      s = await exchangeStore.insertSystem(this.d.db, { id, member_id: memberId, name: nfc(b.name), client_id: clientId, rate_per_second: b.ratePerSecond ?? this.opts.defaultRatePerSecond, created_by: officer.id });
+    } catch (e) {
+      await this.d.clients.disable(clientId);
+      throw e;
+    }
+    this.d.directory.forgetClient(clientId);
+    await this.log(officer, 'exchange.system.register', 'exchange_system', s.id, requestId, { member: memberId, clientId, keys: b.jwks.keys.map((k) => k.kid ?? null) });
+    return s;
+  }
+
+  private async system(id: string): Promise<SystemRow> {
+    const s = await exchangeStore.system(this.d.db, id);
+    if (!s) throw new AppError('EXCHANGE_SYSTEM_NOT_FOUND', { systemId: id });
+    return s;
+  }
+
+  /** Rotation without downtime: publish the old and the new key together, then the new one alone. */
+  async rotateKeys(officer: OfficerActor, systemId: string, jwks: { keys: JWK[] }, requestId: string | null): Promise<SystemRow> {
+    const s = await this.system(systemId);
+    await validatePublicJwks(jwks);
+    await this.d.clients.setJwks(s.client_id, jwks);
+    await this.log(officer, 'exchange.system.keys', 'exchange_system', s.id, requestId, { keys: jwks.keys.map((k) => k.kid ?? null) });
+    return s;
+  }
+
+  async updateSystem(officer: OfficerActor, systemId: string, b: { ratePerSecond?: number; name?: string }, requestId: string | null): Promise<SystemRow> {
+    await this.system(systemId);
+    const s = (await exchangeStore.updateSystem(this.d.db, systemId, { ...(b.ratePerSecond ? { rate_per_second: b.ratePerSecond } : {}), ...(b.name ? { name: nfc(b.name) } : {}) }))!;
+    this.d.directory.forgetClient(s.client_id);
+    await this.log(officer, 'exchange.system.update', 'exchange_system', s.id, requestId, { ...b });
+    return s;
+  }
+
+  /** Disables the system and its OAuth client: no new tokens, and tokens already issued stop working. */
+  async disableSystem(officer: OfficerActor, systemId: string, requestId: string | null): Promise<SystemRow> {
+    const s0 = await this.system(systemId);
+    const s = (await exchangeStore.updateSystem(this.d.db, systemId, { status: 'disabled', disabled_at: this.d.clock.now() }))!;
+    await this.d.clients.disable(s0.client_id);
+    this.d.forgetClientTokens(s0.client_id);
+    this.d.directory.forgetClient(s0.client_id);
+    await this.log(officer, 'exchange.system.disable', 'exchange_system', s.id, requestId);
+    return s;
+  }
+
+  async systems(memberId?: string): Promise<SystemRow[]> { return exchangeStore.systems(this.d.db, memberId); }
+
+  /** Grants a system one service: its fields and purposes, on a provision or on consent, for a period. */
+  async grant(officer: OfficerActor, systemId: string, g: GrantInput, requestId: string | null): Promise<GrantRow> {
+    await this.system(systemId);
+    const def = CATALOGUE[g.service];
+    const bad = (reason: string, field: string) => new AppError('EXCHANGE_GRANT_INVALID', { reason }, [{ field, code: 'invalid', message: { vi: reason, en: reason } }]);
+    if (!def) throw bad(`unknown service ${g.service}; one of ${SERVICES.join(', ')}`, 'service');
+    const badFields = g.fields.filter((f) => !def.fields.includes(f));
+    if (badFields.length) throw bad(`fields not offered by ${g.service}: ${badFields.join(', ')}`, 'fields');
+    const badPurposes = g.purposes.filter((p) => !def.purposes.includes(p) || !PURPOSE_CODES.includes(p));
+    if (badPurposes.length || !g.purposes.length) throw bad(`purposes not allowed for ${g.service}: ${badPurposes.join(', ') || '(none)'}`, 'purposes');
+    if (!def.bases.includes(g.basis.kind)) throw bad(`${g.service} cannot rest on ${g.basis.kind}`, 'basis');
+    if (parsePartialDate(g.validFrom)?.kind !== 'full' || parsePartialDate(g.validUntil)?.kind !== 'full' || g.validUntil < g.validFrom) throw bad('validFrom and validUntil must be dates, validUntil on or after validFrom', 'validUntil');
+    const row = await exchangeStore.insertGrant(this.d.db, {
+      system_id: systemId, service: g.service, fields: [...new Set(g.fields)], purposes: [...new Set(g.purposes)], basis: g.basis.kind,
+      provision: g.basis.kind === 'provision' ? nfc(g.basis.provision) : null, valid_from: g.validFrom, valid_until: g.validUntil,
+      quota_per_day: g.quotaPerDay ?? null, created_by: officer.id,
+    });
+    this.d.directory.forgetGrants(systemId);
+    await this.log(officer, 'exchange.grant.create', 'exchange_system', systemId, requestId, { grant: row.id, service: row.service, fields: row.fields, purposes: row.purposes, basis: row.basis, provision: row.provision, validFrom: row.valid_from, validUntil: row.valid_until });
+    return row;
+  }
+
+  async revokeGrant(officer: OfficerActor, grantId: number, requestId: string | null): Promise<GrantRow> {
+    const row = await exchangeStore.revokeGrant(this.d.db, grantId, officer.id, this.d.clock.now());
+    if (!row) {
+      const g = await exchangeStore.grant(this.d.db, grantId);
+      if (!g) throw new AppError('EXCHANGE_GRANT_NOT_FOUND', { grantId });
+      return g;
+    }
+    this.d.directory.forgetGrants(row.system_id);
+    await this.log(officer, 'exchange.grant.revoke', 'exchange_system', row.system_id, requestId, { grant: grantId });
+    return row;
+  }
+
+  async grants(systemId: string): Promise<GrantRow[]> {
+    await this.system(systemId);
+    return exchangeStore.grantsOf(this.d.db, systemId);
+  }
+
+  /** Calls, people touched and refusals per member, system and service in [from, to). */
+  async usage(from: Date, to: Date) {
+    const [rows, systems, members] = await Promise.all([exchangeStore.usage(this.d.db, from, to), exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db)]);
+    const sys = new Map(systems.map((s) => [s.id, s]));
+    const mem = new Map(members.map((m) => [m.id, m]));
+    const byMember = new Map<string, { memberId: string; memberName: string; calls: number; people: number; refused: number; systems: Array<{ systemId: string; systemName: string; service: string; calls: number; people: number; refused: number }> }>();
+    for (const r of rows) {
+      const s = sys.get(r.system_id);
+      const m = s ? mem.get(s.member_id) : undefined;
+      const key = m?.id ?? 'unknown';
+      let e = byMember.get(key);
+      if (!e) { e = { memberId: key, memberName: m?.name ?? key, calls: 0, people: 0, refused: 0, systems: [] }; byMember.set(key, e); }
+      e.calls += Number(r.calls); e.people += Number(r.people); e.refused += Number(r.refused);
+      e.systems.push({ systemId: r.system_id, systemName: s?.name ?? r.system_id, service: r.service, calls: Number(r.calls), people: Number(r.people), refused: Number(r.refused) });
+    }
+    return { from: from.toISOString(), to: to.toISOString(), members: [...byMember.values()] };
+  }
+
+  /**
+   * Systems that read far more people in the last `hours` than their usual: the people touched in
+   * the window against the average of the same window over the previous `baselineDays` days.
+   * Flagged when at least `factor` × usual and at least `minPeople`; a system with no history is
+   * flagged from `minPeople` on (its usual is unknown).
+   */
+  async anomalies(o: { hours?: number; baselineDays?: number; factor?: number; minPeople?: number } = {}) {
+    const hours = o.hours ?? 24; const baselineDays = o.baselineDays ?? 14; const factor = o.factor ?? 3; const minPeople = o.minPeople ?? 1000;
+    const now = this.d.clock.now().getTime();
+    const windowStart = new Date(now - hours * 3_600_000);
+    const [recent, before, systems, members] = await Promise.all([
+      exchangeStore.peoplePerSystem(this.d.db, windowStart, new Date(now + 3_600_000)),
+      exchangeStore.peoplePerSystem(this.d.db, new Date(windowStart.getTime() - baselineDays * 86_400_000), windowStart),
+      exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db),
+    ]);
+    const sys = new Map(systems.map((s) => [s.id, s]));
+    const mem = new Map(members.map((m) => [m.id, m]));
+    const items = [];
+    for (const [systemId, people] of recent) {
+      const usual = ((before.get(systemId) ?? 0) / baselineDays) * (hours / 24);
+      const ratio = usual > 0 ? people / usual : null;
+      if (people < minPeople || (ratio !== null && ratio < factor)) continue;
+      const s = sys.get(systemId);
+      items.push({
+        systemId, systemName: s?.name ?? systemId, memberId: s?.member_id ?? null, memberName: s ? mem.get(s.member_id)?.name ?? null : null,
+        people, usual: Math.round(usual), ratio: ratio === null ? null : Math.round(ratio * 10) / 10, reason: ratio === null ? 'no_history' as const : 'above_usual' as const,
+      });
+    }
+    items.sort((a, b) => (b.ratio ?? Infinity) - (a.ratio ?? Infinity) || b.people - a.people);
+    return { window: { from: windowStart.toISOString(), hours }, baselineDays, factor, minPeople, items };
+  }
+}

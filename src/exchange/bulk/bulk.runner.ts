@@ -1,0 +1,303 @@
+/**
+ * The bulk verification job runner: a small durable job runner on PostgreSQL (pg-boss 12 needs
+ * Node 22). A runner claims the oldest runnable job with FOR UPDATE SKIP LOCKED and a lease it
+ * renews; it streams the upload from its last checkpoint (byte offset) through the row reader in
+ * batches of a few thousand rows; each batch is looked up with one statement per module
+ * (`= any($1)`), compared, and checkpointed in one transaction: the batch's result chunk, its
+ * people (COPY into the per-person index) and the job's counters and offset. A crash loses at most
+ * the batch in flight, which the next runner redoes from the checkpoint: no row is lost or counted
+ * twice. A job whose runner died is taken up again when its lease expires.
+ *
+ * While batch n is being checkpointed, batch n+1 is read, looked up and compared, so the
+ * runner's CPU and the database's overlap.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Clock } from '../../platform/clock.ts';
+import { recordEffects } from '../../platform/events/effects.ts';
+import { verificationFacts } from '../../registry/index.ts';
+import { cardFacts } from '../../cards/index.ts';
+import { nfc, toIsoPartial, vnCalendarDate } from '../../vn/index.ts';
+import { compareIdentity, normaliseDate, readSex, type Compared, type FieldVerdict, type Statement } from '../compare.ts';
+import { exchangeStore } from '../exchange.store.ts';
+import type { UsageMeter } from '../quota.ts';
+import { COL, RowReader, type RawRow, type ReaderState } from './bulk.parse.ts';
+import { headerLine, layoutOf, resultLine, type ResultLayout, type ResultRow } from './bulk.result.ts';
+import { bulkStore, CHUNK, type Checkpoint, type JobRow } from './bulk.store.ts';
+
+export interface BulkRunnerOptions {
+  /** Identifies this runner in leases (default: random). */
+  owner?: string;
+  /** How long a claim lasts without a checkpoint or heartbeat (default 30 s). */
+  leaseMs?: number;
+  /** Rows per batch and per checkpoint (default 5,000). */
+  batchSize?: number;
+  /** How often an idle runner looks for a job, ms (0 = never by itself). */
+  pollMs?: number;
+  /** Claims of one job before it is failed (default 5). */
+  maxAttempts?: number;
+  /** Called after every checkpoint (tests: stop a runner between batches). */
+  afterCheckpoint?: (job: JobRow, rowsDone: number) => void | Promise<void>;
+}
+
+export interface BulkDeps {
+  db: Kysely<any>;
+  pool: pg.Pool;
+  clock: Clock;
+  meter: UsageMeter | null;
+  /** Poked after a job's audit entry is written (moves it onto the chain). */
+  poke?: () => void;
+  onError?: (e: unknown) => void;
+}
+
+class LeaseLost extends Error {}
+
+interface Prepared {
+  text: string;
+  people: string;
+  rows: number;
+  lines: number;
+  end: number;
+  counts: { match: number; mismatch: number; notFound: number; malformed: number; refused: number; found: number };
+}
+
+const ID12 = /^\d{12}$/;
+
+export class BulkRunner {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private abandoned = false;
+
+  constructor(private readonly d: BulkDeps, private readonly opts: BulkRunnerOptions = {}) {
+    this.owner = opts.owner ?? `runner-${randomBytes(6).toString('hex')}`;
+    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.batchSize = opts.batchSize ?? 5000;
+  }
+
+  start(): void {
+    const every = this.opts.pollMs ?? 1000;
+    if (this.timer || every <= 0) return;
+    this.timer = setInterval(() => { void this.drain(); }, every);
+    this.timer.unref();
+  }
+
+  /** Runs jobs until none is runnable (one at a time); a call while running returns the same run. */
+  drain(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        while (!this.stopping && await this.runOne());
+      } catch (e) {
+        this.d.onError?.(e);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Stops after the batch in flight; the job's lease is released so another runner can go on at once. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Simulates a crash: stops between batches without releasing the lease or finishing anything. */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    await this.stop();
+  }
+
+  /** Claims and runs one job; false when none was runnable. */
+  async runOne(): Promise<boolean> {
+    const job = await bulkStore.claim(this.d.db, this.owner, this.leaseMs);
+    if (!job) return false;
+    if (job.attempts > (this.opts.maxAttempts ?? 5)) {
+      await this.finish(job, 'failed', `gave up after ${job.attempts - 1} attempts: ${job.error ?? 'unknown error'}`);
+      return true;
+    }
+    const heartbeat = setInterval(() => { void bulkStore.renewLease(this.d.db, job.id, this.owner, this.leaseMs).catch(() => undefined); }, Math.max(200, this.leaseMs / 3));
+    heartbeat.unref();
+    try {
+      await this.process(job);
+    } catch (e) {
+      if (!(e instanceof LeaseLost) && !this.abandoned) {
+        this.d.onError?.(e);
+        await bulkStore.releaseLease(this.d.db, job.id, this.owner, String((e as Error).message).slice(0, 500), Math.min(60_000, 2000 * job.attempts)).catch(() => undefined);
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return true;
+  }
+
+  private async process(job: JobRow): Promise<void> {
+    const layout = layoutOf(job.format, job.fields);
+    const state: ReaderState = {
+      format: job.format, columns: job.columns ? job.columns.map((c) => (c === '' ? null : c)) as ReaderState['columns'] : null,
+      delimiter: job.delimiter, offset: Number(job.offset_bytes), row: Number(job.rows_done), line: Number(job.lines_done),
+    };
+    const reader = new RowReader(state);
+    const totals = { rowsDone: Number(job.rows_done), match: Number(job.rows_match), mismatch: Number(job.rows_mismatch), notFound: Number(job.rows_not_found), malformed: Number(job.rows_malformed), refused: Number(job.rows_refused), resultChunks: job.result_chunks, resultBytes: Number(job.result_bytes), lines: Number(job.lines_done), offset: Number(job.offset_bytes) };
+    const startRows = totals.rowsDone;
+    const startAt = Date.now();
+    let inflight: Promise<{ cancel: boolean } | null> | null = null;
+    let cancel = false;
+
+    const settle = async (): Promise<void> => {
+      if (!inflight) return;
+      const r = await inflight;
+      inflight = null;
+      if (!r) throw new LeaseLost();
+      if (r.cancel) cancel = true;
+      await this.opts.afterCheckpoint?.(job, totals.rowsDone);
+    };
+
+    const commit = async (rows: RawRow[], endOffset: number, endLine: number): Promise<void> => {
+      const p = await this.prepare(job, layout, rows);
+      await settle();
+      const header = totals.resultChunks === 0 ? headerLine(layout) : '';
+      const text = header + p.text;
+      const data = text ? Buffer.from(text, 'utf8') : null;
+      totals.rowsDone += p.rows; totals.match += p.counts.match; totals.mismatch += p.counts.mismatch; totals.notFound += p.counts.notFound;
+      totals.malformed += p.counts.malformed; totals.refused += p.counts.refused; totals.offset = endOffset; totals.lines = endLine;
+      const result = data ? { seq: totals.resultChunks, data } : null;
+      if (data) { totals.resultChunks++; totals.resultBytes += data.length; }
+      const elapsed = (Date.now() - startAt) / 1000;
+      const cp: Checkpoint = { offset: totals.offset, lines: totals.lines, rowsDone: totals.rowsDone, match: totals.match, mismatch: totals.mismatch, notFound: totals.notFound, malformed: totals.malformed, refused: totals.refused, resultChunks: totals.resultChunks, resultBytes: totals.resultBytes, rate: elapsed > 0 ? (totals.rowsDone - startRows) / elapsed : null };
+      inflight = bulkStore.checkpoint(this.d.pool, job, this.owner, this.leaseMs, cp, result, p.people);
+      this.d.meter?.record(job.system_id, 'bulk_verification', { calls: p.rows, people: p.counts.found });
+    };
+
+    let seq = Math.floor(state.offset / CHUNK);
+    let skip = state.offset % CHUNK;
+    let next: Promise<Buffer | null> | null = seq < job.input_chunks ? bulkStore.inputChunk(this.d.pool, job.id, seq) : null;
+    let pending: RawRow[] = [];
+    while (next) {
+      const chunk = await next;
+      if (!chunk) throw new Error(`input chunk ${seq} of job ${job.id} is missing`);
+      seq++;
+      next = seq < job.input_chunks ? bulkStore.inputChunk(this.d.pool, job.id, seq) : null;
+      reader.push(skip ? chunk.subarray(skip) : chunk, pending);
+      skip = 0;
+      while (pending.length >= this.batchSize) {
+        const batch = pending.slice(0, this.batchSize);
+        pending = pending.slice(this.batchSize);
+        await commit(batch, batch[batch.length - 1]!.end, batch[batch.length - 1]!.line);
+        if (cancel || this.stopping) break;
+      }
+      if (cancel || this.stopping) break;
+    }
+    if (!cancel && !this.stopping) {
+      reader.end(pending);
+      await commit(pending, state.offset, state.line);
+    }
+    await settle();
+    if (this.abandoned) return;
+    if (cancel) return this.finish(job, 'cancelled', null);
+    if (this.stopping) {
+      await bulkStore.releaseLease(this.d.db, job.id, this.owner, null);
+      return;
+    }
+    return this.finish(job, 'completed', null);
+  }
+
+  /** Reads, looks up and compares one batch; nothing is written here. */
+  private async prepare(job: JobRow, layout: ResultLayout, rows: readonly RawRow[]): Promise<Prepared> {
+    const counts = { match: 0, mismatch: 0, notFound: 0, malformed: 0, refused: 0, found: 0 };
+    const results: ResultRow[] = new Array(rows.length);
+    const toLook: Array<{ i: number; st: Statement }> = [];
+    const granted = new Set(job.fields);
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i]!;
+      const c = raw.cells;
+      const base: ResultRow = { row: raw.row, line: raw.line, ref: c?.[COL.ref], idNumber: c?.[COL.idNumber], outcome: 'malformed', fields: null, personStatus: null, cardValid: null, reasons: [] };
+      results[i] = base;
+      if (!c) { base.reasons.push(raw.error ?? 'unreadable'); counts.malformed++; continue; }
+      const problems: string[] = [];
+      const id = c[COL.idNumber];
+      if (!id) problems.push('idNumber: empty'); else if (!ID12.test(id)) problems.push('idNumber: not 12 digits');
+      const name = c[COL.fullName];
+      if (!name) problems.push('fullName: empty');
+      const birth = c[COL.birthDate];
+      if (!birth) problems.push('birthDate: empty'); else if (normaliseDate(birth) === null) problems.push('birthDate: not a date');
+      const sexText = c[COL.sex];
+      const sex = sexText ? readSex(sexText) : undefined;
+      if (sex === null) problems.push('sex: not male/female');
+      const issue = c[COL.cardIssueDate] || undefined;
+      if (issue !== undefined && normaliseDate(issue) === null) problems.push('cardIssueDate: not a date');
+      const phone = c[COL.phone] || undefined;
+      if (problems.length) { base.reasons.push(...problems); counts.malformed++; continue; }
+      const st: Statement = { idNumber: id!, fullName: nfc(name!), birthDate: birth!, sex: sex ?? undefined, cardIssueDate: issue, phone };
+      const notGranted = (['sex', 'cardIssueDate', 'phone'] as const).filter((f) => st[f] !== undefined && !granted.has(f));
+      if (notGranted.length) { base.outcome = 'refused'; base.reasons.push(`not granted: ${notGranted.join(', ')}`); counts.refused++; continue; }
+      toLook.push({ i, st });
+    }
+    const today = toIsoPartial(vnCalendarDate(this.d.clock.now()));
+    let allowed = toLook;
+    if (job.basis === 'consent' && toLook.length) {
+      const ids = [...new Set(toLook.map((x) => x.st.idNumber))];
+      const consented = await exchangeStore.consentedAmong(this.d.db, ids, job.member_id, job.purpose, job.fields.filter((f) => f !== 'personStatus' && f !== 'cardValid'), today);
+      allowed = [];
+      for (const x of toLook) {
+        if (consented.has(x.st.idNumber)) allowed.push(x);
+        else { const r = results[x.i]!; r.outcome = 'refused'; r.reasons.push('no consent on record'); counts.refused++; }
+      }
+    }
+    const ids = [...new Set(allowed.map((x) => x.st.idNumber))];
+    const needCards = layout.cardValid || layout.compared.includes('cardIssueDate');
+    const [facts, cards] = ids.length
+      ? await Promise.all([verificationFacts(this.d.db, ids), needCards ? cardFacts(this.d.db, ids, today) : Promise.resolve(null)])
+      : [new Map(), null];
+    let people = '';
+    const seen = new Set<string>();
+    for (const x of allowed) {
+      const r = results[x.i]!;
+      const cmp = compareIdentity(x.st, facts.get(x.st.idNumber), cards?.get(x.st.idNumber), job.name_matching);
+      r.outcome = cmp.outcome;
+      const fields: Partial<Record<Compared, FieldVerdict>> = {};
+      for (const f of layout.compared) fields[f] = cmp.fields[f];
+      r.fields = fields;
+      if (cmp.outcome === 'not_found') { counts.notFound++; r.reasons.push('no person with this ID number'); continue; }
+      if (cmp.outcome === 'match') counts.match++; else { counts.mismatch++; r.reasons.push(...cmp.mismatched); }
+      if (layout.personStatus) r.personStatus = cmp.personStatus;
+      if (layout.cardValid) r.cardValid = cmp.cardValid;
+      if (!seen.has(x.st.idNumber)) { seen.add(x.st.idNumber); people += `${x.st.idNumber}\t${job.no}\n`; counts.found++; }
+    }
+    let text = '';
+    for (const r of results) text += resultLine(layout, r);
+    const last = rows[rows.length - 1];
+    return { text, people, rows: rows.length, lines: last?.line ?? 0, end: last?.end ?? 0, counts };
+  }
+
+  /** The job's end: status, its one chained audit entry (the per-person index names its people), input dropped. */
+  private async finish(job: JobRow, status: 'completed' | 'cancelled' | 'failed', error: string | null): Promise<void> {
+    const done = await this.d.db.transaction().execute(async (trx) => {
+      const row = await bulkStore.finish(trx, job.id, status, this.owner, error);
+      if (!row) return false;
+      await recordEffects(trx, { events: [], audit: [jobAuditEntry(row, this.d.clock.now())] });
+      await bulkStore.dropInput(trx, job.id);
+      return true;
+    });
+    if (done) this.d.poke?.();
+  }
+}
+
+/** The one chained audit entry of a bulk job, written when it ends (completed, cancelled or failed). */
+export function jobAuditEntry(row: JobRow, at: Date) {
+  return {
+    at, actorKind: 'partner' as const, actorId: row.system_id, action: 'exchange.bulk_verification', subjectKind: 'bulk_job', subjectId: row.id,
+    fields: row.fields, purpose: row.purpose, legalBasis: row.legal_basis, requestId: null,
+    details: {
+      member: row.member_id, system: row.system_id, service: 'bulk_verification', grant: row.grant_id, job: Number(row.no), status: row.status,
+      rows: Number(row.rows_done), match: Number(row.rows_match), mismatch: Number(row.rows_mismatch), notFound: Number(row.rows_not_found),
+      malformed: Number(row.rows_malformed), refused: Number(row.rows_refused), personIndex: 'exchange.job_person',
+    },
+  };
+}
