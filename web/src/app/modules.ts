@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n/messages.ts';
  * code (and its texts) load only when it is first opened; `roles` shows it only to those roles.
  */
 export interface AppModule {
-  id: 'population' | 'cards' | 'eid' | 'exchange' | 'audit';
+  id: 'population' | 'cards' | 'eid' | 'exchange' | 'audit' | 'admin';
   labelKey: Extract<MessageKey, `nav.${string}`>;
   /** Base path; the module's own routes live under it. */
   path: string;
@@ -63,6 +63,9 @@ const REGISTRY_READERS: readonly Role[] = ['registrar', 'supervisor', 'card_offi
 /** Officers who issue cards and change their status (the card routes in src/cards/cards.routes.ts). */
 const CARD_OFFICERS: readonly Role[] = ['card_officer'];
 
+/** Officers and OpenID Connect clients (the admin routes in platform.routes.ts and oidc.module.ts). */
+const ADMINS: readonly Role[] = ['admin'];
+
 /** Auditors search the log; admins may only verify the chain (src/platform/http/platform.routes.ts). */
 const AUDIT_ROLES: readonly Role[] = ['auditor', 'admin'];
 
@@ -72,6 +75,7 @@ export const appModules: readonly AppModule[] = [
   { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: null },
   { id: 'exchange', labelKey: 'nav.exchange', path: '/exchange', page: null },
   { id: 'audit', labelKey: 'nav.audit', path: '/audit', page: lazyModule(() => import('../audit/AuditPage.tsx')), roles: AUDIT_ROLES },
+  { id: 'admin', labelKey: 'nav.admin', path: '/admin', page: lazyModule(() => import('../admin/AdminPage.tsx')), roles: ADMINS },
 ];
 
 /** The modules an officer sees: all, or those listing one of the officer's roles. */

@@ -122,7 +122,7 @@ function VerifySection() {
 type Filters = { subjectId: string; actorId: string; action: string };
 type Results = { state: 'idle' } | { state: 'searching' } | { state: 'ready'; query: Filters; items: AuditEntryView[]; next: number | null; loadingMore: boolean; moreError: unknown } | { state: 'error'; error: unknown };
 
-const KNOWN_ACTIONS = ['person.read', 'person.search_result', 'person.history_read', 'person.read_as_of', 'household.read', 'registry.birth_registered', 'registry.correction_requested', 'registry.correction_approved', 'registry.correction_rejected', 'registry.duplicate_merged', 'audit.searched', 'officer.login', 'officer.login_failed'];
+const KNOWN_ACTIONS = ['person.read', 'person.search_result', 'person.history_read', 'person.read_as_of', 'household.read', 'registry.birth_registered', 'registry.correction_requested', 'registry.correction_approved', 'registry.correction_rejected', 'registry.duplicate_merged', 'audit.searched', 'officer.login', 'officer.login_failed', 'officer.created', 'officer.updated', 'oidc.client.save', 'oidc.client.jwks', 'oidc.client.disable'];
 
 function SearchSection() {
   const { at, t, lang } = useText();

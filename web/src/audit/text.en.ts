@@ -76,6 +76,10 @@ export const auditEn = {
   'action.officer.login': 'Signed in',
   'action.officer.login_failed': 'Failed sign-in',
   'action.officer.created': 'Officer account created',
+  'action.officer.updated': 'Officer account changed (roles, jurisdiction, status)',
+  'action.oidc.client.save': 'OpenID Connect client registered',
+  'action.oidc.client.jwks': 'Client public keys replaced',
+  'action.oidc.client.disable': 'Client disabled',
 } as const satisfies AuditMessages;
 
 /** Fails to compile, naming the keys, if a translation drops or misspells a `{placeholder}`. */

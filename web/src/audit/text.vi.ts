@@ -74,4 +74,8 @@ export const auditVi = {
   'action.officer.login': 'Đăng nhập',
   'action.officer.login_failed': 'Đăng nhập không thành công',
   'action.officer.created': 'Tạo tài khoản cán bộ',
+  'action.officer.updated': 'Sửa tài khoản cán bộ (vai trò, phạm vi, trạng thái)',
+  'action.oidc.client.save': 'Đăng ký ứng dụng OpenID Connect',
+  'action.oidc.client.jwks': 'Thay khoá công khai của ứng dụng',
+  'action.oidc.client.disable': 'Vô hiệu hoá ứng dụng',
 } as const;

@@ -26,6 +26,7 @@ export const en = {
   'nav.eid': 'eID',
   'nav.exchange': 'Data exchange',
   'nav.audit': 'Audit log',
+  'nav.admin': 'Administration',
   'nav.comingSoon': 'coming soon',
 
   'header.officer': 'Officer',

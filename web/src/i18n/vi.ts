@@ -28,6 +28,7 @@ export const vi = {
   'nav.eid': 'Định danh điện tử',
   'nav.exchange': 'Khai thác dữ liệu',
   'nav.audit': 'Nhật ký truy cập',
+  'nav.admin': 'Quản trị',
   'nav.comingSoon': 'sắp có',
 
   'header.officer': 'Cán bộ',

@@ -1,0 +1,315 @@
+import { useEffect, useLayoutEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useFocusAfterRender } from '../ui/focus.ts';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { formatInstant } from '../ui/format.ts';
+import { AdminNav } from './AdminNav.tsx';
+import { disableClient, listClients, listOfficers, parseJwks, replaceClientKeys, type OidcClient } from './admin.api.ts';
+import { Fact, FormField, sentence, useFlash } from './fields.tsx';
+import { textOf, useText, type DT } from './text.ts';
+
+type Load = { state: 'loading' } | { state: 'ready'; items: OidcClient[] } | { state: 'error'; error: unknown };
+
+export function jwksProblem(text: string, dt: DT): { ok: true; jwks: { keys: Record<string, unknown>[] } } | { ok: false; message: string } {
+  const r = parseJwks(text);
+  if (r.ok) return r;
+  switch (r.problem) {
+    case 'required':
+      return { ok: false, message: dt('clientForm.jwksRequired') };
+    case 'noKeys':
+      return { ok: false, message: dt('clientForm.jwksNoKeys') };
+    case 'private':
+      return { ok: false, message: dt('clientForm.jwksPrivate') };
+    case 'invalid':
+      return { ok: false, message: dt('clientForm.jwksInvalid', { reason: r.reason }) };
+  }
+}
+
+/** The registered clients, newest registration last, each with its keys and the admin's actions. */
+export function ClientsPage() {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const ref = usePageTitle(dt('clients.title'));
+  const flash = useFlash();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
+
+  // Clients record the officer who registered them by ID: show the username (best effort).
+  const [usernames, setUsernames] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listOfficers({ signal: ctrl.signal }).then(
+      (r) => setUsernames(new Map(r.items.map((o) => [o.id, o.username]))),
+      () => undefined,
+    );
+    return () => ctrl.abort();
+  }, []);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listClients({ signal: ctrl.signal }).then(
+      (r) => setLoad({ state: 'ready', items: r.items }),
+      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
+    );
+    return () => ctrl.abort();
+  }, [attempt]);
+
+  const replace = (c: OidcClient, message: (dt: DT) => string) => {
+    setLoad((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.map((x) => (x.clientId === c.clientId ? c : x)) } : l));
+    setNotice(() => message);
+  };
+
+  return (
+    <div className="admin">
+      <AdminNav current="clients" />
+      <h1 ref={ref} tabIndex={-1}>
+        {dt('clients.title')}
+      </h1>
+      <p className="lead">{dt('clients.intro')}</p>
+      <div role="status" className={notice ? 'notice' : 'visually-hidden'} data-testid="admin-flash">
+        {notice ? notice(dt) : ''}
+      </div>
+      <p>
+        <Link to="/admin/oidc-clients/new" className="button button--primary admin-new">
+          {dt('clients.new')}
+        </Link>
+      </p>
+      {load.state === 'loading' && (
+        <p className="loading" role="status">
+          {dt('loading')}
+        </p>
+      )}
+      {load.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{dt('clients.loadFailed')}</p>
+          <p>{sentence(errorText(load.error, lang, t))}</p>
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
+              {t('app.retry')}
+            </button>
+          </p>
+        </div>
+      )}
+      {load.state === 'ready' && (
+        <section aria-labelledby={`${id}-list`}>
+          <h2 id={`${id}-list`} className="visually-hidden">
+            {dt('clients.title')}
+          </h2>
+          <p className="results__status">{load.items.length ? dt('clients.count', { n: load.items.length }) : dt('clients.none')}</p>
+          <ul className="client-list" data-testid="clients">
+            {load.items.map((c) => (
+              <ClientItem key={c.clientId} c={c} createdBy={usernames.get(c.createdBy) ?? c.createdBy} onChanged={replace} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ClientItem({ c, createdBy, onChanged }: { c: OidcClient; createdBy: string; onChanged(c: OidcClient, message: (dt: DT) => string): void }) {
+  const { dt, lang } = useText();
+  const id = useId();
+  const [mode, setMode] = useState<'view' | 'keys' | 'confirm'>('view');
+  const disableRef = useRef<HTMLButtonElement>(null);
+  const keysRef = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const back = (to: 'disable' | 'keys') => {
+    setMode('view');
+    focusAfterRender(() => (to === 'disable' ? disableRef : keysRef).current);
+  };
+  const kids = (c.jwks?.keys ?? []).map((k) => String(k.kid ?? k.kty ?? '?'));
+  const editable = c.kind !== 'first_party' && !c.disabledAt;
+
+  return (
+    <li className={c.disabledAt ? 'panel client client--disabled' : 'panel client'} data-testid="client" data-client-id={c.clientId}>
+      <h3 id={`${id}-title`}>{c.organisation}</h3>
+      <dl className="facts">
+        <Fact term={dt('clients.clientId')} testId="client-id">
+          <code>{c.clientId}</code>
+        </Fact>
+        <Fact term={dt('clients.kind')}>{textOf(dt, `kind.${c.kind}`, c.kind)}</Fact>
+        <Fact term={dt('clients.status')}>{c.disabledAt ? <span className="status status--deceased">{dt('clients.disabledAt', { at: formatInstant(c.disabledAt) })}</span> : <span className="status">{dt('clients.active')}</span>}</Fact>
+        {c.purpose && (
+          <Fact term={dt('clients.purpose')}>
+            <span lang={lang}>{c.purpose[lang]}</span>
+          </Fact>
+        )}
+        <Fact term={dt('clients.scopes')}>
+          {c.scopes.length ? (
+            <ul className="plain-list">
+              {c.scopes.map((s) => (
+                <li key={s}>
+                  {textOf(dt, `scope.${s}`, s)} <code className="muted">{s}</code>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Fact>
+        {c.kind !== 'partner_system' && <Fact term={dt('clients.minLevel')}>{dt('clients.level', { n: c.minLevel })}</Fact>}
+        {c.redirectUris.length > 0 && (
+          <Fact term={dt('clients.redirectUris')}>
+            <ul className="plain-list">
+              {c.redirectUris.map((u) => (
+                <li key={u}>
+                  <code>{u}</code>
+                </li>
+              ))}
+            </ul>
+          </Fact>
+        )}
+        {c.postLogoutRedirectUris.length > 0 && (
+          <Fact term={dt('clients.postLogoutRedirectUris')}>
+            <ul className="plain-list">
+              {c.postLogoutRedirectUris.map((u) => (
+                <li key={u}>
+                  <code>{u}</code>
+                </li>
+              ))}
+            </ul>
+          </Fact>
+        )}
+        <Fact term={dt('clients.auth')}>{textOf(dt, `auth.${c.tokenEndpointAuthMethod}`, c.tokenEndpointAuthMethod)}</Fact>
+        {c.tokenEndpointAuthMethod === 'private_key_jwt' && (
+          <Fact term={dt('clients.keys')} testId="client-keys">
+            {c.jwksUri ? <code>{c.jwksUri}</code> : kids.length ? dt('clients.keyIds', { n: kids.length, kids: kids.join(', ') }) : null}
+          </Fact>
+        )}
+        {c.kind === 'relying_party' && (
+          <Fact term={dt('clients.sector')}>
+            <code>{c.sector}</code>
+          </Fact>
+        )}
+        <Fact term={dt('clients.created')}>{dt('clients.createdBy', { at: formatInstant(c.createdAt), by: createdBy })}</Fact>
+      </dl>
+
+      {c.kind === 'first_party' && <p className="muted client__note">{dt('clients.firstParty')}</p>}
+      {editable && mode === 'view' && (
+        <div className="form__actions client__actions">
+          {c.tokenEndpointAuthMethod === 'private_key_jwt' && (
+            <button ref={keysRef} type="button" className="button button--secondary" aria-expanded="false" onClick={() => setMode('keys')}>
+              {dt('clients.replaceKeys')}
+              <span className="visually-hidden"> — {c.organisation}</span>
+            </button>
+          )}
+          <button ref={disableRef} type="button" className="button button--secondary button--danger-outline" onClick={() => setMode('confirm')}>
+            {dt('clients.disable')}
+            <span className="visually-hidden"> — {c.organisation}</span>
+          </button>
+        </div>
+      )}
+      {mode === 'keys' && (
+        <KeysForm
+          c={c}
+          onCancel={() => back('keys')}
+          onSaved={(updated) => {
+            onChanged(updated, (d) => d('keysForm.saved', { org: updated.organisation }));
+            back('keys');
+          }}
+        />
+      )}
+      {mode === 'confirm' && (
+        <ConfirmDisable
+          c={c}
+          onCancel={() => back('disable')}
+          onDone={() => onChanged({ ...c, disabledAt: new Date().toISOString() }, (d) => d('clients.disabled', { org: c.organisation }))}
+        />
+      )}
+    </li>
+  );
+}
+
+function ConfirmDisable({ c, onCancel, onDone }: { c: OidcClient; onCancel(): void; onDone(): void }) {
+  const { dt, t, lang } = useText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const ref = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => ref.current?.focus(), []);
+
+  async function go() {
+    setBusy(true);
+    setError(null);
+    try {
+      await disableClient(c.clientId);
+      onDone();
+    } catch (e) {
+      setBusy(false);
+      setError(e);
+    }
+  }
+
+  return (
+    <div className="panel panel--warning client__confirm" data-testid="client-confirm">
+      <p ref={ref} tabIndex={-1}>
+        {dt('clients.confirmDisable', { org: c.organisation })}
+      </p>
+      <div role="alert" className={error ? 'alert' : 'visually-hidden'}>
+        {error ? (
+          <>
+            <p className="alert__title">{dt('clients.actionFailed')}</p>
+            <p>{sentence(errorText(error, lang, t))}</p>
+          </>
+        ) : null}
+      </div>
+      <div className="form__actions">
+        <button type="button" className="button button--danger" onClick={go} disabled={busy}>
+          {busy ? dt('clients.disabling') : dt('clients.confirm')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+          {dt('clients.keep')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Paste a new JWKS; what was pasted stays when it or the server's answer is wrong. */
+function KeysForm({ c, onCancel, onSaved }: { c: OidcClient; onCancel(): void; onSaved(c: OidcClient): void }) {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [text, setText] = useState(() => (c.jwks ? JSON.stringify(c.jwks, null, 2) : ''));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => inputRef.current?.focus(), []);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const parsed = jwksProblem(text, dt);
+    if (!parsed.ok) {
+      setError(parsed.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await replaceClientKeys(c.clientId, parsed.jwks));
+    } catch (err) {
+      setBusy(false);
+      const fe = err instanceof ApiError ? err.fieldErrors[0] : undefined;
+      setError(fe ? `${fe.field}: ${fe.messages?.[lang] ?? fe.message}` : errorText(err, lang, t));
+      inputRef.current?.focus();
+    }
+  }
+
+  return (
+    <form className="form client__keys" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="keys-form">
+      <h4 id={`${id}-title`}>{dt('keysForm.title')}</h4>
+      <FormField id={`${id}-jwks`} label={dt('clientForm.jwks')} hint={dt('keysForm.hint')} error={error}>
+        {(p) => <textarea {...p} ref={inputRef} name="jwks" rows={8} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? dt('keysForm.saving') : dt('keysForm.save')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+          {dt('keysForm.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
