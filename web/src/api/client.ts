@@ -8,7 +8,7 @@ export function setRequestLanguage(lang: 'vi' | 'en'): void {
   requestLanguage = lang;
 }
 
-/** Called when any request answers 401 `AUTH_REQUIRED` (the session ended or was revoked). */
+/** Called when any request answers 401 `AUTH_REQUIRED` or `EID_SESSION_ENDED` (the session ended or was revoked). */
 export function onUnauthorized(listener: () => void): () => void {
   unauthorizedListeners.add(listener);
   return () => unauthorizedListeners.delete(listener);
@@ -68,7 +68,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     }
   }
   const error = new ApiError(problem ? 'problem' : 'unexpected', res.status, problem);
-  if (res.status === 401 && error.code === 'AUTH_REQUIRED') for (const l of unauthorizedListeners) l();
+  if (res.status === 401 && (error.code === 'AUTH_REQUIRED' || error.code === 'EID_SESSION_ENDED')) for (const l of unauthorizedListeners) l();
   throw error;
 }
 

@@ -1,18 +1,17 @@
 import { errorText } from '../api/error-text.ts';
 import { SessionProvider, useSession } from '../auth/session.tsx';
 import { SignInPage } from '../auth/SignInPage.tsx';
-import { I18nProvider, useI18n } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
 import { Layout } from './Layout.tsx';
 import { usePageTitle } from './page.ts';
 import { PublicLayout } from './PublicLayout.tsx';
 
+/** The officer console (inside the I18nProvider of main.tsx). */
 export function App() {
   return (
-    <I18nProvider>
-      <SessionProvider>
-        <Root />
-      </SessionProvider>
-    </I18nProvider>
+    <SessionProvider>
+      <Root />
+    </SessionProvider>
   );
 }
 
