@@ -17,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot } from '../harness/browser.ts';
 import { CITIZEN_PASSWORD, call, citizenToken, level1Account, officerHeaders, resident, totpCode } from '../harness/eid.ts';
 import { client, clientKeys, rp } from '../harness/oidc.ts';
+import { accessToken, partnerKeys } from '../harness/partner.ts';
 import { freePort, startTestServer, type TestServer } from '../harness/server.ts';
 import { testPlatform } from '../harness/platform.ts';
 import { buildApp } from '../../src/app.ts';
@@ -34,6 +35,10 @@ let householdNo = '';
 let rpCallback = '';
 let rpConfig: client.Configuration;
 let totpSecret = '';
+/** Two member organisations of the data exchange, each with one system (client credentials). */
+const partners: Record<'bank' | 'hospital', { memberId: string; headers: Record<string, string> }> = { bank: { memberId: '', headers: {} }, hospital: { memberId: '', headers: {} } };
+const BANK = 'Ngân hàng TMCP Đồng Thuận';
+const HOSPITAL = 'Bệnh viện Đa khoa Thử Nghiệm';
 
 before(async () => {
   server = await startTestServer();
@@ -66,6 +71,26 @@ before(async () => {
   const c = await call(base, 'POST', '/api/v1/admin/oidc-clients', { clientId: 'bhxh', kind: 'relying_party', organisation: 'Bảo hiểm xã hội Việt Nam', purpose: { vi: 'Tra cứu quá trình đóng bảo hiểm', en: 'Looking up your insurance contributions' }, redirectUris: [rpCallback], jwks: keys.jwks, scopes: ['profile', 'id_number'] }, await officerHeaders(base, 'quantri', OFFICER_PASSWORD));
   assert.equal(c.status, 201, JSON.stringify(c.json));
   rpConfig = await rp(`${base}/oidc`, 'bhxh', keys);
+
+  // The data exchange: a hospital reading under a provision, a bank that needs the citizen's consent.
+  const admin = await officerHeaders(base, 'quantri', OFFICER_PASSWORD);
+  for (const [key, name, kind, grant] of [
+    ['hospital', HOSPITAL, 'hospital', { service: 'person_data', fields: ['fullName', 'birthDate'], purposes: ['health_insurance'], basis: { kind: 'provision', provision: 'Luật Căn cước 2023, Điều 10' } }],
+    ['bank', BANK, 'bank', { service: 'person_data', fields: ['fullName', 'birthDate', 'permanentResidence'], purposes: ['account_opening', 'credit_assessment'], basis: { kind: 'consent' } }],
+  ] as const) {
+    const m = await call(base, 'POST', '/api/v1/exchange/admin/members', { name, kind, code: `M-${key}` }, admin);
+    assert.equal(m.status, 201, JSON.stringify(m.json));
+    const pk = await partnerKeys();
+    const sys = await call(base, 'POST', `/api/v1/exchange/admin/members/${m.json.id}/systems`, { name: `${name} — hệ thống eKYC`, jwks: { keys: [pk.publicJwk] } }, admin);
+    assert.equal(sys.status, 201, JSON.stringify(sys.json));
+    const g = await call(base, 'POST', `/api/v1/exchange/admin/systems/${sys.json.id}/grants`, { ...grant, validFrom: '2020-01-01', validUntil: '2099-12-31' }, admin);
+    assert.equal(g.status, 201, JSON.stringify(g.json));
+    partners[key] = { memberId: m.json.id, headers: { authorization: `Bearer ${await accessToken(base, sys.json.clientId, pk)}` } };
+  }
+  const read = await call(base, 'POST', '/api/v1/exchange/person-data', { idNumber: CITIZEN.idNumber, purpose: 'health_insurance' }, partners.hospital.headers);
+  assert.equal(read.status, 200, JSON.stringify(read.json));
+  const ask = await call(base, 'POST', '/api/v1/exchange/consent-requests', { idNumber: CITIZEN.idNumber, purpose: 'credit_assessment', fields: ['fullName', 'birthDate'], validUntil: '2027-06-30', message: 'Thẩm định khoản vay tín chấp' }, partners.bank.headers);
+  assert.equal(ask.status, 201, JSON.stringify(ask.json));
   browser = await launchBrowser();
 });
 
@@ -189,6 +214,67 @@ describe('citizen portal (browser)', () => {
     const grants = await page.request.get(`${server.baseUrl}/api/v1/eid/me/applications`);
     assert.deepEqual((await grants.json()).items, [], 'withdrawn on the server');
 
+    // My consents: the bank's request is waiting; approve it.
+    await page.getByRole('navigation', { name: 'Cổng công dân' }).getByRole('link', { name: 'Sự đồng ý của tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sự đồng ý của tôi' }).waitFor();
+    const request = page.getByTestId('consent-request');
+    await request.getByRole('heading', { name: `${BANK} đề nghị bạn đồng ý chia sẻ` }).waitFor();
+    await request.getByText('Thẩm định cho vay tiêu dùng tín chấp').waitFor();
+    await request.getByText('Thẩm định khoản vay tín chấp').waitFor();
+    await screenshot(page, 'portal-consent-request');
+    await request.getByRole('button', { name: /^Đồng ý/ }).click();
+    await page.getByTestId('consents-notice').getByText(`Bạn đã đồng ý với đề nghị của ${BANK}.`, { exact: false }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'consents-notice', 'focus on the result');
+    await page.getByText('Không có đề nghị nào đang chờ.').waitFor();
+    const consent = page.getByTestId('consent').and(page.locator('[data-status="active"]'));
+    await consent.getByText('Theo đề nghị của tổ chức').waitFor();
+    // The receipt: a printable page signed by the platform.
+    const receiptHref = (await consent.getByRole('link', { name: /Xem biên nhận/ }).getAttribute('href'))!;
+    const receipt = await page.request.get(`${server.baseUrl}${receiptHref}`);
+    assert.equal(receipt.status(), 200);
+    assert.match(await receipt.text(), new RegExp(BANK));
+    await screenshot(page, 'portal-consents');
+
+    // The bank reads under that consent; a hospital read earlier under a provision.
+    const withConsent = await call(server.baseUrl, 'POST', '/api/v1/exchange/person-data', { idNumber: CITIZEN.idNumber, purpose: 'credit_assessment', fields: ['fullName', 'birthDate'] }, partners.bank.headers);
+    assert.equal(withConsent.status, 200, JSON.stringify(withConsent.json));
+
+    // Who accessed my data: both, with purpose, fields and basis; filter by organisation; export.
+    await page.getByRole('link', { name: 'Ai đã truy cập dữ liệu' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ai đã truy cập dữ liệu của tôi' }).waitFor();
+    const partnerItems = page.getByTestId('access-item').and(page.locator('[data-kind="partner"]'));
+    await partnerItems.first().waitFor();
+    const bankRead = partnerItems.filter({ hasText: BANK }).first();
+    assert.match((await bankRead.textContent()) ?? '', /Khai thác thông tin công dân.*Thẩm định cho vay tiêu dùng tín chấp.*Sự đồng ý của bạn.*Họ, chữ đệm và tên|Khai thác thông tin công dân.*Thẩm định cho vay tiêu dùng tín chấp.*Sự đồng ý của bạn/);
+    await bankRead.getByRole('link', { name: 'Xem biên nhận' }).waitFor();
+    const hospitalRead = partnerItems.filter({ hasText: HOSPITAL }).first();
+    assert.match((await hospitalRead.getByTestId('access-basis').textContent()) ?? '', /Luật Căn cước 2023, Điều 10/);
+    assert.match((await hospitalRead.textContent()) ?? '', /Khám chữa bệnh bảo hiểm y tế bằng thẻ căn cước/);
+    await screenshot(page, 'portal-access');
+    await page.getByLabel('Tổ chức').selectOption({ label: BANK });
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await page.getByTestId('access-status').getByText(/lần truy cập, mới nhất trước/).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="access-item"]')].every((e) => !/Bệnh viện/.test(e.textContent ?? '')));
+    assert.ok((await page.getByTestId('access-item').count()) >= 1);
+    const csvHref = (await page.getByRole('link', { name: 'Tải về bảng tính (CSV)' }).getAttribute('href'))!;
+    assert.match(csvHref, new RegExp(`memberId=${partners.bank.memberId}.*format=csv`));
+    const csv = await page.request.get(`${server.baseUrl}${csvHref}`);
+    assert.match(csv.headers()['content-type'] ?? '', /text\/csv/);
+    const csvText = await csv.text();
+    assert.match(csvText, new RegExp(BANK));
+    assert.ok(!csvText.includes(HOSPITAL), 'the export follows the filter');
+
+    // Withdraw the consent: the bank's next read is refused.
+    await page.getByRole('link', { name: 'Sự đồng ý của tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sự đồng ý của tôi' }).waitFor();
+    await page.getByTestId('consent').first().getByRole('button', { name: /Rút lại sự đồng ý/ }).click();
+    await page.getByText(`Rút lại sự đồng ý cho ${BANK}?`, { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Rút lại', exact: true }).click();
+    await page.getByTestId('consents-notice').getByText(`Đã rút lại sự đồng ý cho ${BANK}.`).waitFor();
+    await page.getByTestId('consent').first().getByText('Đã rút lại').waitFor();
+    const refused = await call(server.baseUrl, 'POST', '/api/v1/exchange/person-data', { idNumber: CITIZEN.idNumber, purpose: 'credit_assessment', fields: ['fullName'] }, partners.bank.headers);
+    assert.equal(refused.status, 403, 'withdrawn: refused at once');
+
     // Account security: the menu, the heading takes the focus.
     await page.getByRole('navigation', { name: 'Cổng công dân' }).getByRole('link', { name: 'Bảo mật tài khoản' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bảo mật tài khoản' }).waitFor();
@@ -280,6 +366,8 @@ describe('citizen portal (browser)', () => {
 
     for (const [link, heading, shot] of [
       ['Dữ liệu của tôi', 'Dữ liệu của tôi', 'portal-my-data-phone'],
+      ['Ai đã truy cập dữ liệu', 'Ai đã truy cập dữ liệu của tôi', 'portal-access-phone'],
+      ['Sự đồng ý của tôi', 'Sự đồng ý của tôi', 'portal-consents-phone'],
       ['Bảo mật tài khoản', 'Bảo mật tài khoản', 'portal-security-phone'],
       ['Ứng dụng đã kết nối', 'Ứng dụng đã kết nối', 'portal-applications-phone'],
     ] as const) {

@@ -7,7 +7,9 @@ import { Link } from '../app/router.tsx';
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx';
 import '../styles/registry.css';
 import '../styles/portal.css';
+import { AccessPage } from './AccessPage.tsx';
 import { ApplicationsPage } from './ApplicationsPage.tsx';
+import { ConsentsPage } from './ConsentsPage.tsx';
 import { DevicesPage } from './DevicesPage.tsx';
 import { MyDataPage } from './MyDataPage.tsx';
 import { eidMe, type EidMe } from './portal.api.ts';
@@ -35,6 +37,8 @@ export function useCitizen(): PortalSession {
 /** The portal's pages, in menu order. */
 const PAGES: ReadonlyArray<{ path: string; label: PlainKey }> = [
   { path: '/portal', label: 'nav.me' },
+  { path: '/portal/access', label: 'nav.access' },
+  { path: '/portal/consents', label: 'nav.consents' },
   { path: '/portal/security', label: 'nav.security' },
   { path: '/portal/devices', label: 'nav.devices' },
   { path: '/portal/applications', label: 'nav.applications' },
@@ -94,6 +98,10 @@ function Page({ path }: { path: string }) {
   switch (path) {
     case '/portal':
       return <MyDataPage />;
+    case '/portal/access':
+      return <AccessPage />;
+    case '/portal/consents':
+      return <ConsentsPage />;
     case '/portal/security':
       return <SecurityPage />;
     case '/portal/devices':

@@ -132,3 +132,103 @@ export const listApplications = (o: Opts = {}) => api.get<{ items: Application[]
 export const withdrawApplication = (clientId: string) => api.delete<void>(`/api/v1/eid/me/applications/${encodeURIComponent(clientId)}`);
 
 export const ethnicGroups = (o: Opts = {}) => api.get<{ items: Array<{ code: string; name: string }> }>('/api/v1/ethnic-groups', o);
+
+// ---- the data exchange, the citizen's side (src/exchange/exchange.routes.ts, /api/v1/exchange/me/…) ----
+
+export interface Localised {
+  vi: string;
+  en: string;
+}
+export interface FieldLabel {
+  field: string;
+  label: Localised;
+}
+
+/** One access to the citizen's data (AccessItem in src/exchange/access-log.service.ts). */
+export interface AccessItem {
+  at: string;
+  source: 'audit' | 'bulk_job';
+  ref: string;
+  who: { kind: string; id: string; memberId: string | null; name: string | null; systemName: string | null };
+  action: string;
+  service: string | null;
+  purpose: { code: string | null; label: Localised | null };
+  legalBasis: string | null;
+  consentId: string | null;
+  fields: FieldLabel[];
+  outcome: string | null;
+}
+
+export interface Watch {
+  subscriptionId: string;
+  since: string;
+  memberId: string;
+  memberName: string | null;
+  systemName: string | null;
+  purpose: { code: string; label: Localised | null };
+  topics: FieldLabel[];
+  legalBasis: string | null;
+}
+
+export interface AccessLog {
+  idNumber: string;
+  items: AccessItem[];
+  followedBy: Watch[];
+  truncated: boolean;
+}
+
+export interface AccessQuery {
+  from?: string;
+  to?: string;
+  memberId?: string;
+  service?: string;
+  actorKind?: string;
+  limit?: number;
+}
+
+export function accessLogQuery(q: AccessQuery, format?: 'csv'): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  if (format) qs.set('format', format);
+  return `/api/v1/exchange/me/access-log?${qs.toString()}`;
+}
+
+export const accessLog = (q: AccessQuery, o: Opts = {}) => api.get<AccessLog>(accessLogQuery(q), o);
+
+/** The public catalogue: service names (for filters and labels). */
+export const exchangeCatalogue = (o: Opts = {}) => api.get<{ services: Array<{ code: string; name: Localised }> }>('/api/v1/exchange/services', o);
+export const exchangeMembers = (o: Opts = {}) => api.get<{ items: Array<{ id: string; name: string; kind: string }> }>('/api/v1/exchange/members', o);
+
+/** ConsentView in src/exchange/consent.service.ts. */
+export interface Consent {
+  id: string;
+  organisation: { id: string; name: string; kind: string };
+  purpose: { code: string; label: Localised | null };
+  fields: FieldLabel[];
+  grantedAt: string;
+  validUntil: string;
+  method: 'portal' | 'partner_request';
+  requestId: string | null;
+  status: 'active' | 'expired' | 'withdrawn';
+  withdrawnAt: string | null;
+  receiptUrl: string;
+}
+
+export interface ConsentRequest {
+  id: string;
+  organisation: { id: string; name?: string; kind?: string };
+  purpose: { code: string; label: Localised | null };
+  fields: FieldLabel[];
+  validUntil: string;
+  message: string | null;
+  status: 'pending' | 'approved' | 'declined' | 'expired';
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+  consentId: string | null;
+}
+
+export const listConsents = (o: Opts = {}) => api.get<{ items: Consent[] }>('/api/v1/exchange/me/consents', o);
+export const withdrawConsent = (id: string) => api.post<Consent>(`/api/v1/exchange/me/consents/${encodeURIComponent(id)}/withdraw`);
+export const listConsentRequests = (o: Opts = {}) => api.get<{ items: ConsentRequest[] }>('/api/v1/exchange/me/consent-requests', o);
+export const decideConsentRequest = (id: string, decision: 'approve' | 'decline') => api.post<{ request: ConsentRequest; consent: Consent | null }>(`/api/v1/exchange/me/consent-requests/${encodeURIComponent(id)}/${decision}`);
