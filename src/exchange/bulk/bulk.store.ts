@@ -65,6 +65,20 @@ export interface Checkpoint {
   rate: number | null;
 }
 
+/**
+ * A query on a client of its own. Not `pool.query`: the platform's pool wraps `connect` for
+ * prepared statements (src/platform/db/database.ts) in a way `pool.query`'s callback form does not
+ * survive, so every raw query here checks out a client.
+ */
+async function q<R extends pg.QueryResultRow>(pool: pg.Pool, config: pg.QueryConfig | string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await pool.connect();
+  try {
+    return await (typeof config === 'string' ? client.query<R>(config, values) : client.query<R>(config));
+  } finally {
+    client.release();
+  }
+}
+
 export const bulkStore = {
   async insertJob(db: Db, j: Pick<JobRow, 'system_id' | 'member_id' | 'grant_id' | 'purpose' | 'legal_basis' | 'basis' | 'fields' | 'format' | 'name_matching' | 'idempotency_key' | 'columns' | 'delimiter' | 'offset_bytes' | 'lines_done'>): Promise<JobRow | null> {
     const r = await db.insertInto('exchange.job').values({ ...j, status: 'uploading' }).onConflict((oc) => oc.columns(['system_id', 'idempotency_key']).doNothing()).returningAll().executeTakeFirst();
@@ -84,14 +98,14 @@ export const bulkStore = {
   },
 
   async insertInput(pool: pg.Pool, jobId: string, seq: number, data: Buffer): Promise<void> {
-    await pool.query('insert into exchange.job_input (job_id, seq, data) values ($1, $2, $3)', [jobId, seq, data]);
+    await q(pool, 'insert into exchange.job_input (job_id, seq, data) values ($1, $2, $3)', [jobId, seq, data]);
   },
   async inputChunk(pool: pg.Pool, jobId: string, seq: number): Promise<Buffer | null> {
-    const r = await pool.query<{ data: Buffer }>({ text: 'select data from exchange.job_input where job_id = $1 and seq = $2', values: [jobId, seq], binary: true } as pg.QueryConfig);
+    const r = await q<{ data: Buffer }>(pool, 'select data from exchange.job_input where job_id = $1 and seq = $2', [jobId, seq]);
     return r.rows[0]?.data ?? null;
   },
   async resultChunks(pool: pg.Pool, jobId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; data: Buffer }>> {
-    const r = await pool.query<{ seq: number; data: Buffer }>({ text: 'select seq, data from exchange.job_result where job_id = $1 and seq >= $2 order by seq limit $3', values: [jobId, fromSeq, limit], binary: true } as pg.QueryConfig);
+    const r = await q<{ seq: number; data: Buffer }>(pool, 'select seq, data from exchange.job_result where job_id = $1 and seq >= $2 order by seq limit $3', [jobId, fromSeq, limit]);
     return r.rows.map((x) => ({ seq: Number(x.seq), data: x.data }));
   },
 
