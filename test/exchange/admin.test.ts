@@ -1,0 +1,135 @@
+/**
+ * The admin side: registering systems (public keys only, checked with jose), key rotation without
+ * downtime, grants validated against the catalogue, revoking a grant and suspending a member
+ * taking effect at once, daily quotas (429 with Retry-After), per-member usage and anomalies.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { exportJWK, generateKeyPair } from 'jose';
+import { exchangeTestServer, resident, problem, PROVISION, call, partnerKeys, accessToken, type ExchangeTestServer, type Partner, type H } from '../harness/partner.ts';
+import { exchangeStore } from '../../src/exchange/exchange.store.ts';
+
+describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies', () => {
+  let t: ExchangeTestServer;
+  let reg: H;
+  let idNumber: string;
+  let bank: Partner;
+  const verify = (p: Partner, purpose = 'account_opening') => p.call('POST', '/api/v1/exchange/verify', { idNumber, purpose, fullName: 'Kiều Thị Vân', birthDate: '1995-12-01' });
+
+  before(async () => {
+    t = await exchangeTestServer();
+    reg = await t.officer('reg.national', ['registrar'], null);
+    idNumber = await resident(t.baseUrl, reg, { fullName: 'Kiều Thị Vân', sex: 'female', birthDate: '1995-12-01' });
+    bank = await t.partner({ member: 'Ngân hàng Quản Trị', kind: 'bank' });
+    await t.grant(bank.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['account_opening'], basis: PROVISION, quotaPerDay: 3 });
+  });
+  after(async () => { await t.close(); });
+
+  test('only admins manage the exchange', async () => {
+    problem(await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/members', undefined, reg), 403, 'FORBIDDEN_ROLE');
+    const catalogue = await call(t.baseUrl, 'GET', '/api/v1/exchange/services');
+    assert.equal(catalogue.status, 200);
+    assert.deepEqual(catalogue.json.services.map((s: any) => s.code), ['identity_verification', 'person_data', 'card_status', 'bulk_verification', 'event_subscription']);
+    assert.ok(catalogue.json.purposes.some((p: any) => p.code === 'sim_registration'));
+  });
+
+  test('a system\'s keys must be public signing keys that jose imports', async () => {
+    const m = (await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/members', undefined, t.admin)).json.items[0];
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const priv = { ...(await exportJWK(privateKey)), kid: 'p1' };
+    const r1 = problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.id}/systems`, { name: 'Sai khoá', jwks: { keys: [priv] } }, t.admin), 400, 'EXCHANGE_JWKS_INVALID');
+    assert.match(r1.messages.en, /private members \(d\)/);
+    problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.id}/systems`, { name: 'Sai khoá', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'BBBB' }] } }, t.admin), 400, 'EXCHANGE_JWKS_INVALID');
+    const k1 = await partnerKeys('a');
+    const k2 = await partnerKeys('b');
+    problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.id}/systems`, { name: 'Hai khoá', jwks: { keys: [{ ...k1.publicJwk, kid: undefined }, k2.publicJwk] } }, t.admin), 400, 'EXCHANGE_JWKS_INVALID');
+  });
+
+  test('key rotation without downtime: old and new keys together, then the new alone', async () => {
+    const sys = await t.partner({ member: 'Ngân hàng Xoay Khoá', kind: 'bank' });
+    await t.grant(sys.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['account_opening'], basis: PROVISION });
+    const fresh = await partnerKeys('new-2027');
+    const both = await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sys.systemId}/jwks`, { keys: [sys.keys.publicJwk, fresh.publicJwk] }, t.admin);
+    assert.equal(both.status, 200, both.text);
+    await accessToken(t.baseUrl, sys.clientId, sys.keys);
+    const viaNew = await accessToken(t.baseUrl, sys.clientId, fresh);
+    assert.equal((await call(t.baseUrl, 'POST', '/api/v1/exchange/verify', { idNumber, purpose: 'account_opening', fullName: 'Kiều Thị Vân' }, { authorization: `Bearer ${viaNew}` })).status, 200);
+    assert.equal((await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sys.systemId}/jwks`, { keys: [fresh.publicJwk] }, t.admin)).status, 200);
+    await assert.rejects(accessToken(t.baseUrl, sys.clientId, sys.keys), /401/);
+    await accessToken(t.baseUrl, sys.clientId, fresh);
+  });
+
+  test('grants are checked against the catalogue', async () => {
+    const bad = async (g: object, field: string) => {
+      const r = problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/systems/${bank.systemId}/grants`, { validFrom: '2026-01-01', validUntil: '2026-12-31', ...g }, t.admin), 400, 'EXCHANGE_GRANT_INVALID');
+      assert.equal(r.errors[0].field, field);
+    };
+    await bad({ service: 'identity_verification', fields: ['religion'], purposes: ['account_opening'], basis: PROVISION }, 'fields');
+    await bad({ service: 'person_data', fields: ['religion'], purposes: ['karaoke'], basis: PROVISION }, 'purposes');
+    await bad({ service: 'person_data', fields: ['religion'], purposes: ['account_opening'], basis: PROVISION, validUntil: '2025-01-01' }, 'validUntil');
+  });
+
+  test('a daily quota: 429 with Retry-After until the next Vietnamese day', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await verify(bank)).status);
+    const over = await verify(bank);
+    const p = problem(over, 429, 'EXCHANGE_QUOTA_EXCEEDED');
+    assert.match(p.messages.en, /daily quota of 3/);
+    const retry = Number(over.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 86_400, String(retry));
+    // Counted across a flush: the totals read back from the database keep refusing.
+    await t.x.meter.flush();
+    problem(await verify(bank), 429, 'EXCHANGE_QUOTA_EXCEEDED');
+    assert.ok(statuses.every((s) => s === 200), statuses.join(','));
+  });
+
+  test('revoking a grant and suspending a member take effect at once', async () => {
+    const clinic = await t.partner({ member: 'Phòng khám Tạm Dừng', kind: 'hospital' });
+    const g = await t.grant(clinic.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['health_insurance'], basis: PROVISION });
+    assert.equal((await verify(clinic, 'health_insurance')).status, 200);
+    assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/grants/${g}/revoke`, undefined, t.admin)).status, 200);
+    problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_SERVICE_NOT_GRANTED');
+    await t.grant(clinic.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['health_insurance'], basis: PROVISION });
+    assert.equal((await verify(clinic, 'health_insurance')).status, 200);
+    assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/suspend`, undefined, t.admin)).status, 200);
+    problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_MEMBER_SUSPENDED');
+    assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/reinstate`, undefined, t.admin)).status, 200);
+    assert.equal((await verify(clinic, 'health_insurance')).status, 200);
+  });
+
+  test('usage per member and system, and a system reading far more people than its usual', async () => {
+    const usage = await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/usage', undefined, t.admin);
+    assert.equal(usage.status, 200, usage.text);
+    const b = usage.json.members.find((m: any) => m.memberId === bank.memberId);
+    assert.deepEqual({ calls: b.calls, people: b.people, refused: b.refused }, { calls: 3, people: 3, refused: 2 });
+    // History: the steady system read ~100 people a day for two weeks, the other ~100 too; today one of them reads 5,000.
+    const steady = await t.partner({ member: 'Hệ thống Ổn Định', kind: 'telecom' });
+    const spiky = await t.partner({ member: 'Hệ thống Đột Biến', kind: 'telecom' });
+    const now = Date.now();
+    const rows = [];
+    for (let d = 2; d <= 14; d++) {
+      const hour = new Date(Math.floor((now - d * 86_400_000) / 3_600_000) * 3_600_000);
+      for (const s of [steady, spiky]) rows.push({ system_id: s.systemId, service: 'identity_verification', hour, calls: 100, people: 100, refused: 0 });
+    }
+    const hour = new Date(Math.floor(now / 3_600_000) * 3_600_000);
+    rows.push({ system_id: steady.systemId, service: 'identity_verification', hour, calls: 120, people: 120, refused: 0 });
+    rows.push({ system_id: spiky.systemId, service: 'bulk_verification', hour, calls: 5000, people: 5000, refused: 0 });
+    await exchangeStore.addUsage(t.platform.db, rows);
+    const a = await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/anomalies?minPeople=1000', undefined, t.admin);
+    assert.equal(a.status, 200, a.text);
+    const flagged = a.json.items.map((i: any) => i.systemId);
+    assert.ok(flagged.includes(spiky.systemId), JSON.stringify(a.json));
+    assert.ok(!flagged.includes(steady.systemId));
+    const item = a.json.items.find((i: any) => i.systemId === spiky.systemId);
+    assert.equal(item.reason, 'above_usual');
+    assert.equal(item.memberName, 'Hệ thống Đột Biến');
+    assert.ok(item.ratio >= 50, String(item.ratio));
+  });
+
+  test('every admin change is in the audit log', async () => {
+    await t.platform.audit.idle();
+    const rows = await t.platform.db.selectFrom('platform.audit_log').select(['action']).where('action', 'like', 'exchange.%').where('actor_kind', '=', 'officer').execute();
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['exchange.member.create', 'exchange.system.register', 'exchange.system.keys', 'exchange.grant.create', 'exchange.grant.revoke', 'exchange.member.suspend']) assert.ok(actions.has(a), a);
+  });
+});
