@@ -11,6 +11,7 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { databaseUrl } from './platform/platform.ts';
 import { runSeed, ensureDemo } from './seed.ts';
 import { registerCardsCli } from './cards/cards.cli.ts';
+import { registerExchangeCli } from './exchange/exchange.cli.ts';
 import { registerKeysCli } from './platform/keys/keys.cli.ts';
 
 const err = (m: string) => process.stderr.write(`${m}\n`);
@@ -133,6 +134,7 @@ officer.command('add')
   });
 
 registerCardsCli(program);
+registerExchangeCli(program);
 registerKeysCli(program, withPlatform);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
