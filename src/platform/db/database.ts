@@ -28,8 +28,15 @@ export function preparedStatements(pool: pg.Pool): void {
   const names = new Map<string, string | null>();
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   const wrapped = new WeakSet<pg.PoolClient>();
-  (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-    const client = await connect();
+  type Done = (err: Error | undefined, client?: pg.PoolClient, release?: (e?: Error) => void) => void;
+  // pg's own Pool.query calls connect with a callback; Kysely awaits the promise. Both are served.
+  (pool as unknown as { connect: (cb?: Done) => Promise<pg.PoolClient> | undefined }).connect = (cb?: Done) => {
+    const p = connect().then(wrap);
+    if (!cb) return p;
+    p.then((c) => cb(undefined, c, (e?: Error) => c.release(e)), (e: Error) => cb(e));
+    return undefined;
+  };
+  const wrap = (client: pg.PoolClient): pg.PoolClient => {
     if (wrapped.has(client)) return client;
     wrapped.add(client);
     const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
