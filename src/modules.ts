@@ -17,6 +17,7 @@ import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
 import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
+import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_batches.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,
   '20261124_0401_create_exchange': exchange0401,
+  '20261124_0402_job_person_batches': exchange0402,
 };
 
 /** The domain modules mounted into the HTTP app. */

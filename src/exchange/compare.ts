@@ -47,14 +47,30 @@ export const NOT_FOUND_FIELDS = (s: Statement): Record<Compared, FieldVerdict> =
   phone: s.phone === undefined ? 'not_provided' : 'not_checked',
 });
 
+const digit = (c: number) => c >= 48 && c <= 57;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** 'yyyy-mm-dd' that is a real day, checked without allocating (the hot path of bulk files). */
+function isIsoDay(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!digit(s.charCodeAt(i))) return false;
+  const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + s.charCodeAt(3) - 48;
+  const m = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
+  const d = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > DAYS[m - 1]!) return false;
+  return m !== 2 || d < 29 || (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
 /** The stated birth date in ISO partial form, or null when it is not a date. */
 export function normaliseDate(s: string): string | null {
-  if (s.length === 10 && s[4] === '-' && s[7] === '-') {
-    const d = parsePartialDate(s);
-    return d ? toIsoPartial(d) : null;
-  }
+  if (isIsoDay(s)) return s;
   const d = parsePartialDate(s);
   return d ? toIsoPartial(d) : null;
+}
+
+/** Whether a stated date is a date (same rule as normaliseDate, cheaper for the usual form). */
+export function isDate(s: string): boolean {
+  return isIsoDay(s) || parsePartialDate(s) !== null;
 }
 
 export function compareName(stated: string, recorded: string, mode: NameMatching): FieldVerdict {
@@ -71,7 +87,7 @@ export function compareIdentity(s: Statement, person: VerificationFacts | undefi
   if (!person) return { outcome: 'not_found', fields: NOT_FOUND_FIELDS(s), mismatched: [], compared: [], personStatus: null, cardValid: null };
   const fields: Record<Compared, FieldVerdict> = {
     fullName: s.fullName === undefined ? 'not_provided' : compareName(s.fullName, person.fullName, mode),
-    birthDate: s.birthDate === undefined ? 'not_provided' : normaliseDate(s.birthDate) === person.birthDate ? 'match' : 'mismatch',
+    birthDate: s.birthDate === undefined ? 'not_provided' : s.birthDate === person.birthDate || normaliseDate(s.birthDate) === person.birthDate ? 'match' : 'mismatch',
     sex: s.sex === undefined ? 'not_provided' : s.sex === person.sex ? 'match' : 'mismatch',
     cardIssueDate: 'not_provided',
     // The population registry keeps no phone numbers.
@@ -97,6 +113,7 @@ export function compareIdentity(s: Statement, person: VerificationFacts | undefi
 
 /** Reads the sexes partners write (male/female, M/F, Nam/Nữ); null when unknown. */
 export function readSex(s: string): 'male' | 'female' | null {
+  if (s === 'male' || s === 'female') return s;
   switch (s.trim().toLowerCase().normalize('NFC')) {
     case 'male': case 'm': case 'nam': return 'male';
     case 'female': case 'f': case 'nữ': case 'nu': return 'female';

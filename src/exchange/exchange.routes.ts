@@ -20,7 +20,7 @@ import { JwsSigner } from './signer.ts';
 import { ConsentService, receiptHtml } from './consent.service.ts';
 import { PartnerService } from './partner.service.ts';
 import { AdminService } from './admin.service.ts';
-import { BulkRunner, type BulkRunnerOptions } from './bulk/bulk.runner.ts';
+import { BulkRunner, BulkWorkerHost, type BulkRunnerOptions } from './bulk/bulk.runner.ts';
 import { BulkService } from './bulk/bulk.service.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
 import { EventsService } from './events.service.ts';
@@ -39,6 +39,8 @@ export interface ExchangeModuleOptions {
   maxUploadBytes?: number;
   /** The bulk job runner (lease, batch size, poll; pollMs 0 = tests run it themselves). */
   runner?: BulkRunnerOptions;
+  /** Run bulk jobs in a worker thread (default true); false = on the main thread (tests drive it). */
+  bulkThread?: boolean;
   /** How often the event fan-out and deliveries run, ms (default 1 s; 0 = tests run them). */
   eventsIntervalMs?: number;
   /** Webhook retry waits, ms. */
@@ -61,7 +63,10 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const partner = new PartnerService({ db: p.db, clock: p.clock, audit: p.audit, directory, limiter, meter, consents });
   const admin = new AdminService({ db: p.db, clock: p.clock, audit: p.audit, directory, clients: oidc.clients, forgetClientTokens: (c) => oidc.verifier.forgetClient(c) }, { defaultRatePerSecond: opts.defaultRatePerSecond ?? 50 });
   const poke = () => p.chainer.poke();
-  const runner = new BulkRunner({ db: p.db, pool: p.database.pool, clock: p.clock, meter, poke }, opts.runner);
+  const url = p.config.DATABASE_URL ?? p.embedded?.url;
+  const runner: { start(): void | Promise<void>; drain(): Promise<void>; stop(): Promise<void> } = opts.bulkThread === false || !url
+    ? new BulkRunner({ db: p.db, pool: p.database.pool, clock: p.clock, poke }, opts.runner)
+    : new BulkWorkerHost(url, { ...opts.runner }, { poke });
   const background = (opts.runner?.pollMs ?? 1000) > 0;
   const bulk = new BulkService({ db: p.db, pool: p.database.pool, clock: p.clock, audit: p.audit, meter, partner, poke, wake: background ? () => { void runner.drain(); } : undefined }, { maxUploadBytes: opts.maxUploadBytes ?? 4 * 2 ** 30 });
   const events = new EventsService({ db: p.db, clock: p.clock, audit: p.audit, directory, partner, signer }, {
@@ -105,7 +110,7 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
     const retention = new Poller(async () => {
       await bulkStore.purgeResults(p.db, new Date(p.clock.now().getTime() - (opts.resultRetentionDays ?? 7) * 86_400_000));
     }, interval > 0 ? 3_600_000 : 0, (e) => app.log.error({ err: e }, 'exchange: result retention failed'));
-    app.addHook('onReady', async () => { s.meter.start(); s.runner.start(); events.start(); retention.start(); });
+    app.addHook('onReady', async () => { s.meter.start(); if ((opts.runner?.pollMs ?? 1000) > 0) await s.runner.start(); events.start(); retention.start(); });
     app.addHook('onClose', async () => { await s.runner.stop(); await events.stop(); await retention.stop(); await s.meter.stop(); });
 
     // Bulk uploads arrive as raw streams (never parsed into memory).

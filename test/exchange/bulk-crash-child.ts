@@ -11,7 +11,7 @@ import { BulkRunner } from '../../src/exchange/index.ts';
 const url = process.argv[2];
 if (!url) throw new Error('usage: bulk-crash-child.ts DATABASE_URL');
 const d = connect(url, 4);
-const runner = new BulkRunner({ db: d.db, pool: d.pool, clock: systemClock, meter: null }, {
+const runner = new BulkRunner({ db: d.db, pool: d.pool, clock: systemClock }, {
   owner: `child-${process.pid}`, leaseMs: 1500, batchSize: 50, pollMs: 0,
   afterCheckpoint: async (_job, rows) => {
     process.stdout.write(`checkpoint ${rows}\n`);

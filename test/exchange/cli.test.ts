@@ -32,7 +32,8 @@ describe('open06 verify-batch', () => {
   let file: string;
 
   before(async () => {
-    t = await exchangeTestServer({ exchange: { runner: { pollMs: 100, leaseMs: 5000 } } });
+    // The platform's own way: bulk jobs in a worker thread, polling for work.
+    t = await exchangeTestServer({ exchange: { runner: { pollMs: 100, leaseMs: 5000 }, bulkThread: true } });
     const reg = await t.officer('reg.national', ['registrar'], null);
     const a = await resident(t.baseUrl, reg, { fullName: 'Quách Thị Tuyết', sex: 'female', birthDate: '1999-09-09' });
     bank = await t.partner({ member: 'Ngân hàng Dòng Lệnh', kind: 'bank' });

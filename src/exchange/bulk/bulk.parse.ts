@@ -96,41 +96,86 @@ export function splitQuoted(s: string, delim: string): string[] {
 }
 
 export class RowReader {
-  private carry: Buffer | null = null;
-  /** Skipping the rest of an over-long line. */
+  /** Bytes not yet read (what is left of the last chunk, and the chunk just fed). */
+  private buf: Buffer | null = null;
+  /** Byte position of the next line in `buf`, and the end of its last complete line. */
+  private bpos = 0;
+  private bend = 0;
+  /** `buf` up to `bend` decoded once (UTF-8 never has a 0x0A byte inside a character, so the n-th
+   * line break byte is the n-th "\n"), and the position of the next line in it. */
+  private text = '';
+  private cpos = 0;
+  /** Skipping the rest of an over-long line (no line break in more than MAX_LINE bytes). */
   private skipping = false;
   /** Where the header line ends (offset, line), once read. */
   header_: { offset: number; line: number } | null = null;
 
   constructor(readonly state: ReaderState) {}
 
+  /** Adds the next bytes of the file; `take` then reads their complete lines. */
+  feed(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.buf && this.bpos < this.buf.length) buf = Buffer.concat([this.buf.subarray(this.bpos), chunk]);
+    if (this.skipping) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) { this.state.offset += buf.length; this.buf = null; this.bpos = this.bend = 0; this.text = ''; return; }
+      // The end of the over-long line: reported as one malformed row by the next take().
+      this.state.offset += nl + 1;
+      buf = buf.subarray(nl + 1);
+      this.overlong = true;
+      this.skipping = false;
+    }
+    const last = buf.lastIndexOf(10);
+    if (last < 0 && buf.length > MAX_LINE) {
+      this.state.offset += buf.length;
+      this.skipping = true;
+      this.buf = null; this.bpos = this.bend = 0; this.text = '';
+      return;
+    }
+    this.buf = buf;
+    this.bpos = 0;
+    this.bend = last + 1;
+    this.text = last >= 0 ? buf.toString('utf8', 0, last + 1) : '';
+    this.cpos = 0;
+  }
+
+  /** A reported over-long line waiting to be emitted. */
+  private overlong = false;
+
+  /** Reads up to `max` rows from the complete lines fed so far into `out`; returns how many. */
+  take(out: RawRow[], max = Infinity): number {
+    let n = 0;
+    if (this.overlong && n < max) { this.overlong = false; this.oversized(out); n++; }
+    const buf = this.buf;
+    if (!buf) return n;
+    while (n < max && this.bpos < this.bend) {
+      const nb = buf.indexOf(10, this.bpos);
+      const nc = this.text.indexOf('\n', this.cpos);
+      const bytes = nb + 1 - this.bpos;
+      const s = this.text.slice(this.cpos, nc);
+      this.bpos = nb + 1;
+      this.cpos = nc + 1;
+      if (this.line(s, bytes, out)) n++;
+    }
+    return n;
+  }
+
   /** Reads every complete line of `chunk` (with what was left of the previous one) into `out`. */
   push(chunk: Buffer, out: RawRow[]): void {
-    let buf = chunk;
-    if (this.carry) { buf = Buffer.concat([this.carry, chunk]); this.carry = null; }
-    let pos = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
-      this.line(buf, pos, nl, out);
-      pos = nl + 1;
-    }
-    if (pos < buf.length) {
-      if (buf.length - pos > MAX_LINE) {
-        // Too long to be a row: skip to its end, then report it as one malformed row.
-        this.skipping = true;
-        this.state.offset += buf.length - pos;
-      } else this.carry = Buffer.from(buf.subarray(pos));
-    }
+    this.feed(chunk);
+    this.take(out);
   }
 
   /** The last line, when the file does not end with a line break. */
   end(out: RawRow[]): void {
-    if (this.skipping && !this.carry?.length) { this.skipping = false; this.oversized(out); return; }
-    if (this.carry?.length) {
-      const buf = this.carry;
-      this.carry = null;
-      this.line(buf, 0, buf.length, out, false);
+    this.take(out);
+    if (this.skipping) { this.skipping = false; this.oversized(out); return; }
+    const buf = this.buf;
+    if (buf && this.bpos < buf.length) {
+      const s = buf.toString('utf8', this.bpos);
+      const bytes = buf.length - this.bpos;
+      this.buf = null;
+      this.line(s, bytes, out);
     }
   }
 
@@ -140,22 +185,20 @@ export class RowReader {
     out.push({ row: this.state.row, line: this.state.line, cells: null, error: `line longer than ${MAX_LINE} bytes`, end: this.state.offset });
   }
 
-  private line(buf: Buffer, start: number, nl: number, out: RawRow[], hasBreak = true): void {
-    const consumed = nl - start + (hasBreak ? 1 : 0);
-    if (this.skipping) {
-      this.skipping = false;
-      this.state.offset += consumed;
-      this.oversized(out);
-      return;
-    }
+  /** One physical line (without its line break) of `bytes` bytes; true when it made a row. */
+  private line(raw: string, bytes: number, out: RawRow[]): boolean {
+    let s = raw;
+    if (s.length && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+    if (this.state.offset === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    this.state.offset += bytes;
     this.state.line++;
-    let end = nl;
-    if (end > start && buf[end - 1] === 13) end--;
-    if (this.state.offset === 0 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
-    this.state.offset += consumed;
-    const s = buf.toString('utf8', start, end);
-    if (s.trim() === '') return;
-    if (this.state.format === 'csv' && this.state.columns === null) { this.header(s); return; }
+    if (bytes > MAX_LINE) {
+      this.state.line--;
+      this.oversized(out);
+      return true;
+    }
+    if (s.length === 0 || s.trim() === '') return false;
+    if (this.state.format === 'csv' && this.state.columns === null) { this.header(s); return false; }
     this.state.row++;
     const row: RawRow = { row: this.state.row, line: this.state.line, cells: null, error: null, end: this.state.offset };
     try {
@@ -164,6 +207,7 @@ export class RowReader {
       row.error = (e as Error).message;
     }
     out.push(row);
+    return true;
   }
 
   private header(s: string): void {

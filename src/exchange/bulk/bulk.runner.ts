@@ -4,12 +4,17 @@
  * renews; it streams the upload from its last checkpoint (byte offset) through the row reader in
  * batches of a few thousand rows; each batch is looked up with one statement per module
  * (`= any($1)`), compared, and checkpointed in one transaction: the batch's result chunk, its
- * people (COPY into the per-person index) and the job's counters and offset. A crash loses at most
+ * people (one array row of the per-person index) and the job's counters and offset. A crash loses at most
  * the batch in flight, which the next runner redoes from the checkpoint: no row is lost or counted
  * twice. A job whose runner died is taken up again when its lease expires.
  *
  * While batch n is being checkpointed, batch n+1 is read, looked up and compared, so the
- * runner's CPU and the database's overlap.
+ * runner's CPU and the database's overlap. Usage (rows against the daily quota, people read) is
+ * written in each checkpoint's transaction, so it is exact across crashes.
+ *
+ * In the platform the runner lives in a worker thread (BulkWorkerHost): a job's garbage and CPU
+ * stay off the event loop that answers HTTP requests, and the worker gets a young generation
+ * sized for batches of thousands of rows.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -18,10 +23,9 @@ import type { Clock } from '../../platform/clock.ts';
 import { recordEffects } from '../../platform/events/effects.ts';
 import { verificationFacts } from '../../registry/index.ts';
 import { cardFacts } from '../../cards/index.ts';
-import { nfc, toIsoPartial, vnCalendarDate } from '../../vn/index.ts';
-import { compareIdentity, normaliseDate, readSex, type Compared, type FieldVerdict, type Statement } from '../compare.ts';
+import { toIsoPartial, vnCalendarDate } from '../../vn/index.ts';
+import { compareIdentity, isDate, readSex, type Compared, type FieldVerdict, type Statement } from '../compare.ts';
 import { exchangeStore } from '../exchange.store.ts';
-import type { UsageMeter } from '../quota.ts';
 import { COL, RowReader, type RawRow, type ReaderState } from './bulk.parse.ts';
 import { headerLine, layoutOf, resultLine, type ResultLayout, type ResultRow } from './bulk.result.ts';
 import { bulkStore, CHUNK, type Checkpoint, type JobRow } from './bulk.store.ts';
@@ -45,7 +49,6 @@ export interface BulkDeps {
   db: Kysely<any>;
   pool: pg.Pool;
   clock: Clock;
-  meter: UsageMeter | null;
   /** Poked after a job's audit entry is written (moves it onto the chain). */
   poke?: () => void;
   onError?: (e: unknown) => void;
@@ -55,7 +58,7 @@ class LeaseLost extends Error {}
 
 interface Prepared {
   text: string;
-  people: string;
+  people: string[];
   rows: number;
   lines: number;
   end: number;
@@ -63,6 +66,8 @@ interface Prepared {
 }
 
 const ID12 = /^\d{12}$/;
+/** Batches prepared ahead of the one being checkpointed. */
+const DEPTH = 2;
 
 export class BulkRunner {
   readonly owner: string;
@@ -159,36 +164,49 @@ export class BulkRunner {
       await this.opts.afterCheckpoint?.(job, totals.rowsDone);
     };
 
-    const commit = async (rows: RawRow[], endOffset: number, endLine: number): Promise<void> => {
-      const p = await this.prepare(job, layout, rows);
+    // Batches are prepared (read, looked up, compared) up to DEPTH ahead and checkpointed in order.
+    const queue: Array<{ prepared: Promise<Prepared>; end: number; line: number }> = [];
+    const commitHead = async (): Promise<void> => {
+      const head = queue.shift()!;
+      const p = await head.prepared;
       await settle();
       const header = totals.resultChunks === 0 ? headerLine(layout) : '';
       const text = header + p.text;
       const data = text ? Buffer.from(text, 'utf8') : null;
       totals.rowsDone += p.rows; totals.match += p.counts.match; totals.mismatch += p.counts.mismatch; totals.notFound += p.counts.notFound;
-      totals.malformed += p.counts.malformed; totals.refused += p.counts.refused; totals.offset = endOffset; totals.lines = endLine;
+      totals.malformed += p.counts.malformed; totals.refused += p.counts.refused; totals.offset = head.end; totals.lines = head.line;
       const result = data ? { seq: totals.resultChunks, data } : null;
       if (data) { totals.resultChunks++; totals.resultBytes += data.length; }
       const elapsed = (Date.now() - startAt) / 1000;
       const cp: Checkpoint = { offset: totals.offset, lines: totals.lines, rowsDone: totals.rowsDone, match: totals.match, mismatch: totals.mismatch, notFound: totals.notFound, malformed: totals.malformed, refused: totals.refused, resultChunks: totals.resultChunks, resultBytes: totals.resultBytes, rate: elapsed > 0 ? (totals.rowsDone - startRows) / elapsed : null };
-      inflight = bulkStore.checkpoint(this.d.pool, job, this.owner, this.leaseMs, cp, result, p.people);
-      this.d.meter?.record(job.system_id, 'bulk_verification', { calls: p.rows, people: p.counts.found });
+      inflight = bulkStore.checkpoint(this.d.pool, job, this.owner, this.leaseMs, cp, result, p.people, { rows: p.rows, people: p.counts.found });
     };
+    const commit = async (rows: RawRow[], endOffset: number, endLine: number): Promise<void> => {
+      const prepared = this.prepare(job, layout, rows);
+      // A failure surfaces when the batch's turn comes (never as an unhandled rejection before).
+      prepared.catch(() => undefined);
+      queue.push({ prepared, end: endOffset, line: endLine });
+      if (queue.length >= DEPTH) await commitHead();
+    };
+    const flush = async (): Promise<void> => { while (queue.length) await commitHead(); };
 
     let seq = Math.floor(state.offset / CHUNK);
     let skip = state.offset % CHUNK;
     let next: Promise<Buffer | null> | null = seq < job.input_chunks ? bulkStore.inputChunk(this.d.pool, job.id, seq) : null;
+    // Rows are read a batch at a time (never a whole chunk ahead): few objects live at once.
     let pending: RawRow[] = [];
     while (next) {
       const chunk = await next;
       if (!chunk) throw new Error(`input chunk ${seq} of job ${job.id} is missing`);
       seq++;
       next = seq < job.input_chunks ? bulkStore.inputChunk(this.d.pool, job.id, seq) : null;
-      reader.push(skip ? chunk.subarray(skip) : chunk, pending);
+      reader.feed(skip ? chunk.subarray(skip) : chunk);
       skip = 0;
-      while (pending.length >= this.batchSize) {
-        const batch = pending.slice(0, this.batchSize);
-        pending = pending.slice(this.batchSize);
+      for (;;) {
+        reader.take(pending, this.batchSize - pending.length);
+        if (pending.length < this.batchSize) break;
+        const batch = pending;
+        pending = [];
         await commit(batch, batch[batch.length - 1]!.end, batch[batch.length - 1]!.line);
         if (cancel || this.stopping) break;
       }
@@ -198,6 +216,8 @@ export class BulkRunner {
       reader.end(pending);
       await commit(pending, state.offset, state.line);
     }
+    // Batches already read and looked up are checkpointed even when stopping: their people were read.
+    await flush();
     await settle();
     if (this.abandoned) return;
     if (cancel) return this.finish(job, 'cancelled', null);
@@ -208,36 +228,39 @@ export class BulkRunner {
     return this.finish(job, 'completed', null);
   }
 
-  /** Reads, looks up and compares one batch; nothing is written here. */
+  /** Reads, looks up and compares one batch; nothing is written here. Each row becomes its result line at once. */
   private async prepare(job: JobRow, layout: ResultLayout, rows: readonly RawRow[]): Promise<Prepared> {
     const counts = { match: 0, mismatch: 0, notFound: 0, malformed: 0, refused: 0, found: 0 };
-    const results: ResultRow[] = new Array(rows.length);
-    const toLook: Array<{ i: number; st: Statement }> = [];
+    const lines: string[] = new Array(rows.length);
+    const toLook: Array<{ i: number; st: Statement; raw: RawRow }> = [];
     const granted = new Set(job.fields);
+    const done = (raw: RawRow, i: number, outcome: ResultRow['outcome'], reasons: string[], c: RawRow['cells'] = raw.cells) => {
+      lines[i] = resultLine(layout, { row: raw.row, line: raw.line, ref: c?.[COL.ref], idNumber: c?.[COL.idNumber], outcome, fields: null, personStatus: null, cardValid: null, reasons });
+    };
     for (let i = 0; i < rows.length; i++) {
       const raw = rows[i]!;
       const c = raw.cells;
-      const base: ResultRow = { row: raw.row, line: raw.line, ref: c?.[COL.ref], idNumber: c?.[COL.idNumber], outcome: 'malformed', fields: null, personStatus: null, cardValid: null, reasons: [] };
-      results[i] = base;
-      if (!c) { base.reasons.push(raw.error ?? 'unreadable'); counts.malformed++; continue; }
-      const problems: string[] = [];
+      if (!c) { done(raw, i, 'malformed', [raw.error ?? 'unreadable']); counts.malformed++; continue; }
+      let problems: string[] | null = null;
       const id = c[COL.idNumber];
-      if (!id) problems.push('idNumber: empty'); else if (!ID12.test(id)) problems.push('idNumber: not 12 digits');
+      if (!id) (problems ??= []).push('idNumber: empty'); else if (id.length !== 12 || !ID12.test(id)) (problems ??= []).push('idNumber: not 12 digits');
       const name = c[COL.fullName];
-      if (!name) problems.push('fullName: empty');
+      if (!name) (problems ??= []).push('fullName: empty');
       const birth = c[COL.birthDate];
-      if (!birth) problems.push('birthDate: empty'); else if (normaliseDate(birth) === null) problems.push('birthDate: not a date');
+      if (!birth) (problems ??= []).push('birthDate: empty'); else if (!isDate(birth)) (problems ??= []).push('birthDate: not a date');
       const sexText = c[COL.sex];
       const sex = sexText ? readSex(sexText) : undefined;
-      if (sex === null) problems.push('sex: not male/female');
+      if (sex === null) (problems ??= []).push('sex: not male/female');
       const issue = c[COL.cardIssueDate] || undefined;
-      if (issue !== undefined && normaliseDate(issue) === null) problems.push('cardIssueDate: not a date');
+      if (issue !== undefined && !isDate(issue)) (problems ??= []).push('cardIssueDate: not a date');
       const phone = c[COL.phone] || undefined;
-      if (problems.length) { base.reasons.push(...problems); counts.malformed++; continue; }
-      const st: Statement = { idNumber: id!, fullName: nfc(name!), birthDate: birth!, sex: sex ?? undefined, cardIssueDate: issue, phone };
-      const notGranted = (['sex', 'cardIssueDate', 'phone'] as const).filter((f) => st[f] !== undefined && !granted.has(f));
-      if (notGranted.length) { base.outcome = 'refused'; base.reasons.push(`not granted: ${notGranted.join(', ')}`); counts.refused++; continue; }
-      toLook.push({ i, st });
+      if (problems) { done(raw, i, 'malformed', problems); counts.malformed++; continue; }
+      const st: Statement = { idNumber: id!, fullName: name!, birthDate: birth!, sex: sex ?? undefined, cardIssueDate: issue, phone };
+      if ((st.sex !== undefined && !granted.has('sex')) || (issue !== undefined && !granted.has('cardIssueDate')) || (phone !== undefined && !granted.has('phone'))) {
+        const notGranted = (['sex', 'cardIssueDate', 'phone'] as const).filter((f) => st[f] !== undefined && !granted.has(f));
+        done(raw, i, 'refused', [`not granted: ${notGranted.join(', ')}`]); counts.refused++; continue;
+      }
+      toLook.push({ i, st, raw });
     }
     const today = toIsoPartial(vnCalendarDate(this.d.clock.now()));
     let allowed = toLook;
@@ -247,33 +270,33 @@ export class BulkRunner {
       allowed = [];
       for (const x of toLook) {
         if (consented.has(x.st.idNumber)) allowed.push(x);
-        else { const r = results[x.i]!; r.outcome = 'refused'; r.reasons.push('no consent on record'); counts.refused++; }
+        else { done(x.raw, x.i, 'refused', ['no consent on record']); counts.refused++; }
       }
     }
-    const ids = [...new Set(allowed.map((x) => x.st.idNumber))];
+    // Sorted: neighbouring index entries are read together.
+    const ids = [...new Set(allowed.map((x) => x.st.idNumber))].sort();
     const needCards = layout.cardValid || layout.compared.includes('cardIssueDate');
     const [facts, cards] = ids.length
       ? await Promise.all([verificationFacts(this.d.db, ids), needCards ? cardFacts(this.d.db, ids, today) : Promise.resolve(null)])
       : [new Map(), null];
-    let people = '';
+    const people: string[] = [];
     const seen = new Set<string>();
     for (const x of allowed) {
-      const r = results[x.i]!;
       const cmp = compareIdentity(x.st, facts.get(x.st.idNumber), cards?.get(x.st.idNumber), job.name_matching);
-      r.outcome = cmp.outcome;
       const fields: Partial<Record<Compared, FieldVerdict>> = {};
       for (const f of layout.compared) fields[f] = cmp.fields[f];
-      r.fields = fields;
-      if (cmp.outcome === 'not_found') { counts.notFound++; r.reasons.push('no person with this ID number'); continue; }
-      if (cmp.outcome === 'match') counts.match++; else { counts.mismatch++; r.reasons.push(...cmp.mismatched); }
-      if (layout.personStatus) r.personStatus = cmp.personStatus;
-      if (layout.cardValid) r.cardValid = cmp.cardValid;
-      if (!seen.has(x.st.idNumber)) { seen.add(x.st.idNumber); people += `${x.st.idNumber}\t${job.no}\n`; counts.found++; }
+      const r: ResultRow = { row: x.raw.row, line: x.raw.line, ref: x.raw.cells![COL.ref], idNumber: x.st.idNumber, outcome: cmp.outcome, fields, personStatus: null, cardValid: null, reasons: [] };
+      if (cmp.outcome === 'not_found') { counts.notFound++; r.reasons.push('no person with this ID number'); }
+      else {
+        if (cmp.outcome === 'match') counts.match++; else { counts.mismatch++; r.reasons.push(...cmp.mismatched); }
+        if (layout.personStatus) r.personStatus = cmp.personStatus;
+        if (layout.cardValid) r.cardValid = cmp.cardValid;
+        if (!seen.has(x.st.idNumber)) { seen.add(x.st.idNumber); people.push(x.st.idNumber); counts.found++; }
+      }
+      lines[x.i] = resultLine(layout, r);
     }
-    let text = '';
-    for (const r of results) text += resultLine(layout, r);
     const last = rows[rows.length - 1];
-    return { text, people, rows: rows.length, lines: last?.line ?? 0, end: last?.end ?? 0, counts };
+    return { text: lines.join(''), people, rows: rows.length, lines: last?.line ?? 0, end: last?.end ?? 0, counts };
   }
 
   /** The job's end: status, its one chained audit entry (the per-person index names its people), input dropped. */
@@ -300,4 +323,51 @@ export function jobAuditEntry(row: JobRow, at: Date) {
       malformed: Number(row.rows_malformed), refused: Number(row.rows_refused), personIndex: 'exchange.job_person',
     },
   };
+}
+
+/** The runner in a worker thread of this process (what the platform uses); same start/drain/stop. */
+export class BulkWorkerHost {
+  private worker: import('node:worker_threads').Worker | null = null;
+  private waiting = new Map<number, () => void>();
+  private next = 0;
+
+  constructor(private readonly url: string, private readonly opts: Omit<BulkRunnerOptions, 'afterCheckpoint'> & { poolSize?: number }, private readonly hooks: { poke?: () => void; onError?: (e: unknown) => void } = {}) {}
+
+  async start(): Promise<void> {
+    if (this.worker) return;
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(new URL('./bulk.worker.mjs', import.meta.url), {
+      workerData: { url: this.url, options: this.opts }, execArgv: [],
+      resourceLimits: { maxYoungGenerationSizeMb: 256, maxOldGenerationSizeMb: 768 },
+    });
+    w.on('message', (m: { drained?: number; poke?: boolean; error?: string }) => {
+      if (m.poke) this.hooks.poke?.();
+      if (m.error) this.hooks.onError?.(new Error(m.error));
+      if (m.drained !== undefined) { this.waiting.get(m.drained)?.(); this.waiting.delete(m.drained); }
+    });
+    w.on('error', (e) => this.hooks.onError?.(e));
+    w.unref();
+    this.worker = w;
+  }
+
+  /** Runs every runnable job now; resolves when the worker has none left. */
+  async drain(): Promise<void> {
+    await this.start();
+    const id = this.next++;
+    await new Promise<void>((resolve) => { this.waiting.set(id, resolve); this.worker!.postMessage({ drain: id }); });
+  }
+
+  /** Stops after the batch in flight (the job's lease is released) and ends the thread. */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = null;
+    const stopped = new Promise<void>((resolve) => { w.once('exit', () => resolve()); });
+    w.postMessage({ stop: true });
+    const timer = setTimeout(() => { void w.terminate(); }, 15_000);
+    await stopped;
+    clearTimeout(timer);
+    for (const r of this.waiting.values()) r();
+    this.waiting.clear();
+  }
 }

@@ -1,7 +1,6 @@
 /** SQL of bulk verification jobs: the job row (checkpoint and lease), input and result chunks, the per-person index. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -139,11 +138,11 @@ export const bulkStore = {
   },
 
   /**
-   * One batch's checkpoint, in one transaction: its result chunk, its people (COPY), and the job's
+   * One batch's checkpoint, in one transaction: its result chunk, its people (one array), and the job's
    * counters and offset — only while this runner holds the lease. Returns whether the job was
    * asked to cancel, or null when the lease was lost (nothing written).
    */
-  async checkpoint(pool: pg.Pool, job: { id: string; no: number }, owner: string, leaseMs: number, cp: Checkpoint, result: { seq: number; data: Buffer } | null, people: string): Promise<{ cancel: boolean } | null> {
+  async checkpoint(pool: pg.Pool, job: { id: string; no: number; system_id: string }, owner: string, leaseMs: number, cp: Checkpoint, result: { seq: number; data: Buffer } | null, people: readonly string[], usage: { rows: number; people: number }): Promise<{ cancel: boolean } | null> {
     const client = await pool.connect();
     try {
       await client.query('begin');
@@ -155,14 +154,13 @@ export const bulkStore = {
       );
       if (!u.rows.length) { await client.query('rollback'); return null; }
       if (result) await client.query('insert into exchange.job_result (job_id, seq, data) values ($1, $2, $3)', [job.id, result.seq, result.data]);
-      if (people.length) {
-        await new Promise<void>((resolve, reject) => {
-          const stream = client.query(copyFrom('copy exchange.job_person (person, job) from stdin'));
-          stream.on('error', reject);
-          stream.on('finish', resolve);
-          stream.end(people);
-        });
+      // The batch's rows count against the daily quota (calls = rows) and its people in the usage
+      // the admin sees, exactly once, with the batch.
+      if (usage.rows) {
+        await client.query(`insert into exchange.usage (system_id, service, hour, calls, people) values ($1, 'bulk_verification', date_trunc('hour', now()), $2, $3)
+          on conflict (system_id, service, hour) do update set calls = exchange.usage.calls + excluded.calls, people = exchange.usage.people + excluded.people`, [job.system_id, usage.rows, usage.people]);
       }
+      if (people.length) await client.query('insert into exchange.job_person (job, batch, persons) values ($1, $2, $3::bigint[])', [job.no, cp.resultChunks, people]);
       await client.query('commit');
       return { cancel: u.rows[0]!.cancel_requested };
     } catch (e) {
@@ -189,13 +187,9 @@ export const bulkStore = {
   /** The bulk jobs that read a person (the per-person index), newest first. */
   async jobsOfPerson(db: Db, idNumber: string, limit: number): Promise<JobRow[]> {
     const { rows } = await sql<JobRow>`
-      select j.* from exchange.job j where j.no in (select distinct job from exchange.job_person where person = ${idNumber}::bigint)
+      select j.* from exchange.job j where j.no in (select distinct job from exchange.job_person where persons @> array[${idNumber}::bigint])
       order by j.created_at desc limit ${limit}`.execute(db);
     return rows;
-  },
-  async peopleCount(db: Db, jobNo: number): Promise<number> {
-    const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from exchange.job_person where job = ${jobNo}`.execute(db);
-    return Number(rows[0]?.n ?? 0);
   },
   /** Deletes the result files of jobs finished before `before` (retention). */
   async purgeResults(db: Db, before: Date): Promise<number> {
