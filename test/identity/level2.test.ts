@@ -104,10 +104,12 @@ describe('eID level 2 at the counter', () => {
     assert.match(revoked.messages.en, /card_revoked/);
   });
 
-  test('role and jurisdiction: a card officer of another province may not', async () => {
+  test('any police office may enrol: a card officer of another province verifies the citizen who is present', async () => {
     const id = await t.person({ fullName: 'Mai Văn Xa', sex: 'male', birthDate: '1970-01-01' });
     const card = await t.issueCard(id);
-    problem(await counter({ idNumber: id, chip: card.chip, faceMatch: 'match', phone: newPhone() }, hcmOfficer), 403, 'FORBIDDEN_JURISDICTION');
+    const res = await counter({ idNumber: id, chip: card.chip, faceMatch: 'match', phone: newPhone() }, hcmOfficer);
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().activation.kind, 'create');
   });
 
   test('upgrade of a level-1 account: it stays active at level 1 until the code is confirmed; the password is kept', async () => {

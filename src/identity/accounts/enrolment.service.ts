@@ -237,11 +237,13 @@ export class EnrolmentService {
   async atCounter(actor: OfficerActor, requestId: string, purpose: 'enrolment' | 'recovery', input: CounterInput) {
     assertRole(actor, OFFICER_ROLES);
     const phone = phoneOrThrow(input.phone);
-    const { row: person } = await this.registry.readFull(actor, input.idNumber);
-    const now = this.clock.now();
-    if (person.status !== 'living') throw new AppError('EID_PERSON_NOT_ELIGIBLE', { status: person.status });
+    // Any police office may enrol (Decree 69/2024): the citizen is present with the chip card and
+    // their face, so the officer's jurisdiction does not limit this (unlike reading a record).
     const facts = await identityFacts(this.db, input.idNumber);
-    if (facts && ageToday(facts, now) < LEVEL2_MIN_AGE) throw new AppError('EID_UNDER_AGE', { age: LEVEL2_MIN_AGE });
+    if (!facts) throw new AppError('REGISTRY_PERSON_NOT_FOUND', { idNumber: input.idNumber });
+    const now = this.clock.now();
+    if (facts.status !== 'living') throw new AppError('EID_PERSON_NOT_ELIGIBLE', { status: facts.status });
+    if (ageToday(facts, now) < LEVEL2_MIN_AGE) throw new AppError('EID_UNDER_AGE', { age: LEVEL2_MIN_AGE });
 
     const report = await this.verifyChip({ sod: input.chip.sod, dataGroups: input.chip.dataGroups, at: now });
     const failures = [...report.failures];
@@ -283,7 +285,7 @@ export class EnrolmentService {
         kind = 'create';
         a = await store.insertAccount(trx, {
           id_number: input.idNumber, level: 2, status: 'pending_activation', status_changed_at: now, status_changed_by: `officer:${actor.id}`, status_reason: 'level2_at_counter',
-          phone, email: input.email ?? null, created_at: now, updated_at: now, synthetic: person.synthetic,
+          phone, email: input.email ?? null, created_at: now, updated_at: now, synthetic: facts.synthetic,
         });
       } else if (a.status === 'pending_activation' && Number(a.level) === 2 && a.password_hash === null) {
         kind = 'create';
