@@ -118,6 +118,13 @@ describe('partner systems get access tokens with client credentials and private_
     assert.equal(problem.code, 'OIDC_CLIENT_INVALID');
     const noKeys = await fetch(`${s.baseUrl}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ kind: 'partner_system', organisation: 'Nhà mạng', scopes: ['exchange'] }) });
     assert.equal(noKeys.status, 400);
+    const again = await fetch(`${s.baseUrl}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientId: 'bank-ekyc', kind: 'partner_system', organisation: 'Kẻ mạo danh', jwks: keys.jwks, scopes: ['exchange'] }) });
+    assert.equal(again.status, 409, 'an existing client is never silently replaced');
+    for (const [method, path] of [['DELETE', ''], ['PUT', '/jwks']] as const) {
+      const res = await fetch(`${s.baseUrl}/api/v1/admin/oidc-clients/open06-portal${path}`, { method, headers: method === 'PUT' ? admin : { authorization: admin.authorization! }, ...(method === 'PUT' ? { body: JSON.stringify(keys.jwks) } : {}) });
+      assert.equal(res.status, 409, `${method} on the portal's own client`);
+      assert.equal((await res.json() as { code: string }).code, 'OIDC_CLIENT_PROTECTED');
+    }
     const anon = await fetch(`${s.baseUrl}/api/v1/admin/oidc-clients`);
     assert.equal(anon.status, 401);
   });

@@ -116,11 +116,21 @@ ${purpose ? `<p><strong>${esc(t(lang, 'purpose'))}:</strong> ${esc(purpose)}</p>
 <p><a class="button" href="/oidc/interaction/${esc(details.uid)}/abort?lang=${lang}&amp;reason=level">${esc(t(lang, 'cancel'))}</a></p>`, { switchHref: switchHref(req, lang) });
   }
 
+  /**
+   * The sign-in is recorded as a session on the citizen's device (listed and revocable in the
+   * portal). Signing in to the portal itself is recorded by the portal when the code comes back,
+   * so one sign-in never shows as two sessions.
+   */
+  async function deviceSession(req: FastifyRequest, c: Awaited<ReturnType<typeof context>>, accountId: string, method: Method, acr: Level) {
+    if (c.client?.kind === 'first_party') return;
+    await accounts.startSession({ accountId, method, acr, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+  }
+
   /** Ends the sign-in part of the interaction, or refuses it when the account cannot reach the level needed. */
   async function finishLogin(req: FastifyRequest, reply: FastifyReply, c: Awaited<ReturnType<typeof context>>, account: AccountRef, method: Method) {
     const acr: Level = sessionLevel(account.level, method);
     if (acr < c.need) return send(reply, refusePage(req, c, t(c.lang, account.level < 2 ? 'level2NotAvailable' : 'level2NeedsFactor')), 403);
-    await accounts.startSession({ accountId: account.id, method, acr, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+    await deviceSession(req, c, account.id, method, acr);
     const amr = method === 'password' ? ['pwd'] : method === 'password+totp' ? ['pwd', 'otp', 'mfa'] : ['hwk', 'user'];
     reply.hijack();
     return c.provider.interactionFinished(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr, remember: true } }, { mergeWithLastSubmission: false });
@@ -202,7 +212,7 @@ ${purpose ? `<p><strong>${esc(t(lang, 'purpose'))}:</strong> ${esc(purpose)}</p>
       const account = await accounts.verifyPasskeyAuthentication({ challengeId: String(body.challengeId ?? ''), response: body.response, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
       const acr = sessionLevel(account.level, 'passkey');
       if (acr < c.need) return reply.status(403).send({ error: t(c.lang, 'level2NotAvailable') });
-      await accounts.startSession({ accountId: account.id, method: 'passkey', acr, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+      await deviceSession(req, c, account.id, 'passkey', acr);
       const location = await c.provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr: ['hwk', 'user'], remember: true } }, { mergeWithLastSubmission: false });
       return reply.header('cache-control', 'no-store').send({ location });
     } catch (e) {

@@ -189,6 +189,12 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       }
     };
     const tags = ['eID: OpenID Connect'];
+    // The portal's own client belongs to the platform.
+    const assertManagedHere = async (clientId: string) => {
+      const c = await s.clients.find(clientId);
+      if (!c) throw new AppError('OIDC_CLIENT_NOT_FOUND', { clientId });
+      if (c.kind === 'first_party') throw new AppError('OIDC_CLIENT_PROTECTED', { clientId, owner: { vi: 'nền tảng', en: 'the platform' } });
+    };
 
     r.get('/api/v1/admin/oidc-clients', { config: { auth: ADMIN }, schema: { tags, summary: 'Registered OpenID Connect clients and partner systems' } },
       async () => ({ items: (await s.clients.list()).map(clientView) }));
@@ -200,6 +206,7 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       const actor = actorOf(req);
       const body = req.body as ClientInput;
       if (!body.clientSecretBasic && !body.jwks && !body.jwksUri) throw new AppError('OIDC_CLIENT_INVALID', { reason: 'jwks or jwksUri is required for private_key_jwt' });
+      if (body.clientId && await s.clients.find(body.clientId)) throw new AppError('OIDC_CLIENT_EXISTS', { clientId: body.clientId });
       const { row, secret: clientSecret } = await s.clients.save(body, actor.id, validate);
       await p.audit.append({ at: p.clock.now(), actorKind: 'officer', actorId: actor.id, action: 'oidc.client.save', subjectKind: 'oidc_client', subjectId: row.client_id, requestId: req.id, details: { kind: row.kind, organisation: row.organisation } });
       p.chainer.poke();
@@ -211,6 +218,7 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       schema: { tags, summary: 'Replace a client\'s public keys (rotate: publish old and new together, then drop the old)', params: Type.Object({ clientId: Type.String() }), body: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10 }) }) },
     }, async (req) => {
       const actor = actorOf(req);
+      await assertManagedHere(req.params.clientId);
       const row = await s.clients.setJwks(req.params.clientId, req.body as never);
       if (!row) throw new AppError('OIDC_CLIENT_NOT_FOUND', { clientId: req.params.clientId });
       await p.audit.append({ at: p.clock.now(), actorKind: 'officer', actorId: actor.id, action: 'oidc.client.jwks', subjectKind: 'oidc_client', subjectId: row.client_id, requestId: req.id });
@@ -222,6 +230,7 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       schema: { tags, summary: 'Disable a client (its tokens stop working within seconds)', params: Type.Object({ clientId: Type.String() }) },
     }, async (req, reply) => {
       const actor = actorOf(req);
+      await assertManagedHere(req.params.clientId);
       if (!await s.clients.disable(req.params.clientId)) throw new AppError('OIDC_CLIENT_NOT_FOUND', { clientId: req.params.clientId });
       s.verifier.forgetClient(req.params.clientId);
       await p.audit.append({ at: p.clock.now(), actorKind: 'officer', actorId: actor.id, action: 'oidc.client.disable', subjectKind: 'oidc_client', subjectId: req.params.clientId, requestId: req.id });

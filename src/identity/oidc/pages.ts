@@ -72,6 +72,7 @@ export function layout(lang: Lang, title: string, body: string, opts: { switchHr
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · ${esc(t(lang, 'brand'))}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/oidc-assets/eid.css">
 ${opts.script ? '<script src="/oidc-assets/passkey.js" defer></script>' : ''}
 </head>
