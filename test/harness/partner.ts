@@ -83,7 +83,7 @@ export async function exchangeTestServer(opts: { exchange?: ExchangeModuleOption
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const platform = await testPlatform({ ...(opts.clock ? { clock: opts.clock } : {}), config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl, ...opts.config } });
-  const xopts: ExchangeModuleOptions = { usageFlushMs: 0, eventsIntervalMs: 0, runner: { pollMs: 0, leaseMs: 2000 }, ...opts.exchange };
+  const xopts: ExchangeModuleOptions = { usageFlushMs: 0, eventsIntervalMs: 0, runner: { pollMs: 0, leaseMs: 2000 }, bulkThread: false, ...opts.exchange };
   const x = exchangeServices(platform, xopts);
   const app = await buildApp(platform, [
     registryModule,
