@@ -149,7 +149,7 @@ export function createProvider(d: ProviderDeps): Provider {
           await d.audit.append({
             at: new Date(), actorKind: 'partner', actorId: client?.clientId ?? 'unknown', action: 'eid.claims.release',
             subjectKind: 'person', subjectId: account.idNumber, fields: fieldsOfScopes(scopes),
-            purpose: 'sign-in', legalBasis: ctx.oidc.entities.Grant ? `consent:${ctx.oidc.entities.Grant.jti}` : 'consent',
+            purpose: 'sign-in', legalBasis: ctx.oidc.entities.Grant ? `sign-in-consent:${ctx.oidc.entities.Grant.jti}` : 'sign-in-consent',
             details: { use, scopes, organisation: client?.metadata().open06_organisation ?? null },
           });
           return { sub: account.id, ...claimsOf(person, phone) };
