@@ -19,7 +19,7 @@
 import os from 'node:os';
 import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
-import { arg, database, pct, postgresCpu, procStats, registerPartner, samplePeople, startApp, startChild } from './exchange-setup.ts';
+import { arg, database, machineBusy, pct, postgresCpu, procStats, registerPartner, samplePeople, startApp, startChild } from './exchange-setup.ts';
 
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '15'));
@@ -30,13 +30,14 @@ const PG_PORT = Number(arg('pg-port', '54393'));
 const APP_PORT = 8093;
 const BASE_PORT = 8094;
 
-interface Phase { name: string; rps: number; p50: number; p95: number; p99: number; errors: number; appCpu: number; pgCpu: number; loadavg: number }
+interface Phase { name: string; rps: number; p50: number; p95: number; p99: number; errors: number; appCpu: number; pgCpu: number; machineBusyPct: number; loadavg: number }
 
 async function drive(name: string, port: number, path: string, headers: Record<string, string>, body: () => string, seconds: number, pid: number, connections = CONNECTIONS): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   const cpu0 = procStats(pid).cpu;
   const pg0 = postgresCpu(DIR);
+  const m0 = machineBusy();
   const inst = autocannon({
     url: `http://127.0.0.1:${port}`, connections, duration: seconds,
     requests: [{ method: 'POST', path, setupRequest: (req: any) => ({ ...req, headers: { ...headers, 'content-type': 'application/json' }, body: body() }) }],
@@ -44,8 +45,8 @@ async function drive(name: string, port: number, path: string, headers: Record<s
   inst.on('response', (_c: unknown, status: number, _b: unknown, ms: number) => { if (status !== 200) errors++; latencies.push(ms); });
   await inst;
   latencies.sort((a, b) => a - b);
-  const r: Phase = { name, rps: Math.round(latencies.length / seconds), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors, appCpu: Math.round((procStats(pid).cpu - cpu0) * 10) / 10, pgCpu: Math.round((postgresCpu(DIR) - pg0) * 10) / 10, loadavg: os.loadavg()[0]! };
-  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}, server CPU ${r.appCpu} s, PostgreSQL CPU ${r.pgCpu} s`);
+  const r: Phase = { name, rps: Math.round(latencies.length / seconds), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors, appCpu: Math.round((procStats(pid).cpu - cpu0) * 10) / 10, pgCpu: Math.max(0, Math.round((postgresCpu(DIR) - pg0) * 10) / 10), machineBusyPct: Math.round(((machineBusy() - m0) / (seconds * os.cpus().length)) * 100), loadavg: os.loadavg()[0]! };
+  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}, server CPU ${r.appCpu} s, PostgreSQL CPU ${r.pgCpu} s, machine ${r.machineBusyPct} % busy`);
   return r;
 }
 

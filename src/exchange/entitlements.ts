@@ -54,6 +54,28 @@ export class Directory {
     });
   }
 
+  /** The grants when cached and fresh (no promise on the request path), else null. */
+  grantsNow(systemId: string): GrantRow[] | null {
+    const hit = this.grantCache.get(systemId);
+    return hit && this.now() - hit.at < this.cacheMs ? hit.value : null;
+  }
+
+  private readonly picks = new WeakMap<readonly GrantRow[], Map<string, GrantRow | AppError>>();
+
+  /** pickGrant, remembered for the grants list it was made from (a new list after each reload). */
+  pick(grants: readonly GrantRow[], who: { systemName: string }, service: ServiceCode, purpose: string, fields: readonly string[], today: string): GrantRow {
+    let m = this.picks.get(grants);
+    if (!m) { m = new Map(); this.picks.set(grants, m); }
+    const key = `${today}|${service}|${purpose}|${fields.join(',')}`;
+    let r = m.get(key);
+    if (r === undefined) {
+      try { r = pickGrant(grants, who, service, purpose, fields, today); } catch (e) { if (!(e instanceof AppError)) throw e; r = e; }
+      if (m.size < 1000) m.set(key, r);
+    }
+    if (r instanceof AppError) throw r;
+    return r;
+  }
+
   forgetClient(clientId: string): void { this.byClient.delete(clientId); }
   forgetGrants(systemId: string): void { this.grantCache.delete(systemId); }
   forgetAll(): void { this.byClient.clear(); this.grantCache.clear(); }

@@ -30,7 +30,13 @@ export interface ExchangeDeps {
   consents: ConsentService;
 }
 
-export const today = (clock: Clock): string => toIsoPartial(vnCalendarDate(clock.now()));
+let dayCache = { at: -Infinity, day: '' };
+/** Today in Vietnam (yyyy-mm-dd), recomputed at most once a second. */
+export const today = (clock: Clock): string => {
+  const t = clock.now().getTime();
+  if (t - dayCache.at >= 1000 || t < dayCache.at) dayCache = { at: t, day: toIsoPartial(vnCalendarDate(new Date(t))) };
+  return dayCache.day;
+};
 
 /** The legal basis an access rests on, as the audit log and the citizen's history show it. */
 export function basisText(grant: GrantRow, consentId: string | null): string {
@@ -88,7 +94,8 @@ export class PartnerService {
     }
     const day = today(clock);
     try {
-      const grant = pickGrant(await directory.grants(caller.systemId), caller, service, purpose, fields, day);
+      const grants = directory.grantsNow(caller.systemId) ?? await directory.grants(caller.systemId);
+      const grant = directory.pick(grants, caller, service, purpose, fields, day);
       let consentId: string | null = null;
       if (grant.basis === 'consent' && subject) consentId = await this.d.consents.require(caller, subject.idNumber, purpose, fields, day);
       const wait = meter.ready(caller.systemId, service);
@@ -125,7 +132,7 @@ export class PartnerService {
       wantCard || b.cardIssueDate !== undefined ? cardFacts(this.d.db, [b.idNumber], g.today) : null,
     ]);
     const mode = b.nameMatching ?? 'exact';
-    const c = compareIdentity({ ...b, fullName: b.fullName === undefined ? undefined : nfc(b.fullName) }, people.get(b.idNumber), cards?.get(b.idNumber), mode);
+    const c = compareIdentity(b, people.get(b.idNumber), cards?.get(b.idNumber), mode);
     const fields: Partial<Record<Compared, FieldVerdict>> = {};
     for (const f of stated) fields[f] = c.fields[f];
     const returned = c.outcome === 'not_found' ? [] : [...c.compared, ...(wantStatus ? ['personStatus'] : []), ...(wantCard ? ['cardValid'] : [])];

@@ -55,16 +55,21 @@ interface Counter {
   local: number;
   loaded: Promise<void> | null;
   ready: boolean;
+  /** This counter's entry of the unflushed increments (for the current hour). */
+  pend: (Pending & { systemId: string; service: string; hour: number }) | null;
 }
 
 interface Pending { calls: number; people: number; refused: number }
 
 export class UsageMeter {
-  private readonly counters = new Map<string, Counter>();
+  /** Counters by system, then service (no string keys on the request path). */
+  private readonly counters = new Map<string, Map<string, Counter>>();
   /** Unflushed increments per system|service|hour. */
   private pending = new Map<string, Pending & { systemId: string; service: string; hour: number }>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** The current Vietnam day, recomputed at most once a second. */
+  private dayCache = { at: -Infinity, day: 0 };
 
   constructor(private readonly db: Kysely<any>, private readonly clock: Clock, private readonly flushMs = 5000) {}
 
@@ -80,15 +85,26 @@ export class UsageMeter {
     await this.flush();
   }
 
+  private today(): number {
+    const t = this.clock.now().getTime();
+    if (t - this.dayCache.at >= 1000 || t < this.dayCache.at) this.dayCache = { at: t, day: vnDayStart(t) };
+    return this.dayCache.day;
+  }
+
   private counter(systemId: string, service: string): Counter {
-    const key = `${systemId}|${service}`;
-    const day = vnDayStart(this.clock.now().getTime());
-    let c = this.counters.get(key);
+    const day = this.today();
+    let bySystem = this.counters.get(systemId);
+    if (!bySystem) { bySystem = new Map(); this.counters.set(systemId, bySystem); }
+    let c = bySystem.get(service);
     if (!c || c.day !== day) {
-      c = { systemId, service, day, stored: 0, local: 0, loaded: null, ready: false };
-      this.counters.set(key, c);
+      c = { systemId, service, day, stored: 0, local: 0, loaded: null, ready: false, pend: null };
+      bySystem.set(service, c);
     }
     return c;
+  }
+
+  private all(): Counter[] {
+    return [...this.counters.values()].flatMap((m) => [...m.values()]);
   }
 
   /** Resolves once today's total of a system's service is known (a query the first time each day). */
@@ -110,7 +126,8 @@ export class UsageMeter {
 
   /** Refuses (429 until the next Vietnam day) when `units` more would exceed the quota. */
   check(systemId: string, systemName: string, service: string, quota: number, units = 1): void {
-    if (this.used(systemId, service) + units <= quota) return;
+    const c = this.counter(systemId, service);
+    if (c.stored + c.local + units <= quota) return;
     const now = this.clock.now().getTime();
     const seconds = Math.max(1, Math.ceil((vnDayStart(now) + DAY_MS - now) / 1000));
     throw new AppError('EXCHANGE_QUOTA_EXCEEDED', { system: systemName, quota, service, seconds }, [], { 'retry-after': String(seconds) });
@@ -118,11 +135,16 @@ export class UsageMeter {
 
   /** Counts calls (quota units: rows for bulk verification), people touched, refusals. */
   record(systemId: string, service: string, r: { calls?: number; people?: number; refused?: number }): void {
-    if (r.calls) this.counter(systemId, service).local += r.calls;
+    const c = this.counter(systemId, service);
+    if (r.calls) c.local += r.calls;
     const hour = Math.floor(this.clock.now().getTime() / 3_600_000) * 3_600_000;
-    const key = `${systemId}|${service}|${hour}`;
-    let p = this.pending.get(key);
-    if (!p) { p = { systemId, service, hour, calls: 0, people: 0, refused: 0 }; this.pending.set(key, p); }
+    let p = c.pend;
+    if (!p || p.hour !== hour) {
+      const key = `${systemId}|${service}|${hour}`;
+      p = this.pending.get(key) ?? { systemId, service, hour, calls: 0, people: 0, refused: 0 };
+      this.pending.set(key, p);
+      c.pend = p;
+    }
     p.calls += r.calls ?? 0;
     p.people += r.people ?? 0;
     p.refused += r.refused ?? 0;
@@ -134,6 +156,7 @@ export class UsageMeter {
       try {
         const batch = [...this.pending.values()];
         this.pending = new Map();
+        for (const c of this.all()) c.pend = null;
         if (batch.length) {
           try {
             await exchangeStore.addUsage(this.db, batch.map((p) => ({ system_id: p.systemId, service: p.service, hour: new Date(p.hour), calls: p.calls, people: p.people, refused: p.refused })));
@@ -146,8 +169,8 @@ export class UsageMeter {
             throw e;
           }
         }
-        const live = [...this.counters.values()].filter((c) => c.ready);
-        const day = vnDayStart(this.clock.now().getTime());
+        const live = this.all().filter((c) => c.ready);
+        const day = this.today();
         const today = live.filter((c) => c.day === day);
         if (!today.length) return;
         const totals = await exchangeStore.usedSince(this.db, today, new Date(day));
