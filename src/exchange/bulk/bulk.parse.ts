@@ -6,7 +6,7 @@
  * (a job resumes from the offset of its last checkpoint, never re-reading or skipping a row) and
  * makes one bad line cost exactly one row.
  *
- * Why not csv-parse (decision, docs/decisions/0003-bulk-file-reader.md): measured here at
+ * Why not csv-parse (decision, docs/decisions/0003-bulk-verification-jobs.md): measured here at
  * 2.0–2.7 s per million rows against ~0.5 s for this reader, which matters for 10 million rows in
  * two minutes on a core shared with the rest of the job; and after a quoting error with
  * `skip_records_with_error` it swallowed the following good rows, where a job must lose none.
