@@ -239,6 +239,22 @@ describe('exchange: bulk verification jobs', () => {
     assert.equal(input.rows[0]!.n, 0, 'the upload is deleted once the job ends');
   });
 
+  test('under a consent-based grant, rows of people without consent are refused and not read', async () => {
+    const lender = await t.partner({ member: 'Công ty Cho vay Đồng Ý', kind: 'other' });
+    await t.grant(lender.systemId, { service: 'bulk_verification', fields: ['fullName', 'birthDate'], purposes: ['credit_assessment'], basis: { kind: 'consent' } });
+    const [yes, no] = [people[5]!, people[6]!];
+    await t.x.consents.grant({ idNumber: yes.idNumber, accountId: 'test-account', level: 2 }, { memberId: lender.memberId, purpose: 'credit_assessment', fields: ['fullName', 'birthDate'], validUntil: '2030-01-01' }, { method: 'portal' });
+    const up = await upload(lender, `idNumber,fullName,birthDate\n${yes.idNumber},${yes.fullName},${yes.birthDate}\n${no.idNumber},${no.fullName},${no.birthDate}\n`, 'purpose=credit_assessment');
+    assert.equal(up.status, 202, up.text);
+    await t.x.runner.drain();
+    const j = await job(lender, up.json.id);
+    assert.deepEqual([j.rows.match, j.rows.refused], [1, 1]);
+    const lines = (await result(lender, up.json.id)).text.trimEnd().split('\n');
+    assert.match(lines[2]!, /,refused,,,no consent on record$/);
+    assert.equal((await t.x.accessLog.history(no.idNumber)).items.filter((i) => i.ref === up.json.id).length, 0, 'the refused person was not read');
+    assert.equal((await t.x.accessLog.history(yes.idNumber)).items.filter((i) => i.ref === up.json.id).length, 1);
+  });
+
   test('another system cannot see, cancel or download a job', async () => {
     const jobs = (await telecom.call('GET', '/api/v1/exchange/bulk-jobs')).json.items as any[];
     problem(await narrow.call('GET', `/api/v1/exchange/bulk-jobs/${jobs[0].id}`), 404, 'EXCHANGE_JOB_NOT_FOUND');
