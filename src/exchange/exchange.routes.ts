@@ -66,7 +66,7 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const url = p.config.DATABASE_URL ?? p.embedded?.url;
   const runner: { start(): void | Promise<void>; drain(): Promise<void>; stop(): Promise<void> } = opts.bulkThread === false || !url
     ? new BulkRunner({ db: p.db, pool: p.database.pool, clock: p.clock, poke }, opts.runner)
-    : new BulkWorkerHost(url, { ...opts.runner }, { poke });
+    : new BulkWorkerHost(p.db, url, { ...opts.runner }, { poke });
   const background = (opts.runner?.pollMs ?? 1000) > 0;
   const bulk = new BulkService({ db: p.db, pool: p.database.pool, clock: p.clock, audit: p.audit, meter, partner, poke, wake: background ? () => { void runner.drain(); } : undefined }, { maxUploadBytes: opts.maxUploadBytes ?? 4 * 2 ** 30 });
   const events = new EventsService({ db: p.db, clock: p.clock, audit: p.audit, directory, partner, signer }, {

@@ -325,49 +325,87 @@ export function jobAuditEntry(row: JobRow, at: Date) {
   };
 }
 
-/** The runner in a worker thread of this process (what the platform uses); same start/drain/stop. */
+/**
+ * The runner in a worker thread of this process (what the platform uses); same start/drain/stop.
+ * The thread is started when there is work (an upload wakes it, or the poll finds a job queued or
+ * abandoned by a dead runner), so a platform without bulk jobs runs no extra thread.
+ */
 export class BulkWorkerHost {
   private worker: import('node:worker_threads').Worker | null = null;
+  private starting: Promise<import('node:worker_threads').Worker> | null = null;
   private waiting = new Map<number, () => void>();
   private next = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private stopped = false;
 
-  constructor(private readonly url: string, private readonly opts: Omit<BulkRunnerOptions, 'afterCheckpoint'> & { poolSize?: number }, private readonly hooks: { poke?: () => void; onError?: (e: unknown) => void } = {}) {}
+  constructor(private readonly db: Kysely<any>, private readonly url: string, private readonly opts: Omit<BulkRunnerOptions, 'afterCheckpoint'> & { poolSize?: number }, private readonly hooks: { poke?: () => void; onError?: (e: unknown) => void } = {}) {}
 
-  async start(): Promise<void> {
-    if (this.worker) return;
-    const { Worker } = await import('node:worker_threads');
-    const w = new Worker(new URL('./bulk.worker.mjs', import.meta.url), {
-      workerData: { url: this.url, options: this.opts }, execArgv: [],
-      resourceLimits: { maxYoungGenerationSizeMb: 256, maxOldGenerationSizeMb: 768 },
-    });
-    w.on('message', (m: { drained?: number; poke?: boolean; error?: string }) => {
-      if (m.poke) this.hooks.poke?.();
-      if (m.error) this.hooks.onError?.(new Error(m.error));
-      if (m.drained !== undefined) { this.waiting.get(m.drained)?.(); this.waiting.delete(m.drained); }
-    });
-    w.on('error', (e) => this.hooks.onError?.(e));
-    w.unref();
-    this.worker = w;
+  /** Polls for runnable jobs every `pollMs` (default 1 s). */
+  start(): void {
+    const every = this.opts.pollMs ?? 1000;
+    if (this.timer || every <= 0) return;
+    this.timer = setInterval(() => { void this.poll(); }, every);
+    this.timer.unref();
   }
 
-  /** Runs every runnable job now; resolves when the worker has none left. */
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      if (await bulkStore.runnable(this.db)) await this.drain();
+    } catch (e) {
+      this.hooks.onError?.(e);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private thread(): Promise<import('node:worker_threads').Worker> {
+    this.starting ??= (async () => {
+      const { Worker } = await import('node:worker_threads');
+      const w = new Worker(new URL('./bulk.worker.mjs', import.meta.url), {
+        // The host polls; the thread runs what it is asked to.
+        workerData: { url: this.url, options: { ...this.opts, pollMs: 0 } }, execArgv: [],
+        resourceLimits: { maxYoungGenerationSizeMb: 256, maxOldGenerationSizeMb: 768 },
+      });
+      w.on('message', (m: { drained?: number; poke?: boolean; error?: string }) => {
+        if (m.poke) this.hooks.poke?.();
+        if (m.error) this.hooks.onError?.(new Error(m.error));
+        if (m.drained !== undefined) { this.waiting.get(m.drained)?.(); this.waiting.delete(m.drained); }
+      });
+      w.on('error', (e) => this.hooks.onError?.(e));
+      w.on('exit', () => {
+        if (this.worker === w) { this.worker = null; this.starting = null; }
+        for (const r of this.waiting.values()) r();
+        this.waiting.clear();
+      });
+      w.unref();
+      this.worker = w;
+      return w;
+    })();
+    return this.starting;
+  }
+
+  /** Runs every runnable job now; resolves when the thread has none left. */
   async drain(): Promise<void> {
-    await this.start();
+    if (this.stopped) return;
+    const w = await this.thread();
     const id = this.next++;
-    await new Promise<void>((resolve) => { this.waiting.set(id, resolve); this.worker!.postMessage({ drain: id }); });
+    await new Promise<void>((resolve) => { this.waiting.set(id, resolve); w.postMessage({ drain: id }); });
   }
 
   /** Stops after the batch in flight (the job's lease is released) and ends the thread. */
   async stop(): Promise<void> {
-    const w = this.worker;
-    if (!w) return;
-    this.worker = null;
-    const stopped = new Promise<void>((resolve) => { w.once('exit', () => resolve()); });
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const w = this.starting ? await this.starting : null;
+    if (!w || this.worker !== w) return;
+    const exited = new Promise<void>((resolve) => { w.once('exit', () => resolve()); });
     w.postMessage({ stop: true });
     const timer = setTimeout(() => { void w.terminate(); }, 15_000);
-    await stopped;
+    await exited;
     clearTimeout(timer);
-    for (const r of this.waiting.values()) r();
-    this.waiting.clear();
   }
 }

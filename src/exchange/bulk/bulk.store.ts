@@ -128,6 +128,11 @@ export const bulkStore = {
       returning j.*`.execute(db);
     return rows[0] ?? null;
   },
+  /** Whether a job is waiting for a runner (queued, or running under an expired lease). */
+  async runnable(db: Db): Promise<boolean> {
+    const { rows } = await sql<{ x: boolean }>`select exists (select 1 from exchange.job where status = 'queued' or (status = 'running' and lease_until < now())) as x`.execute(db);
+    return rows[0]?.x === true;
+  },
   async renewLease(db: Db, id: string, owner: string, leaseMs: number): Promise<boolean> {
     const r = await sql`update exchange.job set lease_until = now() + make_interval(secs => ${leaseMs / 1000}) where id = ${id} and lease_owner = ${owner} and status = 'running'`.execute(db);
     return Number(r.numAffectedRows ?? 0) > 0;
