@@ -24,7 +24,7 @@ export interface AdminDeps {
   clock: Clock;
   audit: AuditWriter;
   directory: Directory;
-  clients: Pick<ClientStore, 'save' | 'setJwks' | 'disable'>;
+  clients: Pick<ClientStore, 'save' | 'setJwks' | 'disable' | 'find'>;
   forgetClientTokens: (clientId: string) => void;
 }
 
@@ -105,6 +105,8 @@ export class AdminService {
     await validatePublicJwks(b.jwks);
     const id = `s_${randomBytes(8).toString('hex')}`;
     const clientId = b.clientId ?? `x-${randomBytes(9).toString('base64url')}`;
+    // Saving a client replaces one of the same id: never take over another application's client.
+    if (b.clientId && await this.d.clients.find(b.clientId)) throw new AppError('EXCHANGE_CLIENT_ID_TAKEN', { clientId: b.clientId });
     await this.d.clients.save({ clientId, kind: 'partner_system', organisation: member.name, jwks: b.jwks, scopes: ['exchange'] }, officer.id, async () => validatePublicJwks(b.jwks));
     let s: SystemRow;
     try {

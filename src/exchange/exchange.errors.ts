@@ -8,6 +8,7 @@ export const ExchangeErrors = defineErrors({
   EXCHANGE_MEMBER_CODE_TAKEN: { status: 409, vi: 'Mã thành viên {code} đã được dùng.', en: 'Member code {code} is already used.' },
   EXCHANGE_MEMBER_SUSPENDED: { status: 403, vi: 'Thành viên {member} đang bị tạm dừng khai thác dữ liệu.', en: 'Member {member} is suspended from the exchange.' },
   EXCHANGE_SYSTEM_NOT_FOUND: { status: 404, vi: 'Không có hệ thống {systemId}.', en: 'No system {systemId}.' },
+  EXCHANGE_CLIENT_ID_TAKEN: { status: 409, vi: 'Mã ứng dụng (client id) {clientId} đã được dùng.', en: 'The client id {clientId} is already in use.' },
   EXCHANGE_JWKS_INVALID: { status: 400, vi: 'Khoá công khai không hợp lệ: {reason}', en: 'Invalid public key: {reason}' },
   EXCHANGE_GRANT_NOT_FOUND: { status: 404, vi: 'Không có quyết định cấp quyền số {grantId}.', en: 'No grant {grantId}.' },
   EXCHANGE_GRANT_INVALID: { status: 400, vi: 'Quyết định cấp quyền không hợp lệ: {reason}', en: 'Invalid grant: {reason}' },

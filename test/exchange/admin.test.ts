@@ -43,6 +43,8 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     const k1 = await partnerKeys('a');
     const k2 = await partnerKeys('b');
     problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.id}/systems`, { name: 'Hai khoá', jwks: { keys: [{ ...k1.publicJwk, kid: undefined }, k2.publicJwk] } }, t.admin), 400, 'EXCHANGE_JWKS_INVALID');
+    // Another application's client id cannot be taken over.
+    problem(await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.id}/systems`, { name: 'Trùng mã', clientId: bank.clientId, jwks: { keys: [k1.publicJwk] } }, t.admin), 409, 'EXCHANGE_CLIENT_ID_TAKEN');
   });
 
   test('key rotation without downtime: old and new keys together, then the new alone', async () => {
