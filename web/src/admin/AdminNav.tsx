@@ -1,22 +1,25 @@
 import { Link } from '../app/router.tsx';
 import { useText } from './text.ts';
 
+export type AdminSection = 'officers' | 'clients' | 'members' | 'usage';
+
 /** The admin module's own pages. */
-export function AdminNav({ current }: { current: 'officers' | 'clients' | null }) {
+export function AdminNav({ current }: { current: AdminSection | null }) {
   const { dt } = useText();
+  const link = (section: AdminSection, to: string, label: string) => (
+    <li>
+      <Link to={to} aria-current={current === section ? 'page' : undefined}>
+        {label}
+      </Link>
+    </li>
+  );
   return (
     <nav aria-label={dt('nav.label')} className="subnav">
       <ul>
-        <li>
-          <Link to="/admin/officers" aria-current={current === 'officers' ? 'page' : undefined}>
-            {dt('nav.officers')}
-          </Link>
-        </li>
-        <li>
-          <Link to="/admin/oidc-clients" aria-current={current === 'clients' ? 'page' : undefined}>
-            {dt('nav.clients')}
-          </Link>
-        </li>
+        {link('officers', '/admin/officers', dt('nav.officers'))}
+        {link('clients', '/admin/oidc-clients', dt('nav.clients'))}
+        {link('members', '/admin/exchange/members', dt('nav.members'))}
+        {link('usage', '/admin/exchange/usage', dt('nav.usage'))}
       </ul>
     </nav>
   );

@@ -1,9 +1,11 @@
+import { exchangeAdminEn } from './exchange.text.en.ts';
 import type { AdminMessages, AdminPlaceholderMismatch } from './text.ts';
 
-/** Texts of the admin module, English: exactly the Vietnamese keys and placeholders. */
+/** Texts of the admin module, English: exactly the Vietnamese keys and placeholders (the data-exchange pages' in exchange.text.en.ts). */
 export const adminEn = {
+  ...exchangeAdminEn,
   'title': 'Administration',
-  'intro': 'Officer accounts with their roles and jurisdiction; the applications that sign citizens in with eID and the partner systems (OpenID Connect). Every change is written to the audit log.',
+  'intro': 'Officer accounts with their roles and jurisdiction; the applications that sign citizens in with eID and the partner systems (OpenID Connect); data-exchange members, their systems and grants. Every change is written to the audit log.',
   'nav.label': 'Administration pages',
   'nav.officers': 'Officers',
   'nav.clients': 'OpenID Connect clients',

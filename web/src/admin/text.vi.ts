@@ -1,7 +1,10 @@
-/** Texts of the admin module, Vietnamese (the source of the keys). */
+import { exchangeAdminVi } from './exchange.text.vi.ts';
+
+/** Texts of the admin module, Vietnamese (the source of the keys); the data-exchange pages' texts are in exchange.text.vi.ts. */
 export const adminVi = {
+  ...exchangeAdminVi,
   'title': 'Quản trị hệ thống',
-  'intro': 'Tài khoản cán bộ với vai trò và phạm vi quản lý; các ứng dụng đăng nhập bằng định danh điện tử và hệ thống đối tác (OpenID Connect). Mỗi thay đổi đều được ghi vào nhật ký truy cập.',
+  'intro': 'Tài khoản cán bộ với vai trò và phạm vi quản lý; các ứng dụng đăng nhập bằng định danh điện tử và hệ thống đối tác (OpenID Connect); thành viên khai thác dữ liệu, hệ thống và quyền được cấp. Mỗi thay đổi đều được ghi vào nhật ký truy cập.',
   'nav.label': 'Các trang quản trị',
   'nav.officers': 'Cán bộ',
   'nav.clients': 'Ứng dụng OpenID Connect',

@@ -1,0 +1,304 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useFocusAfterRender } from '../ui/focus.ts';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link, navigate } from '../app/router.tsx';
+import { AdminNav } from './AdminNav.tsx';
+import { createGrant, listSystems, loadCatalogue, type Catalogue, type CatalogueService, type ExchangeSystem, type GrantBody, type ServiceCode } from './exchange.api.ts';
+import { formatNumber, todayVn } from './exchange.ui.tsx';
+import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { useText, type PlainKey } from './text.ts';
+
+interface Values {
+  service: ServiceCode | '';
+  fields: string[];
+  purposes: string[];
+  basis: 'provision' | 'consent' | '';
+  provision: string;
+  validFrom: string;
+  validUntil: string;
+  quotaPerDay: string;
+}
+type Field = keyof Values;
+
+const ORDER: readonly Field[] = ['service', 'fields', 'purposes', 'basis', 'provision', 'validFrom', 'validUntil', 'quotaPerDay'];
+const LABELS: Record<Field, PlainKey> = {
+  service: 'x.grantForm.service',
+  fields: 'x.grantForm.fields',
+  purposes: 'x.grantForm.purposes',
+  basis: 'x.grantForm.basis',
+  provision: 'x.grantForm.provision',
+  validFrom: 'x.grantForm.validFrom',
+  validUntil: 'x.grantForm.validUntil',
+  quotaPerDay: 'x.grantForm.quota',
+};
+
+/** The request body's field names (`basis.provision`, `fields.2`) → form fields. */
+function formField(serverField: string): Field | null {
+  if (serverField === 'basis.provision') return 'provision';
+  const f = serverField.split('.')[0] as Field;
+  return ORDER.includes(f) ? f : null;
+}
+
+const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+type Load = { state: 'loading' } | { state: 'ready'; system: ExchangeSystem; catalogue: Catalogue } | { state: 'error'; error: unknown } | { state: 'missing' };
+
+/** Grant a system one catalogue service: its fields, purposes, legal basis, validity and quota. */
+export function GrantFormPage({ systemId }: { systemId: string }) {
+  const { dt, t, lang } = useText();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const headingRef = usePageTitle(dt('x.grantForm.title'));
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoad({ state: 'loading' });
+    Promise.all([listSystems({ signal: ctrl.signal }), loadCatalogue()]).then(
+      ([s, catalogue]) => {
+        const system = s.items.find((x) => x.id === systemId);
+        setLoad(system ? { state: 'ready', system, catalogue } : { state: 'missing' });
+      },
+      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
+    );
+    return () => ctrl.abort();
+  }, [systemId, attempt]);
+
+  return (
+    <div className="admin">
+      <AdminNav current="members" />
+      <p className="x-crumbs">
+        <Link to={`/admin/exchange/systems/${systemId}`}>{load.state === 'ready' ? dt('x.backTo', { name: load.system.name }) : dt('x.backToSystem')}</Link>
+      </p>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {dt('x.grantForm.title')}
+      </h1>
+      {load.state === 'loading' && (
+        <p className="loading" role="status">
+          {dt('loading')}
+        </p>
+      )}
+      {load.state === 'missing' && <p className="alert">{dt('x.system.notFound')}</p>}
+      {load.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{dt('x.grantForm.loadFailed')}</p>
+          <p>{sentence(errorText(load.error, lang, t))}</p>
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
+              {t('app.retry')}
+            </button>
+          </p>
+        </div>
+      )}
+      {load.state === 'ready' && <GrantForm system={load.system} catalogue={load.catalogue} />}
+    </div>
+  );
+}
+
+function GrantForm({ system, catalogue }: { system: ExchangeSystem; catalogue: Catalogue }) {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [v, setV] = useState<Values>({ service: '', fields: [], purposes: [], basis: '', provision: '', validFrom: todayVn(), validUntil: '', quotaPerDay: '' });
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [detail, setDetail] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const fid = (f: Field) => `${id}-${f}`;
+  const def: CatalogueService | undefined = catalogue.services.find((s) => s.code === v.service);
+  const purposeLabel = (code: string) => catalogue.purposes.find((p) => p.code === code)?.label[lang] ?? code;
+
+  const set = <F extends Field>(f: F, value: Values[F]) => {
+    setV((o) => ({ ...o, [f]: value }));
+    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
+  };
+
+  /** Another service: keep the fields, purposes and basis that it also offers. */
+  function chooseService(code: ServiceCode) {
+    const next = catalogue.services.find((s) => s.code === code);
+    if (!next) return;
+    setV((o) => ({
+      ...o,
+      service: code,
+      fields: o.fields.filter((f) => next.fields.some((x) => x.field === f)),
+      purposes: o.purposes.filter((p) => next.purposes.includes(p)),
+      basis: o.basis && next.bases.includes(o.basis) ? o.basis : '',
+    }));
+    setErrors((o) => ({ ...o, service: undefined }));
+  }
+
+  function show(errs: Partial<Record<Field, string>>, d: string | null) {
+    setErrors(errs);
+    setDetail(d);
+    const first = ORDER.find((f) => errs[f]);
+    focusAfterRender(first ? fid(first) : () => alertRef.current);
+  }
+
+  function build(): { body: GrantBody | null; errs: Partial<Record<Field, string>> } {
+    const e: Partial<Record<Field, string>> = {};
+    if (!v.service || !def) e.service = dt('x.grantForm.serviceRequired');
+    else {
+      if (!v.fields.length) e.fields = dt('x.grantForm.fieldsRequired');
+      if (!v.purposes.length) e.purposes = dt('x.grantForm.purposesRequired');
+      if (!v.basis) e.basis = dt('x.grantForm.basisRequired');
+    }
+    const provision = v.provision.trim().replace(/\s+/g, ' ');
+    if (v.basis === 'provision' && provision.length < 5) e.provision = dt('x.grantForm.provisionRequired');
+    if (!v.validFrom) e.validFrom = dt('x.grantForm.dateRequired');
+    else if (!isDay(v.validFrom)) e.validFrom = dt('x.grantForm.dateInvalid');
+    if (!v.validUntil) e.validUntil = dt('x.grantForm.dateRequired');
+    else if (!isDay(v.validUntil)) e.validUntil = dt('x.grantForm.dateInvalid');
+    else if (isDay(v.validFrom) && v.validUntil < v.validFrom) e.validUntil = dt('x.grantForm.untilBeforeFrom');
+    else if (v.validUntil < todayVn()) e.validUntil = dt('x.grantForm.untilPast');
+    const quota = v.quotaPerDay.trim().replace(/[.,\s]/g, '');
+    if (quota && (!/^\d+$/.test(quota) || Number(quota) < 1 || !Number.isSafeInteger(Number(quota)))) e.quotaPerDay = dt('x.grantForm.quotaFormat');
+    if (Object.keys(e).length || !v.service || !v.basis) return { body: null, errs: e };
+    const body: GrantBody = {
+      service: v.service,
+      // In the catalogue's order, whatever order they were ticked in.
+      fields: def!.fields.map((f) => f.field).filter((f) => v.fields.includes(f)),
+      purposes: def!.purposes.filter((p) => v.purposes.includes(p)),
+      basis: v.basis === 'provision' ? { kind: 'provision', provision } : { kind: 'consent' },
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+    };
+    if (quota) body.quotaPerDay = Number(quota);
+    return { body, errs: e };
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (submitting) return;
+    const { body, errs } = build();
+    if (!body) return show(errs, null);
+    setSubmitting(true);
+    setErrors({});
+    setDetail(null);
+    try {
+      const g = await createGrant(system.id, body);
+      setFlash((d) => d('x.grantForm.created', { id: g.id, system: system.name }));
+      navigate(`/admin/exchange/systems/${system.id}`);
+    } catch (err) {
+      setSubmitting(false);
+      const fieldErrs: Partial<Record<Field, string>> = {};
+      const other: string[] = [];
+      if (err instanceof ApiError) {
+        for (const fe of err.fieldErrors) {
+          const f = formField(fe.field);
+          const msg = fe.messages?.[lang] ?? fe.message;
+          if (f && !fieldErrs[f]) fieldErrs[f] = msg;
+          else if (!f) other.push(`${fe.field}: ${msg}`);
+        }
+      }
+      show(fieldErrs, Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' '));
+    }
+  }
+
+  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
+
+  return (
+    <>
+      <p className="lead">{dt('x.grantForm.intro', { system: system.name })}</p>
+      <ErrorSummary title={items.length ? dt('x.fixFields', { n: items.length }) : dt('x.grantForm.failed')} items={items} detail={detail} alertRef={alertRef} testId="grant-errors" />
+      <form className="form panel admin-form" noValidate onSubmit={onSubmit} aria-busy={submitting} data-testid="grant-form">
+        <ChoiceGroup
+          id={fid('service')}
+          legend={dt('x.grantForm.service')}
+          error={errors.service}
+          type="radio"
+          name="service"
+          options={catalogue.services.map((s) => ({ value: s.code, label: s.name[lang] }))}
+          selected={v.service ? [v.service] : []}
+          onChange={([s]) => s && chooseService(s)}
+          testId="grant-service"
+        />
+        {def && (
+          <p className="form__note" data-testid="grant-service-description">
+            {def.description[lang]}
+          </p>
+        )}
+        {def && (
+          <>
+            <ChoiceGroup
+              id={fid('fields')}
+              legend={dt('x.grantForm.fields')}
+              hint={dt('x.grantForm.fieldsHint')}
+              error={errors.fields}
+              type="checkbox"
+              name="fields"
+              options={def.fields.map((f) => ({ value: f.field, label: `${f.label[lang]} (${f.field})` }))}
+              selected={v.fields}
+              onChange={(f) => set('fields', f)}
+              testId="grant-fields"
+            />
+            <div className="form__actions x-select-all">
+              <button type="button" className="button button--link" onClick={() => set('fields', def.fields.map((f) => f.field))}>
+                {dt('x.grantForm.allFields')}
+              </button>
+              <button type="button" className="button button--link" onClick={() => set('fields', [])}>
+                {dt('x.grantForm.noFields')}
+              </button>
+            </div>
+            <ChoiceGroup
+              id={fid('purposes')}
+              legend={dt('x.grantForm.purposes')}
+              hint={dt('x.grantForm.purposesHint')}
+              error={errors.purposes}
+              type="checkbox"
+              name="purposes"
+              options={def.purposes.map((p) => ({ value: p, label: purposeLabel(p) }))}
+              selected={v.purposes}
+              onChange={(p) => set('purposes', p)}
+              testId="grant-purposes"
+            />
+            <ChoiceGroup
+              id={fid('basis')}
+              legend={dt('x.grantForm.basis')}
+              error={errors.basis}
+              type="radio"
+              name="basis"
+              options={def.bases.map((b) => ({ value: b, label: b === 'provision' ? dt('x.grantForm.basisProvision') : dt('x.grantForm.basisConsent') }))}
+              selected={v.basis ? [v.basis] : []}
+              onChange={([b]) => set('basis', b ?? '')}
+              testId="grant-basis"
+            />
+            {v.basis === 'provision' && (
+              <FormField id={fid('provision')} label={dt('x.grantForm.provision')} hint={dt('x.grantForm.provisionHint', { examples: def.provisionExamples.join('; ') })} error={errors.provision}>
+                {(p) => <input {...p} name="provision" type="text" autoComplete="off" maxLength={300} value={v.provision} onChange={(e) => set('provision', e.currentTarget.value)} />}
+              </FormField>
+            )}
+            {v.basis === 'consent' && <p className="form__note">{dt('x.grantForm.consentNote')}</p>}
+          </>
+        )}
+        <fieldset className="x-dates">
+          <legend>{dt('x.grantForm.validity')}</legend>
+          <FormField id={fid('validFrom')} label={dt('x.grantForm.validFrom')} error={errors.validFrom} className="field--narrow">
+            {(p) => <input {...p} name="validFrom" type="date" min="2000-01-01" max="2999-12-31" value={v.validFrom} onChange={(e) => set('validFrom', e.currentTarget.value)} />}
+          </FormField>
+          <FormField id={fid('validUntil')} label={dt('x.grantForm.validUntil')} hint={dt('x.grantForm.validUntilHint')} error={errors.validUntil} className="field--narrow">
+            {(p) => <input {...p} name="validUntil" type="date" min="2000-01-01" max="2999-12-31" value={v.validUntil} onChange={(e) => set('validUntil', e.currentTarget.value)} />}
+          </FormField>
+        </fieldset>
+        <FormField
+          id={fid('quotaPerDay')}
+          label={dt('x.grantForm.quota')}
+          hint={def ? dt('x.grantForm.quotaHint', { n: formatNumber(def.defaultQuotaPerDay, lang) }) : dt('x.grantForm.quotaHintNoService')}
+          optional
+          error={errors.quotaPerDay}
+          className="field--narrow"
+        >
+          {(p) => <input {...p} name="quotaPerDay" type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={v.quotaPerDay} onChange={(e) => set('quotaPerDay', e.currentTarget.value)} />}
+        </FormField>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={submitting}>
+            {submitting ? dt('x.grantForm.submitting') : dt('x.grantForm.submit')}
+          </button>
+          <Link to={`/admin/exchange/systems/${system.id}`} className="button button--secondary">
+            {dt('x.cancel')}
+          </Link>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,496 @@
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { useFocusAfterRender } from '../ui/focus.ts';
+import { formatInstant, formatPartialDate } from '../ui/format.ts';
+import { AdminNav } from './AdminNav.tsx';
+import { listClients, type Jwk } from './admin.api.ts';
+import { jwksProblem } from './ClientsPage.tsx';
+import { disableSystem, getMember, listGrants, listSystems, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member } from './exchange.api.ts';
+import { ConfirmPanel, formatNumber, grantState, grantStateClass, grantStateText, SortHeader, todayVn, type Sort } from './exchange.ui.tsx';
+import { ErrorSummary, Fact, FormField, sentence, useFlash, type SummaryItem } from './fields.tsx';
+import { systemStatusText } from './MemberPage.tsx';
+import { useText, type DT } from './text.ts';
+
+interface Loaded {
+  system: ExchangeSystem;
+  member: Member;
+  grants: Grant[];
+  catalogue: Catalogue;
+  /** The system's public keys, from its OpenID client (null when that list could not be read). */
+  keys: Jwk[] | null;
+}
+type Load = { state: 'loading' } | { state: 'ready'; value: Loaded } | { state: 'error'; error: unknown } | { state: 'missing' };
+
+/**
+ * A system: its client ID, keys (replace them for a rotation), rate limit (change it), disabling;
+ * and its grants, which can be revoked. There is no GET of one system: it is found in the list.
+ */
+export function SystemPage({ systemId }: { systemId: string }) {
+  const { dt, t, lang } = useText();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const o = { signal: ctrl.signal };
+    setLoad({ state: 'loading' });
+    (async () => {
+      const system = (await listSystems(o)).items.find((s) => s.id === systemId);
+      if (!system) return setLoad({ state: 'missing' });
+      const [member, grants, catalogue, keys] = await Promise.all([
+        getMember(system.memberId, o),
+        listGrants(systemId, o),
+        loadCatalogue(),
+        listClients(o).then(
+          (r) => r.items.find((c) => c.clientId === system.clientId)?.jwks?.keys ?? [],
+          () => null,
+        ),
+      ]);
+      const { systems: _, ...m } = member;
+      setLoad({ state: 'ready', value: { system, member: m, grants: grants.items, catalogue, keys } });
+    })().catch((error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }));
+    return () => ctrl.abort();
+  }, [systemId, attempt]);
+
+  if (load.state === 'loading') return <Frame title={dt('x.system.loadingTitle')} busy />;
+  if (load.state === 'missing' || (load.state === 'error' && load.error instanceof ApiError && load.error.status === 404))
+    return (
+      <Frame title={dt('x.system.notFound')}>
+        <p>
+          <Link to="/admin/exchange/members">{dt('x.backToMembers')}</Link>
+        </p>
+      </Frame>
+    );
+  if (load.state === 'error')
+    return (
+      <Frame title={dt('x.system.loadFailed')}>
+        <div role="alert" className="alert">
+          <p>{sentence(errorText(load.error, lang, t))}</p>
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
+              {t('app.retry')}
+            </button>
+          </p>
+        </div>
+      </Frame>
+    );
+  return <SystemView initial={load.value} />;
+}
+
+function Frame({ title, busy, children }: { title: string; busy?: boolean; children?: ReactNode }) {
+  const { dt } = useText();
+  const ref = usePageTitle(title);
+  return (
+    <div className="admin">
+      <AdminNav current="members" />
+      <h1 ref={ref} tabIndex={-1}>
+        {title}
+      </h1>
+      {busy && (
+        <p className="loading" role="status">
+          {dt('loading')}
+        </p>
+      )}
+      {children}
+    </div>
+  );
+}
+
+type Mode = 'view' | 'keys' | 'edit' | 'disable';
+
+function SystemView({ initial }: { initial: Loaded }) {
+  const { dt, lang } = useText();
+  const id = useId();
+  const flash = useFlash();
+  const [sys, setSys] = useState(initial.system);
+  const [keys, setKeys] = useState(initial.keys);
+  const [grants, setGrants] = useState(initial.grants);
+  const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
+  const [mode, setMode] = useState<Mode>('view');
+  const ref = usePageTitle(sys.name);
+  const buttons = { keys: useRef<HTMLButtonElement>(null), edit: useRef<HTMLButtonElement>(null), disable: useRef<HTMLButtonElement>(null) };
+  const focusAfterRender = useFocusAfterRender();
+  const member = initial.member;
+  const active = sys.status === 'active';
+  const back = (to: Exclude<Mode, 'view'>) => {
+    setMode('view');
+    focusAfterRender(() => buttons[to].current ?? (document.getElementById(`${id}-title`) as HTMLElement | null));
+  };
+  const kids = (keys ?? []).map((k) => String(k.kid ?? k.kty ?? '?'));
+
+  return (
+    <div className="admin">
+      <AdminNav current="members" />
+      <p className="x-crumbs">
+        <Link to={`/admin/exchange/members/${member.id}`}>{dt('x.backTo', { name: member.name })}</Link>
+      </p>
+      <h1 ref={ref} tabIndex={-1} id={`${id}-title`}>
+        {sys.name}
+      </h1>
+      <p className="lead">{dt('x.system.of', { member: member.name })}</p>
+      <div role="status" className={notice ? 'notice' : 'visually-hidden'} data-testid="admin-flash">
+        {notice ? notice(dt) : ''}
+      </div>
+      {member.status === 'suspended' && <p className="notice">{dt('x.system.memberSuspended', { member: member.name })}</p>}
+
+      <section className="panel" aria-labelledby={`${id}-about`} data-testid="system-facts">
+        <h2 id={`${id}-about`} className="x-panel-title">
+          {dt('x.system.about')}
+        </h2>
+        <dl className="facts">
+          <Fact term={dt('x.col.clientId')} testId="system-client-id">
+            <code>{sys.clientId}</code>
+          </Fact>
+          <Fact term={dt('x.col.status')} testId="system-status">
+            {active ? <span className="status">{systemStatusText(sys, dt)}</span> : <span className="status status--deceased">{dt('x.system.disabledAt', { at: formatInstant(sys.disabledAt ?? sys.createdAt) })}</span>}
+          </Fact>
+          <Fact term={dt('x.col.rate')} testId="system-rate">
+            {dt('x.system.perSecond', { n: formatNumber(sys.ratePerSecond, lang) })}
+          </Fact>
+          <Fact term={dt('clients.auth')}>{dt('auth.private_key_jwt')}</Fact>
+          <Fact term={dt('clients.keys')} testId="system-keys">
+            {keys === null ? dt('x.system.keysUnknown') : kids.length ? dt('clients.keyIds', { n: kids.length, kids: kids.join(', ') }) : null}
+          </Fact>
+          <Fact term={dt('x.col.createdAt')}>{formatInstant(sys.createdAt)}</Fact>
+        </dl>
+        {active && mode === 'view' && (
+          <div className="form__actions x-actions">
+            <button ref={buttons.keys} type="button" className="button button--secondary" onClick={() => setMode('keys')}>
+              {dt('clients.replaceKeys')}
+            </button>
+            <button ref={buttons.edit} type="button" className="button button--secondary" onClick={() => setMode('edit')}>
+              {dt('x.system.edit')}
+            </button>
+            <button ref={buttons.disable} type="button" className="button button--secondary button--danger-outline" onClick={() => setMode('disable')}>
+              {dt('clients.disable')}
+            </button>
+          </div>
+        )}
+        {mode === 'keys' && (
+          <KeysForm
+            initial={keys}
+            onCancel={() => back('keys')}
+            onSave={async (jwks) => {
+              setSys(await replaceSystemKeys(sys.id, jwks));
+              setKeys(jwks.keys);
+              setNotice(() => (d: DT) => d('x.system.keysSaved', { name: sys.name }));
+              back('keys');
+            }}
+          />
+        )}
+        {mode === 'edit' && (
+          <EditForm
+            system={sys}
+            onCancel={() => back('edit')}
+            onSaved={(s) => {
+              setSys(s);
+              setNotice(() => (d: DT) => d('x.system.saved', { name: s.name }));
+              back('edit');
+            }}
+          />
+        )}
+        {mode === 'disable' && (
+          <ConfirmPanel
+            testId="system-confirm"
+            question={dt('x.system.confirmDisable', { name: sys.name })}
+            danger
+            confirmLabel={dt('clients.confirm')}
+            busyLabel={dt('clients.disabling')}
+            cancelLabel={dt('clients.keep')}
+            onCancel={() => back('disable')}
+            onConfirm={async () => {
+              const s = await disableSystem(sys.id);
+              setSys(s);
+              setNotice(() => (d: DT) => d('x.system.disabled.done', { name: s.name }));
+              setMode('view');
+              focusAfterRender(() => document.getElementById(`${id}-title`));
+            }}
+          />
+        )}
+      </section>
+
+      <Grants system={sys} grants={grants} catalogue={initial.catalogue} onRevoked={(g) => {
+        setGrants((list) => list.map((x) => (x.id === g.id ? g : x)));
+        setNotice(() => (d: DT) => d('x.grants.revoked', { id: g.id }));
+      }} />
+    </div>
+  );
+}
+
+/** Paste the new JWKS (old and new keys together for a rotation without downtime). */
+function KeysForm({ initial, onCancel, onSave }: { initial: Jwk[] | null; onCancel(): void; onSave(jwks: { keys: Jwk[] }): Promise<void> }) {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [text, setText] = useState(() => (initial?.length ? JSON.stringify({ keys: initial }, null, 2) : ''));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => inputRef.current?.focus(), []);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const parsed = jwksProblem(text, dt);
+    if (!parsed.ok) {
+      setError(parsed.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await onSave(parsed.jwks);
+    } catch (err) {
+      setBusy(false);
+      setError(errorText(err, lang, t));
+      inputRef.current?.focus();
+    }
+  }
+
+  return (
+    <form className="form client__keys" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="keys-form">
+      <h3 id={`${id}-title`}>{dt('keysForm.title')}</h3>
+      <FormField id={`${id}-jwks`} label={dt('clientForm.jwks')} hint={dt('keysForm.hint')} error={error}>
+        {(p) => <textarea {...p} ref={inputRef} name="jwks" rows={8} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? dt('keysForm.saving') : dt('keysForm.save')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+          {dt('keysForm.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Rename the system or change its rate limit (PATCH sends only what changed). */
+function EditForm({ system: s, onCancel, onSaved }: { system: ExchangeSystem; onCancel(): void; onSaved(s: ExchangeSystem): void }) {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [name, setName] = useState(s.name);
+  const [rate, setRate] = useState(String(s.ratePerSecond));
+  const [errors, setErrors] = useState<{ name?: string; ratePerSecond?: string }>({});
+  const [detail, setDetail] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  useLayoutEffect(() => nameRef.current?.focus(), []);
+
+  function show(e: { name?: string; ratePerSecond?: string }, d: string | null) {
+    setErrors(e);
+    setDetail(d);
+    focusAfterRender(e.name ? `${id}-name` : e.ratePerSecond ? `${id}-ratePerSecond` : () => alertRef.current);
+  }
+
+  async function submit(ev: FormEvent<HTMLFormElement>) {
+    ev.preventDefault();
+    if (busy) return;
+    const e: { name?: string; ratePerSecond?: string } = {};
+    const n = name.trim().replace(/\s+/g, ' ');
+    if (n.length < 2) e.name = dt('x.systemForm.nameRequired');
+    const r = rate.trim();
+    if (!/^\d+$/.test(r) || Number(r) < 1 || Number(r) > 1_000_000) e.ratePerSecond = dt('x.systemForm.rateFormat');
+    if (e.name || e.ratePerSecond) return show(e, null);
+    const patch: { name?: string; ratePerSecond?: number } = {};
+    if (n !== s.name) patch.name = n;
+    if (Number(r) !== s.ratePerSecond) patch.ratePerSecond = Number(r);
+    if (!Object.keys(patch).length) return show({}, dt('officerForm.unchanged'));
+    setBusy(true);
+    setErrors({});
+    setDetail(null);
+    try {
+      onSaved(await updateSystem(s.id, patch));
+    } catch (err) {
+      setBusy(false);
+      const fe: { name?: string; ratePerSecond?: string } = {};
+      if (err instanceof ApiError)
+        for (const f of err.fieldErrors) if (f.field === 'name' || f.field === 'ratePerSecond') fe[f.field] ??= f.messages?.[lang] ?? f.message;
+      show(fe, fe.name || fe.ratePerSecond ? null : sentence(errorText(err, lang, t)));
+    }
+  }
+
+  const items: SummaryItem[] = [
+    ...(errors.name ? [{ id: `${id}-name`, label: dt('x.systemForm.name'), message: errors.name }] : []),
+    ...(errors.ratePerSecond ? [{ id: `${id}-ratePerSecond`, label: dt('x.systemForm.rate'), message: errors.ratePerSecond }] : []),
+  ];
+  return (
+    <form className="form client__keys" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="system-edit-form">
+      <h3 id={`${id}-title`}>{dt('x.system.edit')}</h3>
+      <ErrorSummary title={items.length ? dt('x.fixFields', { n: items.length }) : dt('officerForm.failed')} items={items} detail={detail} alertRef={alertRef} />
+      <FormField id={`${id}-name`} label={dt('x.systemForm.name')} error={errors.name}>
+        {(p) => <input {...p} ref={nameRef} name="name" type="text" autoComplete="off" maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} />}
+      </FormField>
+      <FormField id={`${id}-ratePerSecond`} label={dt('x.systemForm.rate')} hint={dt('x.system.rateHint')} error={errors.ratePerSecond} className="field--narrow">
+        {(p) => <input {...p} name="ratePerSecond" type="text" inputMode="numeric" autoComplete="off" maxLength={7} value={rate} onChange={(e) => setRate(e.currentTarget.value)} />}
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? dt('x.saving') : dt('officerForm.save')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+          {dt('x.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type GrantSortKey = 'id' | 'purposes' | 'basis' | 'validUntil' | 'state';
+const collator = new Intl.Collator('vi');
+
+/** The system's grants (revoked ones too), sortable, each live one with its revoke button. */
+function Grants({ system, grants, catalogue, onRevoked }: { system: ExchangeSystem; grants: Grant[]; catalogue: Catalogue; onRevoked(g: Grant): void }) {
+  const { dt, lang } = useText();
+  const id = useId();
+  const [sort, setSort] = useState<Sort<GrantSortKey>>({ key: 'id', dir: 'asc' });
+  const [revoking, setRevoking] = useState<Grant | null>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const today = todayVn();
+  const serviceName = (code: string) => catalogue.services.find((s) => s.code === code)?.name[lang] ?? code;
+  const purposeName = (code: string) => catalogue.purposes.find((p) => p.code === code)?.label[lang] ?? code;
+  const fieldName = (service: string, f: string) => catalogue.services.find((s) => s.code === service)?.fields.find((x) => x.field === f)?.label[lang] ?? f;
+  const basisText = (g: Grant) => (g.basis.kind === 'consent' ? dt('x.basis.consent') : (g.basis.provision ?? dt('x.basis.provision')));
+
+  const sorted = useMemo(() => {
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    const value = (g: Grant): string | number => {
+      switch (sort.key) {
+        case 'id':
+          return g.id;
+        case 'purposes':
+          return g.purposes.map(purposeName).join(', ');
+        case 'basis':
+          return basisText(g);
+        case 'validUntil':
+          return g.validUntil;
+        case 'state':
+          return grantStateText(grantState(g, today), dt);
+      }
+    };
+    return [...grants].sort((a, b) => {
+      const va = value(a);
+      const vb = value(b);
+      return sign * (typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb)));
+    });
+  }, [grants, sort, lang, dt, today]);
+
+  return (
+    <section aria-labelledby={`${id}-grants`} data-testid="grants-section">
+      <h2 id={`${id}-grants`}>{dt('x.grants.title')}</h2>
+      <p className="muted">{dt('x.grants.intro')}</p>
+      {system.status === 'active' && (
+        <p>
+          <Link to={`/admin/exchange/systems/${system.id}/grants/new`} className="button button--primary admin-new">
+            {dt('x.system.newGrant')}
+          </Link>
+        </p>
+      )}
+      <p className="results__status" data-testid="grants-status">
+        {grants.length ? dt('x.grants.count', { n: grants.length, live: grants.filter((g) => grantState(g, today) === 'current').length }) : dt('x.grants.none')}
+      </p>
+      {revoking && (
+        <ConfirmPanel
+          testId="grant-confirm"
+          question={dt('x.grants.confirmRevoke', { id: revoking.id, service: serviceName(revoking.service) })}
+          danger
+          confirmLabel={dt('x.grants.revokeConfirm')}
+          busyLabel={dt('x.saving')}
+          cancelLabel={dt('clients.keep')}
+          onCancel={() => {
+            const g = revoking;
+            setRevoking(null);
+            focusAfterRender(`${id}-revoke-${g.id}`);
+          }}
+          onConfirm={async () => {
+            const g = await revokeGrant(revoking.id);
+            setRevoking(null);
+            onRevoked(g);
+            focusAfterRender(`${id}-grants`);
+          }}
+        />
+      )}
+      {grants.length > 0 && (
+        <>
+          <p className="results__sort-hint" id={`${id}-sort-hint`}>
+            {dt('sortHint')}
+          </p>
+          <table className="results-table x-grants" aria-labelledby={`${id}-grants`} aria-describedby={`${id}-sort-hint`} data-testid="grants">
+            <thead>
+              <tr>
+                <SortHeader sortKey="id" label={dt('x.col.grant')} sort={sort} onSort={setSort} />
+                <th scope="col">{dt('x.col.fields')}</th>
+                <SortHeader sortKey="purposes" label={dt('x.col.purposes')} sort={sort} onSort={setSort} />
+                <SortHeader sortKey="basis" label={dt('x.col.basis')} sort={sort} onSort={setSort} />
+                <SortHeader sortKey="validUntil" label={dt('x.col.validity')} sort={sort} onSort={setSort} />
+                <SortHeader sortKey="state" label={dt('x.col.status')} sort={sort} onSort={setSort} />
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((g) => {
+                const st = grantState(g, today);
+                const def = catalogue.services.find((s) => s.code === g.service);
+                return (
+                  <tr key={g.id} data-testid="grant-row" data-grant-id={g.id}>
+                    <td data-label={dt('x.col.grant')}>
+                      <span>
+                        <span className="muted">#{g.id}</span> <span data-testid="grant-service">{serviceName(g.service)}</span>
+                      </span>
+                    </td>
+                    <td data-label={dt('x.col.fields')}>
+                      <ul className="plain-list x-tags">
+                        {g.fields.map((f) => (
+                          <li key={f} title={f}>
+                            {fieldName(g.service, f)}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td data-label={dt('x.col.purposes')}>
+                      <ul className="plain-list x-tags">
+                        {g.purposes.map((p) => (
+                          <li key={p}>{purposeName(p)}</li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td data-label={dt('x.col.basis')}>
+                      <span>{basisText(g)}</span>
+                    </td>
+                    <td data-label={dt('x.col.validity')}>
+                      <span>
+                        <span className="nowrap" data-testid="grant-validity">
+                          {dt('x.grants.validity', { from: formatPartialDate(g.validFrom), until: formatPartialDate(g.validUntil) })}
+                        </span>
+                        <br />
+                        <span className="muted" data-testid="grant-quota">
+                          {g.quotaPerDay !== null ? dt('x.grants.perDay', { n: formatNumber(g.quotaPerDay, lang) }) : dt('x.grants.defaultQuota', { n: formatNumber(def?.defaultQuotaPerDay ?? 0, lang) })}
+                        </span>
+                      </span>
+                    </td>
+                    <td data-label={dt('x.col.status')}>
+                      <span className="x-state">
+                        <span className={grantStateClass(st)} data-testid="grant-state">
+                          {st === 'revoked' ? dt('x.grants.revokedAt', { at: formatInstant(g.revokedAt!) }) : grantStateText(st, dt)}
+                        </span>
+                        {st !== 'revoked' && (
+                          <button type="button" id={`${id}-revoke-${g.id}`} className="button button--secondary button--danger-outline" disabled={revoking?.id === g.id} onClick={() => setRevoking(g)}>
+                            {dt('x.grants.revoke')}
+                            <span className="visually-hidden"> #{g.id}</span>
+                          </button>
+                        )}
+                      </span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

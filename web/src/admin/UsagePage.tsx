@@ -1,0 +1,453 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useFocusAfterRender } from '../ui/focus.ts';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { usePageTitle } from '../app/page.ts';
+import { Link } from '../app/router.tsx';
+import { formatInstant } from '../ui/format.ts';
+import { AdminNav } from './AdminNav.tsx';
+import { getAnomalies, getUsage, loadCatalogue, type Anomalies, type AnomalyQuery, type Catalogue, type Usage } from './exchange.api.ts';
+import { BarCell, formatNumber, SortHeader, todayVn, type Sort } from './exchange.ui.tsx';
+import { ErrorSummary, FormField, sentence, type SummaryItem } from './fields.tsx';
+import { useText } from './text.ts';
+
+const collator = new Intl.Collator('vi');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type Period = 'day' | 'week' | 'month' | 'custom';
+
+/** Midnight in Vietnam (UTC+7, no daylight saving) of a yyyy-mm-dd day, as an instant. */
+const vnMidnight = (day: string) => new Date(`${day}T00:00:00+07:00`);
+
+function range(p: Period, from: string, to: string, now = Date.now()): { from: string; to: string } {
+  if (p === 'custom') return { from: vnMidnight(from).toISOString(), to: new Date(vnMidnight(to).getTime() + DAY).toISOString() };
+  const days = p === 'day' ? 1 : p === 'week' ? 7 : 30;
+  // Up to the end of the current hour: counters are kept per hour.
+  return { from: new Date(now - days * DAY).toISOString(), to: new Date(now + HOUR).toISOString() };
+}
+
+/** Usage per member, system and service over a period (bars drawn with CSS), and the anomaly list. */
+export function UsagePage() {
+  const { dt } = useText();
+  const ref = usePageTitle(dt('x.usage.title'));
+  const [catalogue, setCatalogue] = useState<Catalogue | null>(null);
+  useEffect(() => {
+    loadCatalogue().then(setCatalogue, () => undefined);
+  }, []);
+  return (
+    <div className="admin">
+      <AdminNav current="usage" />
+      <h1 ref={ref} tabIndex={-1}>
+        {dt('x.usage.title')}
+      </h1>
+      <p className="lead">{dt('x.usage.intro')}</p>
+      <UsageSection catalogue={catalogue} />
+      <AnomalySection />
+    </div>
+  );
+}
+
+type UsageLoad = { state: 'loading' } | { state: 'ready'; usage: Usage } | { state: 'error'; error: unknown };
+type MemberSortKey = 'memberName' | 'calls' | 'people' | 'refused';
+type RowSortKey = 'memberName' | 'systemName' | 'service' | 'calls' | 'people' | 'refused';
+
+function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [form, setForm] = useState<{ period: Period; from: string; to: string }>(() => ({ period: 'day', from: todayVn(new Date(Date.now() - 7 * DAY)), to: todayVn() }));
+  const [errors, setErrors] = useState<{ from?: string; to?: string }>({});
+  const [query, setQuery] = useState(() => range('day', '', ''));
+  const [load, setLoad] = useState<UsageLoad>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [memberSort, setMemberSort] = useState<Sort<MemberSortKey>>({ key: 'calls', dir: 'desc' });
+  const [rowSort, setRowSort] = useState<Sort<RowSortKey>>({ key: 'calls', dir: 'desc' });
+  const alertRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoad({ state: 'loading' });
+    getUsage(query, { signal: ctrl.signal }).then(
+      (usage) => setLoad({ state: 'ready', usage }),
+      (error: unknown) => {
+        if (ctrl.signal.aborted) return;
+        setLoad({ state: 'error', error });
+        const fe = error instanceof ApiError ? error.fieldErrors : [];
+        if (fe.length) {
+          const msg = (k: string) => {
+            const f = fe.find((x) => x.field === k);
+            return f ? (f.messages?.[lang] ?? f.message) : undefined;
+          };
+          setErrors({ from: msg('from'), to: msg('to') });
+          focusAfterRender(() => alertRef.current);
+        }
+      },
+    );
+    return () => ctrl.abort();
+  }, [query, attempt]);
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const errs: { from?: string; to?: string } = {};
+    if (form.period === 'custom') {
+      if (!form.from) errs.from = dt('x.grantForm.dateRequired');
+      if (!form.to) errs.to = dt('x.grantForm.dateRequired');
+      else if (form.from && form.to < form.from) errs.to = dt('x.usage.toBeforeFrom');
+    }
+    setErrors(errs);
+    if (errs.from || errs.to) return focusAfterRender(`${id}-${errs.from ? 'from' : 'to'}`);
+    setQuery(range(form.period, form.from, form.to));
+    setAttempt((a) => a + 1);
+  }
+
+  const serviceName = (code: string) => catalogue?.services.find((s) => s.code === code)?.name[lang] ?? code;
+  const usage = load.state === 'ready' ? load.usage : null;
+  const rows = useMemo(() => (usage ? usage.members.flatMap((m) => m.systems.map((s) => ({ ...s, memberId: m.memberId, memberName: m.memberName }))) : []), [usage]);
+  const members = useMemo(() => {
+    if (!usage) return [];
+    const sign = memberSort.dir === 'asc' ? 1 : -1;
+    return [...usage.members].sort((a, b) => sign * (memberSort.key === 'memberName' ? collator.compare(a.memberName, b.memberName) : a[memberSort.key] - b[memberSort.key]));
+  }, [usage, memberSort]);
+  const sortedRows = useMemo(() => {
+    const sign = rowSort.dir === 'asc' ? 1 : -1;
+    return [...rows].sort((a, b) => {
+      switch (rowSort.key) {
+        case 'memberName':
+        case 'systemName':
+          return sign * collator.compare(a[rowSort.key], b[rowSort.key]);
+        case 'service':
+          return sign * collator.compare(serviceName(a.service), serviceName(b.service));
+        default:
+          return sign * (a[rowSort.key] - b[rowSort.key]);
+      }
+    });
+  }, [rows, rowSort, catalogue, lang]);
+  const max = (k: 'calls' | 'people' | 'refused', list: ReadonlyArray<Record<typeof k, number>>) => Math.max(0, ...list.map((x) => x[k]));
+  const total = usage ? usage.members.reduce((a, m) => ({ calls: a.calls + m.calls, people: a.people + m.people, refused: a.refused + m.refused }), { calls: 0, people: 0, refused: 0 }) : null;
+  const items: SummaryItem[] = [
+    ...(errors.from ? [{ id: `${id}-from`, label: dt('x.usage.from'), message: errors.from }] : []),
+    ...(errors.to ? [{ id: `${id}-to`, label: dt('x.usage.to'), message: errors.to }] : []),
+  ];
+
+  return (
+    <section aria-labelledby={`${id}-title`} data-testid="usage">
+      <h2 id={`${id}-title`}>{dt('x.usage.counters')}</h2>
+      <ErrorSummary title={dt('x.fixFields', { n: items.length })} items={items} detail={null} alertRef={alertRef} />
+      <form className="form form--inline panel x-usage-form" noValidate onSubmit={onSubmit} data-testid="usage-form">
+        <div className="field">
+          <label htmlFor={`${id}-period`}>{dt('x.usage.period')}</label>
+          <select id={`${id}-period`} name="period" value={form.period} onChange={(e) => setForm({ ...form, period: e.currentTarget.value as Period })}>
+            <option value="day">{dt('x.usage.day')}</option>
+            <option value="week">{dt('x.usage.week')}</option>
+            <option value="month">{dt('x.usage.month')}</option>
+            <option value="custom">{dt('x.usage.custom')}</option>
+          </select>
+        </div>
+        {form.period === 'custom' && (
+          <>
+            <FormField id={`${id}-from`} label={dt('x.usage.from')} error={errors.from}>
+              {(p) => <input {...p} name="from" type="date" value={form.from} max={todayVn()} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />}
+            </FormField>
+            <FormField id={`${id}-to`} label={dt('x.usage.to')} error={errors.to}>
+              {(p) => <input {...p} name="to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />}
+            </FormField>
+          </>
+        )}
+        <div className="field x-usage-form__submit">
+          <button type="submit" className="button button--primary">
+            {dt('x.usage.show')}
+          </button>
+        </div>
+      </form>
+
+      {load.state === 'loading' && (
+        <p className="loading" role="status">
+          {dt('loading')}
+        </p>
+      )}
+      {load.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{dt('x.usage.loadFailed')}</p>
+          <p>{sentence(errorText(load.error, lang, t))}</p>
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
+              {t('app.retry')}
+            </button>
+          </p>
+        </div>
+      )}
+      {usage && total && (
+        <>
+          <p role="status" className="results__status" data-testid="usage-status">
+            {usage.members.length
+              ? dt('x.usage.summary', { from: formatInstant(usage.from), to: formatInstant(usage.to), calls: formatNumber(total.calls, lang), people: formatNumber(total.people, lang), refused: formatNumber(total.refused, lang) })
+              : dt('x.usage.none', { from: formatInstant(usage.from), to: formatInstant(usage.to) })}
+          </p>
+          {usage.members.length > 0 && (
+            <>
+              <p className="results__sort-hint" id={`${id}-sort-hint`}>
+                {dt('x.usage.barsHint')}
+              </p>
+              <h3 id={`${id}-members`}>{dt('x.usage.byMember')}</h3>
+              <table className="results-table x-usage" aria-labelledby={`${id}-members`} aria-describedby={`${id}-sort-hint`} data-testid="usage-members">
+                <thead>
+                  <tr>
+                    <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={memberSort} onSort={setMemberSort} />
+                    <SortHeader sortKey="calls" label={dt('x.col.calls')} sort={memberSort} onSort={setMemberSort} />
+                    <SortHeader sortKey="people" label={dt('x.col.people')} sort={memberSort} onSort={setMemberSort} />
+                    <SortHeader sortKey="refused" label={dt('x.col.refused')} sort={memberSort} onSort={setMemberSort} />
+                  </tr>
+                </thead>
+                <tbody>
+                  {members.map((m) => (
+                    <tr key={m.memberId} data-testid="usage-member" data-member-id={m.memberId}>
+                      <td data-label={dt('x.col.member')}>
+                        <span>{m.memberId.startsWith('m_') ? <Link to={`/admin/exchange/members/${m.memberId}`}>{m.memberName}</Link> : m.memberName}</span>
+                      </td>
+                      <td data-label={dt('x.col.calls')}>
+                        <BarCell value={m.calls} max={max('calls', members)} tone="calls" />
+                      </td>
+                      <td data-label={dt('x.col.people')}>
+                        <BarCell value={m.people} max={max('people', members)} tone="people" />
+                      </td>
+                      <td data-label={dt('x.col.refused')}>
+                        <BarCell value={m.refused} max={max('refused', members)} tone="refused" />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+
+              <h3 id={`${id}-systems`}>{dt('x.usage.bySystem')}</h3>
+              <table className="results-table x-usage" aria-labelledby={`${id}-systems`} aria-describedby={`${id}-sort-hint`} data-testid="usage-systems">
+                <thead>
+                  <tr>
+                    <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={rowSort} onSort={setRowSort} />
+                    <SortHeader sortKey="systemName" label={dt('x.col.system')} sort={rowSort} onSort={setRowSort} />
+                    <SortHeader sortKey="service" label={dt('x.col.service')} sort={rowSort} onSort={setRowSort} />
+                    <SortHeader sortKey="calls" label={dt('x.col.calls')} sort={rowSort} onSort={setRowSort} />
+                    <SortHeader sortKey="people" label={dt('x.col.people')} sort={rowSort} onSort={setRowSort} />
+                    <SortHeader sortKey="refused" label={dt('x.col.refused')} sort={rowSort} onSort={setRowSort} />
+                  </tr>
+                </thead>
+                <tbody>
+                  {sortedRows.map((r) => (
+                    <tr key={`${r.systemId}|${r.service}`} data-testid="usage-system" data-system-id={r.systemId} data-service={r.service}>
+                      <td data-label={dt('x.col.member')}>
+                        <span>{r.memberName}</span>
+                      </td>
+                      <td data-label={dt('x.col.system')}>
+                        <span>
+                          <Link to={`/admin/exchange/systems/${r.systemId}`}>{r.systemName}</Link>
+                        </span>
+                      </td>
+                      <td data-label={dt('x.col.service')}>
+                        <span>{serviceName(r.service)}</span>
+                      </td>
+                      <td data-label={dt('x.col.calls')}>
+                        <BarCell value={r.calls} max={max('calls', rows)} tone="calls" />
+                      </td>
+                      <td data-label={dt('x.col.people')}>
+                        <BarCell value={r.people} max={max('people', rows)} tone="people" />
+                      </td>
+                      <td data-label={dt('x.col.refused')}>
+                        <BarCell value={r.refused} max={max('refused', rows)} tone="refused" />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+interface AnomalyValues {
+  hours: string;
+  factor: string;
+  minPeople: string;
+  baselineDays: string;
+}
+type AField = keyof AnomalyValues;
+const A_ORDER: readonly AField[] = ['hours', 'factor', 'minPeople', 'baselineDays'];
+const A_DEFAULTS: AnomalyValues = { hours: '24', factor: '3', minPeople: '1000', baselineDays: '14' };
+type AnomalyLoad = { state: 'loading' } | { state: 'ready'; result: Anomalies } | { state: 'invalid' } | { state: 'error'; error: unknown };
+type ASortKey = 'systemName' | 'memberName' | 'people' | 'usual' | 'ratio';
+
+/** Systems reading far more people than usual, with the thresholds the admin may change. */
+function AnomalySection() {
+  const { dt, t, lang } = useText();
+  const id = useId();
+  const [v, setV] = useState<AnomalyValues>(A_DEFAULTS);
+  const [errors, setErrors] = useState<Partial<Record<AField, string>>>({});
+  const [query, setQuery] = useState<AnomalyQuery>({});
+  const [attempt, setAttempt] = useState(0);
+  const [load, setLoad] = useState<AnomalyLoad>({ state: 'loading' });
+  const [sort, setSort] = useState<Sort<ASortKey>>({ key: 'ratio', dir: 'desc' });
+  const alertRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const fid = (f: AField) => `${id}-${f}`;
+  const labels: Record<AField, string> = { hours: dt('x.anomalies.hours'), factor: dt('x.anomalies.factor'), minPeople: dt('x.anomalies.minPeople'), baselineDays: dt('x.anomalies.baselineDays') };
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoad({ state: 'loading' });
+    getAnomalies(query, { signal: ctrl.signal }).then(
+      (result) => setLoad({ state: 'ready', result }),
+      (error: unknown) => {
+        if (ctrl.signal.aborted) return;
+        const fe: Partial<Record<AField, string>> = {};
+        if (error instanceof ApiError) for (const f of error.fieldErrors) if ((A_ORDER as readonly string[]).includes(f.field)) fe[f.field as AField] ??= f.messages?.[lang] ?? f.message;
+        if (Object.keys(fe).length) {
+          setErrors(fe);
+          setLoad({ state: 'invalid' });
+          focusAfterRender(fid(A_ORDER.find((f) => fe[f])!));
+        } else setLoad({ state: 'error', error });
+      },
+    );
+    return () => ctrl.abort();
+  }, [query, attempt]);
+
+  const set = (f: AField, value: string) => {
+    setV((o) => ({ ...o, [f]: value }));
+    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
+  };
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const errs: Partial<Record<AField, string>> = {};
+    const int = (s: string, lo: number, hi: number) => /^\d+$/.test(s.trim()) && Number(s) >= lo && Number(s) <= hi;
+    if (!int(v.hours, 1, 168)) errs.hours = dt('x.anomalies.hoursFormat');
+    const factor = Number(v.factor.trim().replace(',', '.'));
+    if (!v.factor.trim() || !Number.isFinite(factor) || factor < 1) errs.factor = dt('x.anomalies.factorFormat');
+    if (!int(v.minPeople, 1, Number.MAX_SAFE_INTEGER)) errs.minPeople = dt('x.anomalies.minPeopleFormat');
+    if (!int(v.baselineDays, 1, 90)) errs.baselineDays = dt('x.anomalies.baselineFormat');
+    setErrors(errs);
+    const first = A_ORDER.find((f) => errs[f]);
+    if (first) return focusAfterRender(fid(first));
+    setQuery({ hours: Number(v.hours), factor, minPeople: Number(v.minPeople), baselineDays: Number(v.baselineDays) });
+    setAttempt((a) => a + 1);
+  }
+
+  const result = load.state === 'ready' ? load.result : null;
+  const sorted = useMemo(() => {
+    if (!result) return [];
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    return [...result.items].sort((a, b) => {
+      switch (sort.key) {
+        case 'systemName':
+          return sign * collator.compare(a.systemName, b.systemName);
+        case 'memberName':
+          return sign * collator.compare(a.memberName ?? '', b.memberName ?? '');
+        case 'ratio':
+          // No history ranks above any ratio (its usual is unknown).
+          return sign * ((a.ratio ?? Infinity) - (b.ratio ?? Infinity) || a.people - b.people);
+        default:
+          return sign * (a[sort.key] - b[sort.key]);
+      }
+    });
+  }, [result, sort]);
+  const items: SummaryItem[] = A_ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: labels[f], message: errors[f]! }));
+
+  return (
+    <section aria-labelledby={`${id}-title`} data-testid="anomalies">
+      <h2 id={`${id}-title`}>{dt('x.anomalies.title')}</h2>
+      <p className="muted">{dt('x.anomalies.intro')}</p>
+      <ErrorSummary title={dt('x.fixFields', { n: items.length })} items={items} detail={null} alertRef={alertRef} testId="anomaly-errors" />
+      <form className="form form--inline panel x-usage-form" noValidate onSubmit={onSubmit} data-testid="anomaly-form">
+        <FormField id={fid('hours')} label={labels.hours} error={errors.hours}>
+          {(p) => (
+            <select {...p} name="hours" value={v.hours} onChange={(e) => set('hours', e.currentTarget.value)}>
+              {['1', '6', '24', '72', '168'].map((h) => (
+                <option key={h} value={h}>
+                  {dt('x.anomalies.lastHours', { n: h })}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField id={fid('factor')} label={labels.factor} error={errors.factor}>
+          {(p) => <input {...p} name="factor" type="text" inputMode="decimal" autoComplete="off" maxLength={6} value={v.factor} onChange={(e) => set('factor', e.currentTarget.value)} />}
+        </FormField>
+        <FormField id={fid('minPeople')} label={labels.minPeople} error={errors.minPeople}>
+          {(p) => <input {...p} name="minPeople" type="text" inputMode="numeric" autoComplete="off" maxLength={12} value={v.minPeople} onChange={(e) => set('minPeople', e.currentTarget.value)} />}
+        </FormField>
+        <FormField id={fid('baselineDays')} label={labels.baselineDays} error={errors.baselineDays}>
+          {(p) => <input {...p} name="baselineDays" type="text" inputMode="numeric" autoComplete="off" maxLength={2} value={v.baselineDays} onChange={(e) => set('baselineDays', e.currentTarget.value)} />}
+        </FormField>
+        <div className="field x-usage-form__submit">
+          <button type="submit" className="button button--primary">
+            {dt('x.anomalies.check')}
+          </button>
+        </div>
+      </form>
+      {load.state === 'loading' && (
+        <p className="loading" role="status">
+          {dt('loading')}
+        </p>
+      )}
+      {load.state === 'error' && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{dt('x.anomalies.loadFailed')}</p>
+          <p>{sentence(errorText(load.error, lang, t))}</p>
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
+              {t('app.retry')}
+            </button>
+          </p>
+        </div>
+      )}
+      {result && (
+        <>
+          <p role="status" className="results__status" data-testid="anomalies-status">
+            {result.items.length
+              ? dt('x.anomalies.count', { n: result.items.length, hours: result.window.hours, factor: formatNumber(result.factor, lang), days: result.baselineDays })
+              : dt('x.anomalies.none', { hours: result.window.hours, factor: formatNumber(result.factor, lang), min: formatNumber(result.minPeople, lang) })}
+          </p>
+          {sorted.length > 0 && (
+            <table className="results-table" aria-labelledby={`${id}-title`} data-testid="anomaly-list">
+              <thead>
+                <tr>
+                  <SortHeader sortKey="systemName" label={dt('x.col.system')} sort={sort} onSort={setSort} />
+                  <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={sort} onSort={setSort} />
+                  <SortHeader sortKey="people" label={dt('x.col.peopleWindow')} sort={sort} onSort={setSort} />
+                  <SortHeader sortKey="usual" label={dt('x.col.usual')} sort={sort} onSort={setSort} />
+                  <SortHeader sortKey="ratio" label={dt('x.col.ratio')} sort={sort} onSort={setSort} />
+                </tr>
+              </thead>
+              <tbody>
+                {sorted.map((a) => (
+                  <tr key={a.systemId} data-testid="anomaly" data-system-id={a.systemId}>
+                    <td data-label={dt('x.col.system')}>
+                      <span>
+                        <Link to={`/admin/exchange/systems/${a.systemId}`}>{a.systemName}</Link>
+                      </span>
+                    </td>
+                    <td data-label={dt('x.col.member')}>
+                      <span>{a.memberId ? <Link to={`/admin/exchange/members/${a.memberId}`}>{a.memberName ?? a.memberId}</Link> : '—'}</span>
+                    </td>
+                    <td data-label={dt('x.col.peopleWindow')}>
+                      <span>{formatNumber(a.people, lang)}</span>
+                    </td>
+                    <td data-label={dt('x.col.usual')}>
+                      <span>{a.reason === 'no_history' ? dt('x.anomalies.noHistory') : formatNumber(a.usual, lang)}</span>
+                    </td>
+                    <td data-label={dt('x.col.ratio')}>
+                      <span>
+                        <span className="status status--missing">{a.ratio === null ? dt('x.anomalies.new') : dt('x.anomalies.times', { n: formatNumber(a.ratio, lang) })}</span>
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
