@@ -2,7 +2,7 @@
  * Bulk verification through the data exchange (issue 6 figure: 10 million rows in ≤ 2 minutes,
  * ≥ 83,000 rows/s, with the platform's resident memory ≤ 1 GiB).
  *
- * Writes (once) a CSV of N rows from people sampled from the registry — about 2 % with a changed
+ * Writes (once per database folder and N, in .tmp/bulk-<dir>-<N>.csv) a CSV of N rows from people sampled from the registry — about 2 % with a changed
  * name, 0.5 % malformed, 0.5 % unknown ID numbers — starts the platform as its own process,
  * registers a partner system, streams the file up as a partner does (POST /api/v1/exchange/bulk-jobs),
  * follows the job to its end, and streams the result file down. Reports upload time, job time
@@ -49,7 +49,8 @@ const t0 = Date.now();
 const { server, people } = await database(DIR, PEOPLE, PG_PORT);
 let app: ChildProcess | null = null;
 try {
-  const file = path.join(root, '.tmp', `bulk-${ROWS}.csv`);
+  // Rows are sampled from this database: one file per database folder and size.
+  const file = path.join(root, '.tmp', `bulk-${DIR}-${ROWS}.csv`);
   await writeFile(file, server.url, people);
   const size = fs.statSync(file).size;
   app = await startApp(server.url, APP_PORT);
@@ -78,7 +79,7 @@ try {
   const cpuJob = procStats(pid).cpu - cpuUp;
   const pgJob = postgresCpu(DIR) - pgUp;
   const d0 = Date.now();
-  const out = path.join(root, '.tmp', `bulk-${ROWS}.result.csv`);
+  const out = path.join(root, '.tmp', `bulk-${DIR}-${ROWS}.result.csv`);
   const bytes = await client.download(job.id, out);
   const downloadSeconds = (Date.now() - d0) / 1000;
   clearInterval(sampler);
