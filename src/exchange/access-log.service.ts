@@ -106,7 +106,7 @@ function fromAudit(e: ChainedEntry, members: Map<string, MemberRow>, systems: Ma
     at: e.at.toISOString(), source: 'audit', ref: String(e.seq),
     who: {
       kind: e.actorKind, id: e.actorId, memberId,
-      name: memberId ? members.get(memberId)?.name ?? memberId : e.actorKind === 'officer' ? 'Cán bộ cơ quan quản lý dân cư / registry officer' : e.actorKind === 'citizen' ? 'Bạn / you' : null,
+      name: memberId ? members.get(memberId)?.name ?? memberId : e.actorKind === 'officer' ? 'Cán bộ cơ quan quản lý dân cư / registry officer' : e.actorKind === 'citizen' ? 'Bạn / you' : typeof d.organisation === 'string' ? d.organisation : null,
       systemName: systemId ? systems.get(systemId)?.name ?? null : null,
     },
     action: e.action, service: typeof d.service === 'string' ? d.service : null,

@@ -90,11 +90,11 @@ export class AdminService {
   }
 
   /** Suspending a member stops every one of its systems at once (their next request is refused). */
-  async setMemberStatus(officer: OfficerActor, id: string, status: MemberRow['status'], requestId: string | null): Promise<MemberRow> {
+  async setMemberStatus(officer: OfficerActor, id: string, status: MemberRow['status'], requestId: string | null, reason: string | null = null): Promise<MemberRow> {
     const m = await exchangeStore.setMemberStatus(this.d.db, id, status);
     if (!m) throw new AppError('EXCHANGE_MEMBER_NOT_FOUND', { memberId: id });
     for (const s of await exchangeStore.systems(this.d.db, id)) this.d.directory.forgetClient(s.client_id);
-    await this.log(officer, `exchange.member.${status === 'active' ? 'reinstate' : 'suspend'}`, 'exchange_member', id, requestId);
+    await this.log(officer, `exchange.member.${status === 'active' ? 'reinstate' : 'suspend'}`, 'exchange_member', id, requestId, reason ? { reason } : {});
     return m;
   }
 

@@ -140,10 +140,15 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       async () => ({ items: (await s.admin.members()).map(memberView) }));
     r.get('/api/v1/exchange/admin/members/:memberId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A member with its systems', params: S.MemberParams } },
       async (req) => { const m = await s.admin.member(req.params.memberId); return { ...memberView(m), systems: m.systems.map(systemView) }; });
-    r.post('/api/v1/exchange/admin/members/:memberId/suspend', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Suspend a member: every one of its systems is refused from its next request', params: S.MemberParams } },
-      async (req) => done(memberView(await s.admin.setMemberStatus(actorOf(req), req.params.memberId, 'suspended', rid(req)))));
-    r.post('/api/v1/exchange/admin/members/:memberId/reinstate', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Reinstate a suspended member', params: S.MemberParams } },
-      async (req) => done(memberView(await s.admin.setMemberStatus(actorOf(req), req.params.memberId, 'active', rid(req)))));
+    // An optional JSON body { reason } (the console always sends one; older callers send none).
+    const reasonOf = (body: unknown): string | null => {
+      const r = (body as { reason?: unknown } | undefined)?.reason;
+      return typeof r === 'string' && r.trim() ? r.trim().slice(0, 500) : null;
+    };
+    r.post('/api/v1/exchange/admin/members/:memberId/suspend', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Suspend a member: every one of its systems is refused from its next request (the reason goes to the audit log)', params: S.MemberParams } },
+      async (req) => done(memberView(await s.admin.setMemberStatus(actorOf(req), req.params.memberId, 'suspended', rid(req), reasonOf(req.body)))));
+    r.post('/api/v1/exchange/admin/members/:memberId/reinstate', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Reinstate a suspended member (the reason goes to the audit log)', params: S.MemberParams } },
+      async (req) => done(memberView(await s.admin.setMemberStatus(actorOf(req), req.params.memberId, 'active', rid(req), reasonOf(req.body)))));
     r.post('/api/v1/exchange/admin/members/:memberId/systems', {
       config: { auth: ADMIN },
       schema: { tags: atags, summary: 'Register a system of a member: an OAuth client (client credentials, private_key_jwt) of the platform\'s OpenID provider', description: 'Each JWK must be a public signing key (it is imported with jose); several keys need a kid each. The answer carries the clientId the system uses as iss/sub of its client assertion.', params: S.MemberParams, body: S.SystemBody },

@@ -5,6 +5,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { exportJWK, generateKeyPair } from 'jose';
 import { exchangeTestServer, resident, problem, PROVISION, call, partnerKeys, accessToken, type ExchangeTestServer, type Partner, type H } from '../harness/partner.ts';
 import { exchangeStore } from '../../src/exchange/exchange.store.ts';
@@ -93,7 +94,11 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_SERVICE_NOT_GRANTED');
     await t.grant(clinic.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['health_insurance'], basis: PROVISION });
     assert.equal((await verify(clinic, 'health_insurance')).status, 200);
-    assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/suspend`, undefined, t.admin)).status, 200);
+    assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/suspend`, { reason: 'Kiểm tra an ninh' }, t.admin)).status, 200);
+    await t.platform.audit.idle();
+    const logged = await sql<{ reason: string }>`select details->>'reason' as reason from platform.audit_log where action = 'exchange.member.suspend' and subject_id = ${clinic.memberId}
+      union all select details->>'reason' from platform.audit_inbox where action = 'exchange.member.suspend' and subject_id = ${clinic.memberId}`.execute(t.platform.db);
+    assert.deepEqual(logged.rows.map((r) => r.reason), ['Kiểm tra an ninh'], 'the reason is in the audit log');
     problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_MEMBER_SUSPENDED');
     assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/reinstate`, undefined, t.admin)).status, 200);
     assert.equal((await verify(clinic, 'health_insurance')).status, 200);
