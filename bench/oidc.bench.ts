@@ -44,6 +44,10 @@ const APP_PORT = 8093;
 const BASE = `http://127.0.0.1:${APP_PORT}`;
 const ISSUER = `${BASE}/oidc`;
 const PASSWORD = 'Bench-eID-password-2026';
+// Clients are registered anew each run (the data folder is kept between runs; a client id is never replaced).
+const RUN = Date.now().toString(36);
+const PARTNER = `bench-partner-${RUN}`;
+const RP = `bench-rp-${RUN}`;
 const ARGON = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 const pct = (s: number[], p: number) => s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
@@ -80,16 +84,16 @@ try {
   // --- 1. client credentials -------------------------------------------------------------------
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' };
-  await fetch(`${BASE}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientId: 'bench-partner', kind: 'partner_system', organisation: 'Bench partner', jwks: { keys: [jwk] }, scopes: ['exchange'] }) });
+  await fetch(`${BASE}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientId: PARTNER, kind: 'partner_system', organisation: 'Bench partner', jwks: { keys: [jwk] }, scopes: ['exchange'] }) });
   const keyObject = createPrivateKey({ key: await exportJWK(privateKey) as never, format: 'jwk' });
   const header = b64u(JSON.stringify({ alg: 'ES256', kid: 'bench', typ: 'JWT' }));
   const assertion = () => {
     const now = Math.floor(Date.now() / 1000);
-    const payload = b64u(JSON.stringify({ iss: 'bench-partner', sub: 'bench-partner', aud: ISSUER, jti: randomUUID(), iat: now, exp: now + 60 }));
+    const payload = b64u(JSON.stringify({ iss: PARTNER, sub: PARTNER, aud: ISSUER, jti: randomUUID(), iat: now, exp: now + 60 }));
     const sig = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), { key: keyObject, dsaEncoding: 'ieee-p1363' });
     return `${header}.${payload}.${b64u(sig)}`;
   };
-  const ccBody = () => new URLSearchParams({ grant_type: 'client_credentials', scope: 'exchange', client_id: 'bench-partner', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion() }).toString();
+  const ccBody = () => new URLSearchParams({ grant_type: 'client_credentials', scope: 'exchange', client_id: PARTNER, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion() }).toString();
   const lat: number[] = [];
   let errors = 0;
   const tokens: string[] = [];
@@ -120,8 +124,8 @@ try {
 
   // --- 2. full password sign-in ----------------------------------------------------------------
   const rpKeys = await clientKeys('bench-rp');
-  await fetch(`${BASE}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientId: 'bench-rp', kind: 'relying_party', organisation: 'Bench RP', redirectUris: ['https://rp.bench/cb'], jwks: rpKeys.jwks, scopes: ['profile', 'id_number'] }) });
-  const config = await rp(ISSUER, 'bench-rp', rpKeys);
+  await fetch(`${BASE}/api/v1/admin/oidc-clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientId: RP, kind: 'relying_party', organisation: 'Bench RP', redirectUris: ['https://rp.bench/cb'], jwks: rpKeys.jwks, scopes: ['profile', 'id_number'] }) });
+  const config = await rp(ISSUER, RP, rpKeys);
   const signInOnce = async (idNumber: string, consent: boolean) => {
     const ua = new UserAgent();
     const verifierPkce = client.randomPKCECodeVerifier();
