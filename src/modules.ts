@@ -3,6 +3,7 @@ import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
 import { cardsModule } from './cards/index.ts';
 import { exchangeModule } from './exchange/index.ts';
+import { partnerConsoleModule, sharedExchangeServices } from './exchange/staff/index.ts';
 import { identityAccountsModule } from './identity/accounts/index.ts';
 import { identityOidcModule } from './identity/index.ts';
 import { portalModule } from './portal/portal.routes.ts';
@@ -18,6 +19,7 @@ import * as identity0301 from './identity/migrations/20261124_0301_create_identi
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
 import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
 import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_batches.ts';
+import * as exchange0403 from './exchange/migrations/20261124_0403_create_member_staff.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0302_create_oidc': identity0302,
   '20261124_0401_create_exchange': exchange0401,
   '20261124_0402_job_person_batches': exchange0402,
+  '20261124_0403_create_member_staff': exchange0403,
 };
 
 /** The domain modules mounted into the HTTP app. */
@@ -41,6 +44,7 @@ export const modules: ModulePlugin[] = [
   (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
   (p) => identityAccountsModule(p),
   (p) => identityOidcModule(p),
-  (p) => exchangeModule(p),
+  (p) => exchangeModule(p, {}, sharedExchangeServices(p)),
+  (p) => partnerConsoleModule(p, sharedExchangeServices(p)),
   portalModule,
 ];
