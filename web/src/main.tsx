@@ -12,14 +12,22 @@ import './styles/app.css';
  * /portal/login, /portal/callback and /portal/logout are server routes, reached by ordinary links.
  */
 const PortalApp = lazyModule(() => import('./portal/PortalApp.tsx'));
+/** The partner console under /partner, for staff of data-exchange members: its own chunk too, signed in with eID. */
+const PartnerApp = lazyModule(() => import('./partner/PartnerApp.tsx'));
 
 function isPortalPath(path: string): boolean {
   return path === '/portal' || path.startsWith('/portal/');
 }
 
+function isPartnerPath(path: string): boolean {
+  return path === '/partner' || path.startsWith('/partner/');
+}
+
 function Entry() {
   const path = usePath();
-  return isPortalPath(path) ? <PortalApp path={path} /> : <App />;
+  if (isPortalPath(path)) return <PortalApp path={path} />;
+  if (isPartnerPath(path)) return <PartnerApp path={path} />;
+  return <App />;
 }
 
 const root = document.getElementById('root');
