@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -40,7 +40,7 @@ export async function buildApp(platform: Platform, modules: ModulePlugin[] = [],
     trustProxy: false,
     // One access-log line per request (below) instead of Fastify's two, with the route pattern
     // rather than the URL, so no ID number from a path ever reaches the log.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   const metrics = createMetrics();
