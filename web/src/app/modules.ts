@@ -63,6 +63,9 @@ const REGISTRY_READERS: readonly Role[] = ['registrar', 'supervisor', 'card_offi
 /** Officers who issue cards and change their status (the card routes in src/cards/cards.routes.ts). */
 const CARD_OFFICERS: readonly Role[] = ['card_officer'];
 
+/** Card officers verify level 2 at the counter; supervisors and card officers read, suspend and reactivate accounts (src/identity/accounts/accounts.routes.ts). */
+const EID_OFFICERS: readonly Role[] = ['card_officer', 'supervisor'];
+
 /** Officers and OpenID Connect clients (the admin routes in platform.routes.ts and oidc.module.ts). */
 const ADMINS: readonly Role[] = ['admin'];
 
@@ -72,7 +75,7 @@ const AUDIT_ROLES: readonly Role[] = ['auditor', 'admin'];
 export const appModules: readonly AppModule[] = [
   { id: 'population', labelKey: 'nav.population', path: '/registry', page: lazyModule(() => import('../registry/RegistryPage.tsx')), roles: REGISTRY_READERS },
   { id: 'cards', labelKey: 'nav.cards', path: '/cards', page: lazyModule(() => import('../cards/CardsPage.tsx')), roles: CARD_OFFICERS },
-  { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: null },
+  { id: 'eid', labelKey: 'nav.eid', path: '/eid', page: lazyModule(() => import('../eid/EidPage.tsx')), roles: EID_OFFICERS },
   { id: 'exchange', labelKey: 'nav.exchange', path: '/exchange', page: null },
   { id: 'audit', labelKey: 'nav.audit', path: '/audit', page: lazyModule(() => import('../audit/AuditPage.tsx')), roles: AUDIT_ROLES },
   { id: 'admin', labelKey: 'nav.admin', path: '/admin', page: lazyModule(() => import('../admin/AdminPage.tsx')), roles: ADMINS },
