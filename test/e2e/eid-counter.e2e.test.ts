@@ -39,7 +39,7 @@ async function personWithChip(officer: Record<string, string>, registrar: Record
     await fs.writeFile(files[name], Buffer.from(b64, 'base64'));
   }
   const sod = Buffer.from(chip.sod, 'base64');
-  sod[sod.length - 40] ^= 0xff; // inside the signature: passive authentication must fail
+  sod[sod.length - 40] = sod[sod.length - 40]! ^ 0xff; // inside the signature: passive authentication must fail
   files.tampered = path.join(sub, 'EF.SOD.tampered.bin');
   await fs.writeFile(files.tampered, sod);
   return { idNumber, files };
