@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { Link } from '../app/router.tsx';
 import { formatInstant, formatPartialDate, lookup, maritalText, nationalityText, sentence, sexText, statusText } from './format.ts';
@@ -182,12 +182,18 @@ type State = { kind: 'closed' } | { kind: 'loading' } | { kind: 'ready'; history
  * Every life event of the person, newest first, loaded when the officer opens it (the read is
  * audited separately from the record).
  */
-export function HistorySection({ idNumber }: { idNumber: string }) {
+export function HistorySection({ idNumber, initiallyOpen = false }: { idNumber: string; initiallyOpen?: boolean }) {
   const { rt, t, lang } = useText();
   const id = useId();
   const [state, setState] = useState<State>({ kind: 'closed' });
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(initiallyOpen);
   const loaded = useRef(false);
+
+  // Opened at once (after a life event was recorded): load it on mount.
+  useEffect(() => {
+    if (initiallyOpen && !loaded.current) load();
+    // Once, on mount.
+  }, []);
 
   function toggle() {
     const next = !open;

@@ -8,6 +8,7 @@ import { AsOfSection } from './AsOf.tsx';
 import { CorrectionSection } from './CorrectionForm.tsx';
 import { sentence, statusText } from './format.ts';
 import { HistorySection } from './History.tsx';
+import { LifeEventsSection, lifeEventTitle, type PersonEvent } from './LifeEvents.tsx';
 import { PersonRecordView } from './PersonRecord.tsx';
 import { forgetGrantedPurpose, grantedPurpose, purposeText, rememberedPurpose, rememberPurpose, type PurposeChoice } from './purpose.ts';
 import { PurposeForm } from './PurposeForm.tsx';
@@ -32,6 +33,9 @@ export function PersonPage({ idNumber }: { idNumber: string }) {
   const [state, setState] = useState<State>(() => (purpose ? { kind: 'loading' } : { kind: 'asking', serverError: null }));
   const headingRef = usePageTitle(rt('person.title'));
   const focusHeading = useRef(false);
+  // A recorded life event: the record is read again and the history opens with the new entry.
+  const [recorded, setRecorded] = useState<{ event: PersonEvent; n: number } | null>(null);
+  const recordedRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     if (!purpose || !wellFormed) return;
@@ -52,15 +56,16 @@ export function PersonPage({ idNumber }: { idNumber: string }) {
     );
     return () => ctrl.abort();
     // Not the language: switching it must not read the record again.
-  }, [idNumber, purpose, wellFormed]);
+  }, [idNumber, purpose, wellFormed, recorded?.n]);
 
   // After the read, the heading names the person: focus it so it is read out.
   useEffect(() => {
     if (focusHeading.current && state.kind !== 'loading') {
       focusHeading.current = false;
-      headingRef.current?.focus();
+      if (recorded && state.kind === 'ready') recordedRef.current?.focus();
+      else headingRef.current?.focus();
     }
-  }, [state, headingRef]);
+  }, [state, headingRef, recorded]);
 
   function choose(c: PurposeChoice) {
     rememberPurpose(officer.id, c);
@@ -115,8 +120,16 @@ export function PersonPage({ idNumber }: { idNumber: string }) {
             {rt('person.purposeUsed')} <strong>{purposeText(purpose)}</strong>
           </p>
           <PersonRecordView record={record} idPrefix="person" />
-          {mayReadHistory && <HistorySection idNumber={idNumber} />}
+          {recorded && (
+            <p ref={recordedRef} tabIndex={-1} role="status" className="notice" data-testid="life-event-recorded">
+              {rt('life.recorded', { event: rt(lifeEventTitle(recorded.event)) })}
+            </p>
+          )}
+          {mayReadHistory && <HistorySection key={recorded?.n ?? 0} idNumber={idNumber} initiallyOpen={!!recorded} />}
           <AsOfSection idNumber={idNumber} purpose={purposeText(purpose)} />
+          {officer.roles.includes('registrar') && 'fullName' in record && (
+            <LifeEventsSection key={recorded?.n ?? 0} idNumber={idNumber} record={record} onRecorded={(event) => setRecorded((old) => ({ event, n: (old?.n ?? 0) + 1 }))} />
+          )}
           {officer.roles.includes('registrar') && 'fullName' in record && <CorrectionSection idNumber={idNumber} record={record} />}
         </>
       )}

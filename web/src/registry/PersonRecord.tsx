@@ -134,7 +134,7 @@ export function PersonRecordView({ record: r, level = 2, idPrefix }: { record: P
               )}
             </Fact>
             <Fact term={rt('field.currentResidence')}>
-              {r.currentResidence && <Address a={r.currentResidence} />}
+              {r.currentResidence && <Address a={r.currentResidence} testId="record-currentResidence" />}
             </Fact>
             <Fact term={rt('field.household')} testId="record-household">
               {r.household && (

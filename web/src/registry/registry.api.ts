@@ -71,3 +71,11 @@ export function decideCorrection(id: number, body: { decision: 'approve' | 'reje
 export function requestCorrection(idNumber: string, body: CorrectionRequest, idempotencyKey: string): Promise<{ correctionId: number; status: 'pending' }> {
   return api.post(`/api/v1/registry/people/${enc(idNumber)}/corrections`, body, { headers: { 'idempotency-key': idempotencyKey } });
 }
+
+/** A life event (death, residence, marriage, household…): the path under /api/v1/registry, the body with its legal basis. */
+export function recordEvent(path: string, body: unknown, idempotencyKey: string): Promise<unknown> {
+  return api.post(`/api/v1/registry/${path}`, body, { headers: { 'idempotency-key': idempotencyKey } });
+}
+
+export const personPath = (idNumber: string, event: string) => `people/${enc(idNumber)}/${event}`;
+export const householdPath = (householdNo: string, event: string) => `households/${enc(householdNo)}/${event}`;

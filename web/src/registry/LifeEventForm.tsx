@@ -1,0 +1,273 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
+import { useOfficer } from '../auth/session.tsx';
+import { ErrorSummary, FormField, type SummaryItem } from './fields.tsx';
+import { sentence, todayInVietnam } from './format.ts';
+import { SubmissionAttempt } from './idempotency.ts';
+import { useText, type PlainKey } from './text.ts';
+import { UnitSelects } from './UnitSelects.tsx';
+
+/**
+ * One shell for every life-event form (person and household events): the fields an event needs,
+ * then the legal basis (required) and the reason (optional). Errors found here or by the server
+ * (RFC 9457 `errors[].field`) are shown next to their fields and focus the first one; what was
+ * typed stays. Each submission carries an Idempotency-Key, the same one when the same form is
+ * sent again after a lost answer.
+ */
+
+/** `address` stands for three form fields: address, provinceCode, communeCode (the server's `residence`). */
+export type FieldKind = 'date' | 'text' | 'idNumber' | 'address';
+
+export interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  label: PlainKey;
+  hint?: PlainKey;
+  optional?: boolean;
+  maxLength?: number;
+  /** Suggestions for a text field. */
+  suggestions?: readonly string[];
+  /** Client check beyond "required"/format: a message key, or null when fine. */
+  check?(value: string, all: Values, today: string): PlainKey | null;
+}
+
+export type Values = Record<string, string>;
+
+export interface EventSpec<B> {
+  /** Fields of this event, in form order (legal basis and reason follow). */
+  fields: readonly FieldSpec[];
+  /** Hint for the legal basis: the law usually cited for this event. */
+  legalBasisHint: PlainKey;
+  submitLabel: PlainKey;
+  /** A note above the fields (what the event changes). */
+  intro?: PlainKey;
+  /** Initial values of the event's own fields. */
+  initial?: Values;
+  /** Server field names (dotted) → form field names, beyond the identical ones and `residence.*`. */
+  serverFields?: Record<string, string>;
+  toBody(v: Values): B;
+  send(body: B & { legalBasis: string; reason?: string }, idempotencyKey: string): Promise<unknown>;
+}
+
+const clean = (s: string) => s.trim().replace(/\s+/g, ' ');
+const ADDRESS_PARTS = ['address', 'provinceCode', 'communeCode'] as const;
+
+/** The form field names a spec shows, in order (an address is three). */
+function formFields(spec: EventSpec<unknown>): string[] {
+  return [...spec.fields.flatMap((f) => (f.kind === 'address' ? [...ADDRESS_PARTS] : [f.name])), 'legalBasis', 'reason'];
+}
+
+/** The server's dotted field → a form field, or null when the form has no such field. */
+function mapServerField(spec: EventSpec<unknown>, field: string, names: readonly string[]): string | null {
+  const extra = spec.serverFields?.[field];
+  if (extra) return extra;
+  const m = /^residence(?:\.(address|provinceCode|communeCode))?$/.exec(field);
+  if (m) return m[1] ?? 'address';
+  return names.includes(field) ? field : null;
+}
+
+/** Pieces of the address of a spec's `address` field, as the server wants them. */
+export function residenceOf(v: Values): { address: string; provinceCode: string; communeCode: string } {
+  return { address: clean(v.address ?? ''), provinceCode: v.provinceCode ?? '', communeCode: v.communeCode ?? '' };
+}
+
+export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { spec: EventSpec<B>; title: string; testId: string; onCancel(): void; onDone(): void }) {
+  const { rt, t, lang } = useText();
+  const officer = useOfficer();
+  const id = useId();
+  const today = todayInVietnam();
+  const names = formFields(spec as EventSpec<unknown>);
+  const [values, setValues] = useState<Values>(() => {
+    const v: Values = { legalBasis: '', reason: '' };
+    for (const f of spec.fields) {
+      if (f.kind === 'address') {
+        v.address = '';
+        v.provinceCode = officer.jurisdiction.provinceCode ?? '';
+        v.communeCode = officer.jurisdiction.communeCode ?? '';
+      } else v[f.name] = '';
+    }
+    return { ...v, ...spec.initial };
+  });
+  const [invalid, setInvalid] = useState<Record<string, PlainKey | undefined>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const attempt = useRef(new SubmissionAttempt());
+  const controls = useRef<Record<string, HTMLElement | null>>({});
+  const alertRef = useRef<HTMLDivElement>(null);
+  const focusNext = useRef<string | null>(null);
+
+  useEffect(() => {
+    const target = focusNext.current;
+    if (!target) return;
+    focusNext.current = null;
+    if (target === 'alert') alertRef.current?.focus();
+    else controls.current[target]?.focus();
+  });
+
+  const apiError = error instanceof ApiError ? error : null;
+  const serverMessage = (f: string): string | null => {
+    if (!apiError) return null;
+    for (const fe of apiError.fieldErrors) if (mapServerField(spec as EventSpec<unknown>, fe.field, names) === f) return fe.messages?.[lang] ?? fe.message;
+    return null;
+  };
+  const fieldError = (f: string): string | null => (invalid[f] ? rt(invalid[f]!) : serverMessage(f));
+  const unmapped = apiError ? apiError.fieldErrors.filter((fe) => !mapServerField(spec as EventSpec<unknown>, fe.field, names)) : [];
+
+  const labelOf = (f: string): string => {
+    if (f === 'legalBasis') return rt('life.legalBasis');
+    if (f === 'reason') return rt('life.reason');
+    if (f === 'address') return rt('life.address');
+    if (f === 'provinceCode') return rt('birth.province');
+    if (f === 'communeCode') return rt('birth.commune');
+    const s = spec.fields.find((x) => x.name === f);
+    return s ? rt(s.label) : f;
+  };
+  const summary: SummaryItem[] = names.flatMap((f) => {
+    const m = fieldError(f);
+    return m ? [{ id: `${id}-${f === 'provinceCode' ? 'province' : f === 'communeCode' ? 'commune' : f}`, label: labelOf(f), message: m }] : [];
+  });
+  const detail = summary.length ? null : error ? [sentence(errorText(error, lang, t)), ...unmapped.map((fe) => sentence(fe.messages?.[lang] ?? fe.message))].join(' ') : null;
+  const canRetrySame = error instanceof ApiError && (error.kind === 'network' || error.status >= 500);
+
+  const set = (f: string) => (e: { currentTarget: { value: string } }) => {
+    const v = e.currentTarget.value;
+    setValues((old) => ({ ...old, [f]: v }));
+    if (invalid[f]) setInvalid((old) => ({ ...old, [f]: undefined }));
+  };
+  const ref = (f: string) => (el: HTMLElement | null) => {
+    controls.current[f] = el;
+  };
+
+  function check(): Record<string, PlainKey> {
+    const e: Record<string, PlainKey> = {};
+    for (const f of spec.fields) {
+      if (f.kind === 'address') {
+        if (!clean(values.address ?? '')) e.address = 'life.addressRequired';
+        if (!values.provinceCode) e.provinceCode = 'birth.provinceRequired';
+        if (!values.communeCode) e.communeCode = 'birth.communeRequired';
+        continue;
+      }
+      const v = values[f.name] ?? '';
+      if (!v.trim()) {
+        if (!f.optional) e[f.name] = f.kind === 'date' ? 'life.dateRequired' : f.kind === 'idNumber' ? 'life.idRequired' : 'life.valueRequired';
+      } else if (f.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) e[f.name] = 'life.dateRequired';
+      else if (f.kind === 'idNumber' && !/^\d{12}$/.test(v.trim())) e[f.name] = 'birth.idFormat';
+      if (!e[f.name] && f.check) {
+        const m = f.check(v, values, today);
+        if (m) e[f.name] = m;
+      }
+    }
+    if (!clean(values.legalBasis ?? '')) e.legalBasis = 'birth.legalBasisRequired';
+    return e;
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (submitting) return;
+    const found = check();
+    setInvalid(found);
+    const first = names.find((f) => found[f]);
+    if (first) {
+      setError(null);
+      focusNext.current = first;
+      return;
+    }
+    const reason = clean(values.reason ?? '');
+    const body = { ...spec.toBody(values), legalBasis: clean(values.legalBasis ?? ''), ...(reason ? { reason } : {}) };
+    const key = attempt.current.keyFor(body);
+    setError(null);
+    setSubmitting(true);
+    try {
+      await spec.send(body, key);
+      attempt.current.reset();
+      onDone();
+    } catch (err) {
+      setError(err);
+      setSubmitting(false);
+      const mapped = err instanceof ApiError ? names.find((f) => err.fieldErrors.some((fe) => mapServerField(spec as EventSpec<unknown>, fe.field, names) === f)) : undefined;
+      focusNext.current = mapped ?? 'alert';
+    }
+  }
+
+  const control = (f: FieldSpec) => {
+    if (f.kind === 'address')
+      return (
+        <fieldset key={f.name}>
+          <legend>{rt(f.label)}</legend>
+          <UnitSelects
+            idPrefix={id}
+            value={{ provinceCode: values.provinceCode ?? '', communeCode: values.communeCode ?? '' }}
+            onChange={(u) => {
+              setValues((old) => ({ ...old, ...u }));
+              setInvalid((old) => ({ ...old, provinceCode: u.provinceCode ? undefined : old.provinceCode, communeCode: u.communeCode ? undefined : old.communeCode }));
+            }}
+            labels={{ province: rt('birth.province'), commune: rt('birth.commune') }}
+            errors={{ province: fieldError('provinceCode'), commune: fieldError('communeCode') }}
+            provinceRef={ref('provinceCode')}
+            communeRef={ref('communeCode')}
+          />
+          <FormField id={`${id}-address`} label={rt('life.address')} hint={rt('life.addressHint')} error={fieldError('address')}>
+            {(p) => <input {...p} ref={ref('address')} name="address" type="text" autoComplete="off" maxLength={300} value={values.address ?? ''} onChange={set('address')} />}
+          </FormField>
+        </fieldset>
+      );
+    const narrow = f.kind !== 'text' || (f.maxLength ?? 300) <= 40;
+    return (
+      <FormField key={f.name} id={`${id}-${f.name}`} label={rt(f.label)} hint={f.hint ? rt(f.hint) : f.kind === 'idNumber' ? rt('birth.idHint') : undefined} optional={f.optional} error={fieldError(f.name)} className={narrow ? 'field--narrow' : undefined}>
+        {(p) =>
+          f.kind === 'date' ? (
+            <input {...p} ref={ref(f.name)} name={f.name} type="date" min="1900-01-01" value={values[f.name] ?? ''} onChange={set(f.name)} />
+          ) : (
+            <>
+              <input
+                {...p}
+                ref={ref(f.name)}
+                name={f.name}
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                inputMode={f.kind === 'idNumber' ? 'numeric' : undefined}
+                maxLength={f.kind === 'idNumber' ? 12 : f.maxLength ?? 300}
+                list={f.suggestions ? `${id}-${f.name}-list` : undefined}
+                value={values[f.name] ?? ''}
+                onChange={set(f.name)}
+              />
+              {f.suggestions && (
+                <datalist id={`${id}-${f.name}-list`}>
+                  {f.suggestions.map((s) => (
+                    <option key={s} value={s} />
+                  ))}
+                </datalist>
+              )}
+            </>
+          )
+        }
+      </FormField>
+    );
+  };
+
+  return (
+    <form className="form life-event-form" noValidate onSubmit={onSubmit} aria-busy={submitting} aria-label={title} data-testid={testId}>
+      {spec.intro && <p className="form__note">{rt(spec.intro)}</p>}
+      <ErrorSummary title={summary.length ? rt('birth.fixFields', { n: summary.length }) : rt('life.failed')} items={summary} detail={detail} alertRef={alertRef} testId={`${testId}-errors`} />
+      {canRetrySame && <p className="notice">{rt('life.retrySafe')}</p>}
+      {spec.fields.map(control)}
+      <FormField id={`${id}-legalBasis`} label={rt('life.legalBasis')} hint={rt(spec.legalBasisHint)} error={fieldError('legalBasis')}>
+        {(p) => <input {...p} ref={ref('legalBasis')} name="legalBasis" type="text" autoComplete="off" maxLength={300} value={values.legalBasis ?? ''} onChange={set('legalBasis')} />}
+      </FormField>
+      <FormField id={`${id}-reason`} label={rt('life.reason')} optional error={fieldError('reason')}>
+        {(p) => <textarea {...p} ref={ref('reason')} name="reason" rows={2} maxLength={1000} value={values.reason ?? ''} onChange={set('reason')} />}
+      </FormField>
+      <p className="form__note">{rt('birth.auditNote')}</p>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={submitting}>
+          {submitting ? rt('birth.submitting') : rt(spec.submitLabel)}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel} disabled={submitting}>
+          {rt('corrForm.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
