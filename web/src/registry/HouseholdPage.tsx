@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
+import { useOfficer } from '../auth/session.tsx';
 import { Fact } from './fields.tsx';
 import { addressText, formatPartialDate, sentence, sexText, statusText } from './format.ts';
+import { HouseholdEventsSection, householdEventTitle, type HouseholdEvent } from './HouseholdEvents.tsx';
 import { RegistryNav } from './RegistryNav.tsx';
 import { readHousehold } from './registry.api.ts';
 import type { Household } from './registry.types.ts';
@@ -16,17 +18,25 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
   const { rt, t, lang } = useText();
   const [state, setState] = useState<State>({ kind: 'loading' });
   const headingRef = usePageTitle(rt('household.title', { no: householdNo }));
+  const officer = useOfficer();
+  // A recorded change: the household is read again and a notice (focused) says what was recorded.
+  const [recorded, setRecorded] = useState<{ event: HouseholdEvent; n: number } | null>(null);
+  const recordedRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     const ctrl = new AbortController();
     readHousehold(householdNo, { signal: ctrl.signal }).then(
-      (household) => setState({ kind: 'ready', household }),
+      (household) => {
+        setState({ kind: 'ready', household });
+        if (recorded) setTimeout(() => recordedRef.current?.focus(), 0);
+      },
       (error: unknown) => {
         if (!ctrl.signal.aborted) setState({ kind: 'error', error });
       },
     );
     return () => ctrl.abort();
-  }, [householdNo]);
+    // Read again on each recorded change.
+  }, [householdNo, recorded?.n]);
 
   const h = state.kind === 'ready' ? state.household : null;
   const head = h?.members.find((m) => m.idNumber === h.headId);
@@ -48,6 +58,11 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
       )}
       {h && (
         <>
+          {recorded && (
+            <p ref={recordedRef} tabIndex={-1} role="status" className="notice" data-testid="household-event-recorded">
+              {rt('life.hh.recorded', { event: rt(householdEventTitle(recorded.event)) })}
+            </p>
+          )}
           <section className="panel" aria-labelledby="household-facts">
             <h2 id="household-facts">{rt('household.facts')}</h2>
             <dl className="facts">
@@ -96,6 +111,7 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
               </tbody>
             </table>
           </section>
+          {officer.roles.includes('registrar') && <HouseholdEventsSection key={recorded?.n ?? 0} household={h} onRecorded={(event) => setRecorded((old) => ({ event, n: (old?.n ?? 0) + 1 }))} />}
         </>
       )}
     </div>

@@ -16,18 +16,30 @@ import { UnitSelects } from './UnitSelects.tsx';
  * sent again after a lost answer.
  */
 
-/** `address` stands for three form fields: address, provinceCode, communeCode (the server's `residence`). */
-export type FieldKind = 'date' | 'text' | 'idNumber' | 'address';
+/**
+ * `address` stands for three form fields: address, provinceCode, communeCode (the server's `residence`).
+ * `select` picks one of `options`; `choices` ticks several of them (the value is their values joined by ",").
+ */
+export type FieldKind = 'date' | 'text' | 'idNumber' | 'address' | 'select' | 'choices';
+
+export interface Option {
+  value: string;
+  label: string;
+}
 
 export interface FieldSpec {
   name: string;
   kind: FieldKind;
   label: PlainKey;
+  /** A label that is data (a member's name), shown instead of `label`. */
+  labelText?: string;
   hint?: PlainKey;
   optional?: boolean;
   maxLength?: number;
   /** Suggestions for a text field. */
   suggestions?: readonly string[];
+  /** What a `select` or `choices` field offers. */
+  options?: readonly Option[];
   /** Client check beyond "required"/format: a message key, or null when fine. */
   check?(value: string, all: Values, today: string): PlainKey | null;
 }
@@ -46,6 +58,8 @@ export interface EventSpec<B> {
   initial?: Values;
   /** Server field names (dotted) → form field names, beyond the identical ones and `residence.*`. */
   serverFields?: Record<string, string>;
+  /** Problem codes without `errors[]` (a 404 for an ID number) → the form field their detail belongs to. */
+  codeFields?: Record<string, string>;
   toBody(v: Values): B;
   send(body: B & { legalBasis: string; reason?: string }, idempotencyKey: string): Promise<unknown>;
 }
@@ -60,7 +74,7 @@ function formFields(spec: EventSpec<unknown>): string[] {
 
 /** The server's dotted field → a form field, or null when the form has no such field. */
 function mapServerField(spec: EventSpec<unknown>, field: string, names: readonly string[]): string | null {
-  const extra = spec.serverFields?.[field];
+  const extra = spec.serverFields?.[field] ?? spec.serverFields?.[field.replace(/\.[^.]*$/, '.*')];
   if (extra) return extra;
   const m = /^residence(?:\.(address|provinceCode|communeCode))?$/.exec(field);
   if (m) return m[1] ?? 'address';
@@ -68,6 +82,9 @@ function mapServerField(spec: EventSpec<unknown>, field: string, names: readonly
 }
 
 /** Pieces of the address of a spec's `address` field, as the server wants them. */
+/** The values of a `choices` field. */
+export const choicesOf = (value: string | undefined): string[] => (value ? value.split(',').filter(Boolean) : []);
+
 export function residenceOf(v: Values): { address: string; provinceCode: string; communeCode: string } {
   return { address: clean(v.address ?? ''), provinceCode: v.provinceCode ?? '', communeCode: v.communeCode ?? '' };
 }
@@ -109,6 +126,7 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
   const serverMessage = (f: string): string | null => {
     if (!apiError) return null;
     for (const fe of apiError.fieldErrors) if (mapServerField(spec as EventSpec<unknown>, fe.field, names) === f) return fe.messages?.[lang] ?? fe.message;
+    if (!apiError.fieldErrors.length && apiError.code && spec.codeFields?.[apiError.code] === f) return apiError.detailIn(lang) ?? null;
     return null;
   };
   const fieldError = (f: string): string | null => (invalid[f] ? rt(invalid[f]!) : serverMessage(f));
@@ -121,7 +139,7 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
     if (f === 'provinceCode') return rt('birth.province');
     if (f === 'communeCode') return rt('birth.commune');
     const s = spec.fields.find((x) => x.name === f);
-    return s ? rt(s.label) : f;
+    return s ? s.labelText ?? rt(s.label) : f;
   };
   const summary: SummaryItem[] = names.flatMap((f) => {
     const m = fieldError(f);
@@ -150,7 +168,7 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
       }
       const v = values[f.name] ?? '';
       if (!v.trim()) {
-        if (!f.optional) e[f.name] = f.kind === 'date' ? 'life.dateRequired' : f.kind === 'idNumber' ? 'life.idRequired' : 'life.valueRequired';
+        if (!f.optional) e[f.name] = f.kind === 'date' ? 'life.dateRequired' : f.kind === 'idNumber' ? 'life.idRequired' : f.kind === 'select' || f.kind === 'choices' ? 'life.choiceRequired' : 'life.valueRequired';
       } else if (f.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) e[f.name] = 'life.dateRequired';
       else if (f.kind === 'idNumber' && !/^\d{12}$/.test(v.trim())) e[f.name] = 'birth.idFormat';
       if (!e[f.name] && f.check) {
@@ -185,7 +203,8 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
     } catch (err) {
       setError(err);
       setSubmitting(false);
-      const mapped = err instanceof ApiError ? names.find((f) => err.fieldErrors.some((fe) => mapServerField(spec as EventSpec<unknown>, fe.field, names) === f)) : undefined;
+      const byCode = err instanceof ApiError && !err.fieldErrors.length && err.code ? spec.codeFields?.[err.code] : undefined;
+      const mapped = err instanceof ApiError ? byCode ?? names.find((f) => err.fieldErrors.some((fe) => mapServerField(spec as EventSpec<unknown>, fe.field, names) === f)) : undefined;
       focusNext.current = mapped ?? 'alert';
     }
   }
@@ -212,12 +231,57 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
           </FormField>
         </fieldset>
       );
-    const narrow = f.kind !== 'text' || (f.maxLength ?? 300) <= 40;
+    if (f.kind === 'choices') {
+      const picked = choicesOf(values[f.name]);
+      const err = fieldError(f.name);
+      const toggle = (v: string, on: boolean) => {
+        setValues((old) => {
+          const now = choicesOf(old[f.name]).filter((x) => x !== v);
+          return { ...old, [f.name]: (on ? [...now, v] : now).join(',') };
+        });
+        if (invalid[f.name]) setInvalid((old) => ({ ...old, [f.name]: undefined }));
+      };
+      return (
+        <fieldset key={f.name} className={`choices${err ? ' field--invalid' : ''}`} aria-describedby={err ? `${id}-${f.name}-error` : undefined} data-testid={`${f.name}-choices`}>
+          <legend>{f.labelText ?? rt(f.label)}</legend>
+          {f.hint && <p className="field__hint">{rt(f.hint)}</p>}
+          {err && (
+            <p className="field__error" id={`${id}-${f.name}-error`}>
+              {err}
+            </p>
+          )}
+          {(f.options ?? []).map((o, i) => (
+            <label key={o.value} className="choice">
+              <input
+                type="checkbox"
+                id={i === 0 ? `${id}-${f.name}` : undefined}
+                ref={i === 0 ? ref(f.name) : undefined}
+                name={f.name}
+                value={o.value}
+                checked={picked.includes(o.value)}
+                onChange={(e) => toggle(o.value, e.currentTarget.checked)}
+              />{' '}
+              {o.label}
+            </label>
+          ))}
+        </fieldset>
+      );
+    }
+    const narrow = f.kind !== 'text' && f.kind !== 'select' ? true : f.kind === 'text' && (f.maxLength ?? 300) <= 40;
     return (
-      <FormField key={f.name} id={`${id}-${f.name}`} label={rt(f.label)} hint={f.hint ? rt(f.hint) : f.kind === 'idNumber' ? rt('birth.idHint') : undefined} optional={f.optional} error={fieldError(f.name)} className={narrow ? 'field--narrow' : undefined}>
+      <FormField key={f.name} id={`${id}-${f.name}`} label={f.labelText ?? rt(f.label)} hint={f.hint ? rt(f.hint) : f.kind === 'idNumber' ? rt('birth.idHint') : undefined} optional={f.optional} error={fieldError(f.name)} className={narrow ? 'field--narrow' : undefined}>
         {(p) =>
           f.kind === 'date' ? (
             <input {...p} ref={ref(f.name)} name={f.name} type="date" min="1900-01-01" value={values[f.name] ?? ''} onChange={set(f.name)} />
+          ) : f.kind === 'select' ? (
+            <select {...p} ref={ref(f.name)} name={f.name} value={values[f.name] ?? ''} onChange={set(f.name)}>
+              <option value="">{rt('life.choose')}</option>
+              {(f.options ?? []).map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
           ) : (
             <>
               <input
