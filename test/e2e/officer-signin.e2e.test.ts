@@ -119,8 +119,9 @@ describe('officer sign-in (browser)', () => {
     assert.equal(await nav.getByRole('link', { name: 'Trang chủ' }).getAttribute('aria-current'), 'page');
     // A built module is a link; modules not built yet are listed, marked, and not links.
     assert.equal(await nav.getByRole('link', { name: 'Dân cư' }).count(), 1);
+    // The eID module is for card officers and supervisors: a registrar does not see it.
     assert.equal(await nav.getByRole('link', { name: /Định danh điện tử/ }).count(), 0);
-    assert.match((await nav.textContent()) ?? '', /Định danh điện tử\s*,?\s*sắp có/);
+    assert.match((await nav.textContent()) ?? '', /Khai thác dữ liệu\s*,?\s*sắp có/);
     assert.equal(await page.title(), 'Trang chủ — Open06');
     await screenshot(page, 'home-desktop');
 
@@ -150,7 +151,7 @@ describe('officer sign-in (browser)', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: `Hello, ${AN.displayName}` }).waitFor();
     assert.match((await page.getByTestId('officer').textContent()) ?? '', /Registrar/);
-    assert.match((await page.getByRole('navigation', { name: 'Modules' }).textContent()) ?? '', /eID\s*,?\s*coming soon/);
+    assert.match((await page.getByRole('navigation', { name: 'Modules' }).textContent()) ?? '', /Data exchange\s*,?\s*coming soon/);
     await screenshot(page, 'home-desktop-en');
 
     await page.reload();
