@@ -26,6 +26,8 @@ let server: TestServer;
 let browser: Browser;
 let admin: H;
 let idNumber = '';
+/** A person made through the registry, added to a member's staff. */
+let staffIdNumber = '';
 /** A member and a system made through the API (for the phone and keyboard test). */
 let other = { memberId: '', systemId: '', clientId: '', keys: null as unknown as Awaited<ReturnType<typeof partnerKeys>> };
 
@@ -41,7 +43,9 @@ before(async () => {
   await server.createOfficer(ROOT);
   await server.createOfficer({ username: 'ho.tich.x', password: ROOT.password, displayName: 'Hộ Tịch', roles: ['registrar'], provinceCode: null });
   admin = await officerHeaders(server.baseUrl, ROOT.username, ROOT.password);
-  idNumber = await resident(server.baseUrl, await officerHeaders(server.baseUrl, 'ho.tich.x', ROOT.password), PERSON);
+  const registrar = await officerHeaders(server.baseUrl, 'ho.tich.x', ROOT.password);
+  idNumber = await resident(server.baseUrl, registrar, PERSON);
+  staffIdNumber = await resident(server.baseUrl, registrar, { fullName: 'Lê Văn Quản', sex: 'male', birthDate: '1988-11-20' });
   // Members already there: a hospital (its code is taken), a telecom operator, a suspended school.
   const members: Record<string, string> = {};
   for (const [name, kind, code] of [['Bệnh viện Đa khoa Thử Nghiệm', 'hospital', 'BVTN'], ['Công ty Viễn thông Mẫu', 'telecom', 'VTM'], ['Trường Đại học Ví Dụ', 'school', 'DHVD']] as const) {
@@ -307,6 +311,40 @@ describe('data-exchange administration (browser)', () => {
     await page.getByRole('button', { name: /Thành viên/ }).click(); // already by name: now descending
     assert.deepEqual(await page.getByTestId('member-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Trường Đại học Ví Dụ', BANK, 'Công ty Viễn thông Mẫu', 'Bệnh viện Đa khoa Thử Nghiệm']);
     await screenshot(page, 'admin-exchange-members');
+    await close();
+  });
+
+  test('an admin adds a member\'s staff (an unknown ID number refused next to the field) and removes them', async () => {
+    const { page, close } = await signedIn({ at: `/admin/exchange/members/${other.memberId}` });
+    const staff = page.getByTestId('member-staff');
+    await staff.getByRole('heading', { level: 2, name: 'Nhân sự' }).waitFor();
+    await staff.getByText('Thành viên chưa có nhân sự nào.').waitFor();
+    const unknown = staffIdNumber === '001099000001' ? '001099000002' : '001099000001';
+    await staff.getByLabel('Số định danh cá nhân').fill(unknown);
+    await staff.getByRole('radio', { name: 'Quản lý' }).check();
+    await staff.getByRole('button', { name: 'Thêm nhân sự' }).click();
+    await staff.getByTestId('staff-form').getByText('Không có công dân mang số định danh này.').waitFor();
+    assert.equal(await staff.getByLabel('Số định danh cá nhân').getAttribute('aria-invalid'), 'true');
+    assert.equal(await staff.getByLabel('Số định danh cá nhân').inputValue(), unknown, 'what was typed is kept');
+    assert.ok(await staff.getByRole('radio', { name: 'Quản lý' }).isChecked(), 'the role is kept');
+    assert.equal(await activeName(page), 'idNumber', 'focus on the field');
+    await staff.getByLabel('Số định danh cá nhân').fill(staffIdNumber);
+    await staff.getByRole('button', { name: 'Thêm nhân sự' }).click();
+    await staff.getByTestId('staff-flash').getByText(`Đã thêm ${staffIdNumber} với vai trò Quản lý.`).waitFor();
+    const row = staff.locator(`[data-testid="staff-row"][data-id-number="${staffIdNumber}"]`);
+    await cell(row, 'Vai trò').getByText('Quản lý').waitFor();
+    assert.match((await cell(row, 'Người thêm').textContent()) ?? '', /\S/);
+    assert.equal(await staff.getByLabel('Số định danh cá nhân').inputValue(), '', 'the form is emptied');
+    const listed = await call(server.baseUrl, 'GET', `/api/v1/exchange/admin/members/${other.memberId}/staff`, undefined, admin);
+    assert.deepEqual(listed.json.items.map((i: { idNumber: string; role: string }) => [i.idNumber, i.role]), [[staffIdNumber, 'manager']]);
+    await row.getByRole('button', { name: `Gỡ ${staffIdNumber}` }).click();
+    await staff.getByTestId('staff-confirm').getByText(/^Gỡ .* khỏi nhân sự của Công ty Viễn thông Mẫu\?/).waitFor();
+    await staff.getByRole('button', { name: 'Xác nhận gỡ' }).click();
+    await staff.getByTestId('staff-flash').getByText(`Đã gỡ ${staffIdNumber} khỏi nhân sự.`).waitFor();
+    await staff.getByText('Thành viên chưa có nhân sự nào.').waitFor();
+    const after = await call(server.baseUrl, 'GET', `/api/v1/exchange/admin/members/${other.memberId}/staff?includeRemoved=true`, undefined, admin);
+    assert.ok(after.json.items.some((i: { idNumber: string; removedAt: string | null }) => i.idNumber === staffIdNumber && i.removedAt), after.text);
+    await screenshot(page, 'admin-exchange-member-staff');
     await close();
   });
 

@@ -10,6 +10,7 @@ import { AdminNav } from './AdminNav.tsx';
 import { getMember, setMemberStatus, type ExchangeSystem, type Member } from './exchange.api.ts';
 import { ConfirmPanel, formatNumber, SortHeader, type Sort } from './exchange.ui.tsx';
 import { Fact, sentence, useFlash } from './fields.tsx';
+import { MemberStaff } from './MemberStaff.tsx';
 import { memberStatusText } from './MembersPage.tsx';
 import { useText, type DT } from './text.ts';
 
@@ -219,6 +220,8 @@ function MemberView({ member: m, systems, onMember }: { member: Member; systems:
           </>
         )}
       </section>
+
+      <MemberStaff memberId={m.id} memberName={m.name} />
     </div>
   );
 }

@@ -180,3 +180,21 @@ export function getAnomalies(q: AnomalyQuery, o: Opts = {}): Promise<Anomalies> 
   for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
   return api.get(`${A}/anomalies${p.size ? `?${p.toString()}` : ''}`, o);
 }
+
+/** Roles of a member's staff (STAFF_ROLES in src/exchange/staff/staff.store.ts). */
+export const STAFF_ROLES = ['manager', 'viewer'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** A person on a member's staff (staffView in src/exchange/staff/staff.service.ts): a citizen who uses the partner console. */
+export interface StaffMember {
+  idNumber: string;
+  role: StaffRole;
+  addedBy: string;
+  addedAt: string;
+  removedAt: string | null;
+  removedBy: string | null;
+}
+
+export const listStaff = (memberId: string, o: Opts = {}) => api.get<{ items: StaffMember[] }>(`${A}/members/${enc(memberId)}/staff`, o);
+export const addStaff = (memberId: string, body: { idNumber: string; role: StaffRole }) => api.post<StaffMember>(`${A}/members/${enc(memberId)}/staff`, body);
+export const removeStaff = (memberId: string, idNumber: string) => api.delete<StaffMember>(`${A}/members/${enc(memberId)}/staff/${enc(idNumber)}`);
