@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.ts';
 import { ACR, levelOfAcr } from '../identity/oidc/levels.ts';
 import { oidcServices } from '../identity/oidc/oidc.module.ts';
+import { readCookie } from '../platform/http/guard.ts';
 
 export const PORTAL_CLIENT_ID = 'open06-portal';
 export const CITIZEN_COOKIE = 'open06_citizen';
@@ -27,13 +28,6 @@ export interface PortalSessions {
   revokeSession(accountId: string, sessionId: string, reason?: string): Promise<boolean>;
 }
 
-function cookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return null;
-}
 
 function setCookie(reply: FastifyReply, name: string, value: string, o: { maxAge: number; sameSite: 'Strict' | 'Lax'; secure: boolean; path?: string }) {
   const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path ?? '/'}`, 'HttpOnly', `SameSite=${o.sameSite}`, `Max-Age=${o.maxAge}`];
@@ -97,7 +91,7 @@ export async function portalSignInRoutes(app: FastifyInstance, p: Platform, sess
   });
 
   app.get('/portal/callback', { schema: { hide: true } }, async (req, reply) => {
-    const raw = cookie(req.headers.cookie, TX_COOKIE);
+    const raw = readCookie(req.headers.cookie, TX_COOKIE);
     const q = req.query as Record<string, string | undefined>;
     if (q.error) return reply.redirect(`/portal?signin_error=${encodeURIComponent(q.error)}`, 303);
     if (!raw) return reply.redirect('/portal?signin_error=expired', 303);
@@ -121,12 +115,12 @@ export async function portalSignInRoutes(app: FastifyInstance, p: Platform, sess
   });
 
   app.get('/portal/logout', { schema: { hide: true } }, async (req, reply) => {
-    const token = cookie(req.headers.cookie, CITIZEN_COOKIE);
+    const token = readCookie(req.headers.cookie, CITIZEN_COOKIE);
     if (token) {
       const s = await sessions.resolveToken(token);
       if (s) await sessions.revokeSession(s.accountId, s.sessionId, 'signed_out');
     }
-    const idToken = cookie(req.headers.cookie, IDT_COOKIE);
+    const idToken = readCookie(req.headers.cookie, IDT_COOKIE);
     setCookie(reply, CITIZEN_COOKIE, '', { maxAge: 0, sameSite: 'Strict', secure });
     setCookie(reply, IDT_COOKIE, '', { maxAge: 0, sameSite: 'Lax', secure, path: '/portal' });
     const end = oidc.buildEndSessionUrl(await rp(), { post_logout_redirect_uri: `${base}/portal`, ...(idToken ? { id_token_hint: idToken } : {}) });

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { startTestServer, type TestServer } from '../harness/server.ts';
 import { clientKeys, rp, client, type ClientKeys } from '../harness/oidc.ts';
+import { officerHeaders } from '../harness/eid.ts';
 import { oidcServices } from '../../src/identity/oidc/oidc.module.ts';
 import { EXCHANGE_RESOURCE } from '../../src/identity/oidc/provider.ts';
 import { AccessTokenRejected } from '../../src/identity/oidc/access-tokens.ts';
 
 async function adminHeaders(s: TestServer): Promise<Record<string, string>> {
   await s.createOfficer({ username: 'quantri', password: 'correct-horse-battery-staple', displayName: 'Quản trị', roles: ['admin'], provinceCode: null });
-  const res = await fetch(`${s.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'quantri', password: 'correct-horse-battery-staple', bearer: true }) });
-  return { authorization: `Bearer ${(await res.json() as { token: string }).token}`, 'content-type': 'application/json' };
+  return { ...(await officerHeaders(s.baseUrl, 'quantri', 'correct-horse-battery-staple')), 'content-type': 'application/json' };
 }
 
 describe('partner systems get access tokens with client credentials and private_key_jwt', () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Platform } from '../../platform/platform.ts';
-import { actorOf, citizenOf } from '../../platform/http/guard.ts';
+import { actorOf, citizenOf, readCookie } from '../../platform/http/guard.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { Poller } from '../../platform/events/poller.ts';
 import { ProblemSchema } from '../../platform/http/schemas.ts';
@@ -61,14 +61,6 @@ export function identityAccountsServices(p: Platform, opts: IdentityAccountsOpti
   return services;
 }
 
-function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return null;
-}
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TAGS = { signIn: ['eID: sign-in'], register: ['eID: registration and recovery'], me: ['eID: my account'], counter: ['eID: officers'], dev: ['eID: development'] };

@@ -6,9 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { AppError } from '../../platform/http/errors.ts';
+import { readCookie } from '../../platform/http/guard.ts';
 import { SCOPE_LABELS, type ClaimScope } from './claims.ts';
 import type { ClientStore } from './clients.ts';
-import { ACR, levelOfAcr, requiredLevel, sessionLevel, type Level } from './levels.ts';
+import { ACR, requiredLevel, sessionLevel, type Level } from './levels.ts';
 import { esc, errorSummary, input, layout, pickLang, t, type FieldError, type Lang } from './pages.ts';
 
 type Method = 'password' | 'password+totp' | 'passkey';
@@ -28,7 +29,7 @@ type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 function langOf(req: FastifyRequest, details?: Details): Lang {
   const q = req.query as Record<string, string | undefined>;
-  const cookie = /(?:^|;\s*)open06_lang=(vi|en)/.exec(req.headers.cookie ?? '')?.[1] ?? null;
+  const cookie = readCookie(req.headers.cookie, 'open06_lang');
   return pickLang({ query: q.lang ?? null, cookie, uiLocales: (details?.params.ui_locales as string | undefined) ?? null, acceptLanguage: req.headers['accept-language'] ?? null });
 }
 
@@ -255,5 +256,4 @@ ${purpose ? `<p><strong>${esc(t(lang, 'purpose'))}:</strong> ${esc(purpose)}</p>
       : { error: 'access_denied', error_description: 'The citizen cancelled the sign-in.' }, { mergeWithLastSubmission: false });
   });
 
-  void levelOfAcr;
 }

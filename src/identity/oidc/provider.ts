@@ -58,7 +58,7 @@ export function levelNeeded(ctx: Ctx): 1 | 2 {
 }
 
 function policy() {
-  const { Prompt, Check, base } = interactionPolicy;
+  const { Check, base } = interactionPolicy;
   const prompts = base();
   const login = prompts.get('login')!;
   // Step-up: a session below the level the client or the request needs signs in again (the
@@ -67,7 +67,6 @@ function policy() {
     if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
     return levelOfAcr(ctx.oidc.session.acr) < levelNeeded(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
-  void Prompt;
   return prompts;
 }
 

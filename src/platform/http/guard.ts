@@ -53,7 +53,8 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'open06_session';
 
-function readCookie(header: string | undefined, name: string): string | null {
+/** The value of cookie `name` in a Cookie header, or null. */
+export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
