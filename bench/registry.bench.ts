@@ -6,6 +6,7 @@
  *   2. name search without diacritics + birth year          16 connections
  *   3. a life event (change of current place of living)     50 connections
  * Usage: node --import tsx bench/registry.bench.ts --people 1000000 [--seconds 20] [--dir bench-pg]
+ *        [--phases byId,search,given,events]   (default: all; BENCH_APP_NODE_OPTIONS adds flags to the app, e.g. --cpu-prof)
  * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,7 @@ const arg = (name: string, dflt: string) => {
 };
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '20'));
+const PHASES = new Set(arg('phases', 'byId,search,given,events').split(','));
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.tmp', arg('dir', 'bench-pg'));
 const PG_PORT = 54391;
@@ -83,7 +85,7 @@ try {
   await pool.end();
   await d.close();
 
-  app = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  app = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     app!.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('Open06 is running')) resolve(); });
     app!.on('exit', (c) => reject(new Error(`app exited ${c}`)));
@@ -95,17 +97,18 @@ try {
   const strip = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
   // Warm-up, then the three measured phases.
   await drive('warm-up', 8, 'GET', () => `/api/v1/registry/people/${sampleIds[i++ % sampleIds.length]}?purpose=bench`, null, token);
-  const byId = await drive('person by ID', 16, 'GET', () => `/api/v1/registry/people/${sampleIds[i++ % sampleIds.length]}?purpose=bench`, null, token);
-  const search = await drive('name search (no diacritics) + birth year', 16, 'GET', () => {
+  const skip = null;
+  const byId = !PHASES.has('byId') ? skip : await drive('person by ID', 16, 'GET', () => `/api/v1/registry/people/${sampleIds[i++ % sampleIds.length]}?purpose=bench`, null, token);
+  const search = !PHASES.has('search') ? skip : await drive('name search (no diacritics) + birth year', 16, 'GET', () => {
     const s = sampleNames[i++ % sampleNames.length]!;
     return `/api/v1/registry/people?q=${encodeURIComponent(strip(s.full_name))}&birthYear=${s.birth_year}`;
   }, null, token);
-  const given = await drive('given name only (whole word) + birth year', 16, 'GET', () => {
+  const given = !PHASES.has('given') ? skip : await drive('given name only (whole word) + birth year', 16, 'GET', () => {
     const s = sampleNames[i++ % sampleNames.length]!;
     return `/api/v1/registry/people?q=${encodeURIComponent(strip(s.full_name).split(' ').pop()!)}&birthYear=${s.birth_year}`;
   }, null, token);
   let n = 0;
-  const events = await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench`, provinceCode: '01', communeCode: '00004' } }), token);
+  const events = !PHASES.has('events') ? skip : await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench`, provinceCode: '01', communeCode: '00004' } }), token);
   const result = { people, seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, load, byId, search, given, events, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {

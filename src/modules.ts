@@ -14,6 +14,7 @@ import * as platform0004 from './platform/migrations/20261124_0004_create_jose_k
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
+import * as registry0104 from './registry/migrations/20261124_0104_expect_rows.ts';
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,
+  '20261124_0104_expect_rows': registry0104,
   '20261124_0201_create_cards': cards0201,
   '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError } from './http/errors.ts';
 
 export function requestHash(body: unknown): Buffer {
@@ -29,4 +29,18 @@ export async function claimKey<T>(trx: Transaction<any>, scope: string, key: str
 
 export async function storeResponse(trx: Transaction<any>, scope: string, key: string, status: number, response: unknown): Promise<void> {
   await sql`update platform.idempotency_key set status = ${status}, response = ${JSON.stringify(response)} where scope = ${scope} and key = ${key}`.execute(trx);
+}
+
+/** The committed response under a key, outside any transaction (an event written by one statement checks first). */
+export async function storedResponse<T>(db: Kysely<any>, scope: string, key: string, hash: Buffer): Promise<{ replay: T; status: number } | null> {
+  const { rows } = await sql<{ request_hash: Buffer; status: number; response: T }>`select request_hash, status, response from platform.idempotency_key where scope = ${scope} and key = ${key}`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.request_hash.equals(hash)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  return { replay: row.response, status: row.status };
+}
+
+/** Stores a response under a key unless one is there already (a request that changed nothing). */
+export async function storeResponseOnce(db: Kysely<any>, scope: string, key: string, hash: Buffer, status: number, response: unknown): Promise<void> {
+  await sql`insert into platform.idempotency_key (scope, key, request_hash, status, response) values (${scope}, ${key}, ${hash}, ${status}, ${JSON.stringify(response)}) on conflict do nothing`.execute(db);
 }

@@ -4,8 +4,8 @@ import { AppError } from '../platform/http/errors.ts';
 import { assertJurisdiction, assertRole, type OfficerActor } from '../platform/auth/actor.ts';
 import type { AuditEntry } from '../platform/audit/index.ts';
 import type { DomainEvent } from '../platform/events/outbox.ts';
-import { recordEffects } from '../platform/events/effects.ts';
-import { claimKey, requestHash, storeResponse } from '../platform/idempotency.ts';
+import { recordEffects, type Effects } from '../platform/events/effects.ts';
+import { claimKey, requestHash, storedResponse, storeResponse, storeResponseOnce } from '../platform/idempotency.ts';
 import type { Clock } from '../platform/clock.ts';
 import { birthRegistrationCodeForProvince2025, composeIdNumber, getCommune2025, nfc, searchKey, splitFullName, validateIdNumber } from '../vn/index.ts';
 import { allowedIn, TOPIC, type EventKind } from './person-lifecycle.ts';
@@ -27,11 +27,32 @@ export interface EventBase {
 
 type Subject = { idNumber: string; role: string; before: Record<string, unknown>; after: Record<string, unknown> };
 
-/** What one life event accumulates inside its transaction. */
+/**
+ * What one life event accumulates. A locking event runs in a transaction: people are read with
+ * FOR UPDATE and each change is written at once. An optimistic event (one that changes only
+ * people) reads without locks and keeps its changes, which `applyEvent` writes in one statement
+ * if nobody changed those people meanwhile.
+ */
 class EventTx {
   readonly subjects: Subject[] = [];
   readonly events: DomainEvent[] = [];
-  constructor(readonly trx: Transaction<any>, readonly kind: EventKind) {}
+  readonly pending = new Map<string, { version: number; patch: PersonPatch }>();
+  constructor(private readonly conn: { trx: Transaction<any> } | { db: Kysely<any> }, readonly kind: EventKind) {}
+
+  get optimistic(): boolean {
+    return !('trx' in this.conn);
+  }
+
+  /** The event's transaction; an optimistic event has none and may not write anything but its changes. */
+  get trx(): Transaction<any> {
+    if (!('trx' in this.conn)) throw new Error(`registry: ${this.kind} is optimistic and cannot run statements of its own`);
+    return this.conn.trx;
+  }
+
+  /** The people, locked in a locking event, read with their versions in an optimistic one. */
+  people(ids: readonly string[]): Promise<Map<string, PersonRow>> {
+    return 'trx' in this.conn ? store.lockPeople(this.conn.trx, ids) : store.people(this.conn.db, ids);
+  }
 
   async change(row: PersonRow, role: string, patch: PersonPatch): Promise<PersonRow> {
     const before: Record<string, unknown> = {};
@@ -44,7 +65,12 @@ class EventTx {
       }
     }
     if (!Object.keys(after).length) return row;
-    await store.updatePerson(this.trx, row.id_number, patch);
+    if ('trx' in this.conn) await store.updatePerson(this.conn.trx, row.id_number, patch);
+    else {
+      const held = this.pending.get(row.id_number);
+      if (held) Object.assign(held.patch, patch);
+      else this.pending.set(row.id_number, { version: row.version, patch: { ...patch } });
+    }
     // A person changed twice in one event (leaves a household, then deregisters) is one subject: first before, last after.
     const known = this.subjects.find((s) => s.idNumber === row.id_number);
     if (known) {
@@ -53,6 +79,16 @@ class EventTx {
     } else this.subjects.push({ idNumber: row.id_number, role, before, after });
     return { ...row, ...patch, version: row.version + 1 } as PersonRow;
   }
+}
+
+/** Attempts of an optimistic event whose people keep changing under it before it gives up. */
+const OPTIMISTIC_ATTEMPTS = 5;
+
+function stampEventId(fx: Effects, eventId: number): Effects {
+  return {
+    events: fx.events.map((e) => ('eventId' in e.payload ? { ...e, payload: { ...e.payload, eventId } } : e)),
+    audit: fx.audit.map((a) => ({ ...a, details: { ...a.details, eventId } })),
+  };
 }
 
 const ageOnDate = (r: Pick<PersonRow, 'birth_year' | 'birth_month' | 'birth_day'>, on: Date): number => {
@@ -145,32 +181,88 @@ export type BirthResult =
 export class RegistryService {
   constructor(private readonly db: Kysely<any>, private readonly clock: Clock) {}
 
-  /** Runs one life event; replays the stored response for a retried idempotency key. */
-  async record<T, I extends EventBase>(ctx: EventContext, kind: EventKind, input: I, work: (tx: EventTx) => Promise<T>, extra: { effectiveDate?: string | null; details?: Record<string, unknown> } = {}): Promise<T> {
+  /**
+   * Runs one life event; replays the stored response for a retried idempotency key. `optimistic`
+   * is for events that only read and change people (no households, no new rows): they take one
+   * read and one write statement instead of a transaction of five or more round trips.
+   */
+  async record<T, I extends EventBase>(ctx: EventContext, kind: EventKind, input: I, work: (tx: EventTx) => Promise<T>, extra: { effectiveDate?: string | null; details?: Record<string, unknown>; optimistic?: boolean } = {}): Promise<T> {
     if (!input.legalBasis?.trim()) throw new AppError('REGISTRY_LEGAL_BASIS_REQUIRED', {}, [{ field: 'legalBasis', code: 'required', message: { vi: 'Bắt buộc phải có.', en: 'Is required.' } }]);
+    const scope = `registry.${kind}:${ctx.actor.id}`;
+    if (extra.optimistic) return this.recordOptimistic(ctx, kind, scope, input, work, extra);
     return this.db.transaction().execute(async (trx) => {
-      const scope = `registry.${kind}:${ctx.actor.id}`;
       if (ctx.idempotencyKey) {
         const prior = await claimKey<T>(trx, scope, ctx.idempotencyKey, requestHash(input));
         if (prior) return prior.replay;
       }
-      const tx = new EventTx(trx, kind);
+      const tx = new EventTx({ trx }, kind);
       const result = await work(tx);
-      const now = this.clock.now();
       if (tx.subjects.length) {
-        const eventId = await store.insertEvent(trx, { kind, at: now, effectiveDate: extra.effectiveDate ?? null, officerId: ctx.actor.id, legalBasis: nfc(input.legalBasis), reason: input.reason ? nfc(input.reason) : null, requestId: ctx.requestId, details: extra.details ?? {} }, tx.subjects);
+        const fx = this.effects(ctx, tx, input, extra, 0);
+        const eventId = await store.insertEvent(trx, fx.event, tx.subjects);
         if (result && typeof result === 'object' && 'eventId' in result) (result as { eventId: number }).eventId = eventId;
-        const events: DomainEvent[] = [{ topic: TOPIC[kind], key: tx.subjects[0]!.idNumber, payload: { eventId, kind, at: now.toISOString(), effectiveDate: extra.effectiveDate ?? null, subjects: tx.subjects.map((s) => ({ idNumber: s.idNumber, role: s.role, changed: Object.keys(s.after) })) } }, ...tx.events];
-        const entries: AuditEntry[] = tx.subjects.map((s) => ({ at: now, actorKind: 'officer', actorId: ctx.actor.id, action: `registry.${kind}`, subjectKind: 'person', subjectId: s.idNumber, fields: Object.keys(s.after), purpose: kind, legalBasis: nfc(input.legalBasis), requestId: ctx.requestId, details: { eventId, role: s.role } }));
-        await recordEffects(trx, { events, audit: entries });
+        await recordEffects(trx, stampEventId(fx.effects, eventId));
       }
       if (ctx.idempotencyKey) await storeResponse(trx, scope, ctx.idempotencyKey, 200, result);
       return result;
     });
   }
 
+  private async recordOptimistic<T, I extends EventBase>(ctx: EventContext, kind: EventKind, scope: string, input: I, work: (tx: EventTx) => Promise<T>, extra: { effectiveDate?: string | null; details?: Record<string, unknown> }): Promise<T> {
+    const key = ctx.idempotencyKey;
+    const hash = key ? requestHash(input) : null;
+    for (let attempt = 1; ; attempt++) {
+      if (key) {
+        const prior = await storedResponse<T>(this.db, scope, key, hash!);
+        if (prior) return prior.replay;
+      }
+      const tx = new EventTx({ db: this.db }, kind);
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (e) {
+        // The same request may have committed since the key was checked; then its answer stands.
+        const prior = key ? await storedResponse<T>(this.db, scope, key, hash!) : null;
+        if (prior) return prior.replay;
+        throw e;
+      }
+      if (!tx.subjects.length) {
+        if (key) await storeResponseOnce(this.db, scope, key, hash!, 200, result);
+        return result;
+      }
+      const fx = this.effects(ctx, tx, input, extra, 0);
+      try {
+        const eventId = await store.applyEvent(this.db, {
+          patches: [...tx.pending].map(([idNumber, p]) => ({ idNumber, version: p.version, patch: p.patch })),
+          event: fx.event, subjects: tx.subjects, effects: fx.effects,
+          idempotency: key ? { scope, key, hash: hash!, response: result } : null,
+        });
+        if (result && typeof result === 'object' && 'eventId' in result) (result as { eventId: number }).eventId = eventId;
+        return result;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        // 40001: someone changed one of these people since they were read (40P01: two such statements crossed); read again.
+        // 23505 on the key: the same request committed meanwhile; the next turn replays it.
+        if (((code === '40001' || code === '40P01') && attempt < OPTIMISTIC_ATTEMPTS) || (code === '23505' && key && attempt < OPTIMISTIC_ATTEMPTS)) continue;
+        if (code === '40001' || code === '40P01') throw new AppError('CONFLICT');
+        throw e;
+      }
+    }
+  }
+
+  /** The event row, its domain event and its audit entries; `eventId` is filled in once the event has its id. */
+  private effects(ctx: EventContext, tx: EventTx, input: EventBase, extra: { effectiveDate?: string | null; details?: Record<string, unknown> }, eventId: number) {
+    const now = this.clock.now();
+    const kind = tx.kind;
+    const legalBasis = nfc(input.legalBasis);
+    const event = { kind, at: now, effectiveDate: extra.effectiveDate ?? null, officerId: ctx.actor.id, legalBasis, reason: input.reason ? nfc(input.reason) : null, requestId: ctx.requestId, details: extra.details ?? {} };
+    const events: DomainEvent[] = [{ topic: TOPIC[kind], key: tx.subjects[0]!.idNumber, payload: { eventId, kind, at: now.toISOString(), effectiveDate: extra.effectiveDate ?? null, subjects: tx.subjects.map((s) => ({ idNumber: s.idNumber, role: s.role, changed: Object.keys(s.after) })) } }, ...tx.events];
+    const audit: AuditEntry[] = tx.subjects.map((s) => ({ at: now, actorKind: 'officer', actorId: ctx.actor.id, action: `registry.${kind}`, subjectKind: 'person', subjectId: s.idNumber, fields: Object.keys(s.after), purpose: kind, legalBasis, requestId: ctx.requestId, details: { eventId, role: s.role } }));
+    return { event, effects: { events, audit } };
+  }
+
   private async lockOne(tx: EventTx, idNumber: string): Promise<PersonRow> {
-    const m = await store.lockPeople(tx.trx, [idNumber]);
+    const m = await tx.people([idNumber]);
     const p = m.get(idNumber);
     if (!p) throw notFound(idNumber);
     return p;
@@ -198,7 +290,7 @@ export class RegistryService {
     const fullName = nfc(input.fullName);
     const nameKey = searchKey(fullName);
     return this.record(ctx, 'birth_registered', input, async (tx) => {
-      const parents = await store.lockPeople(tx.trx, [input.fatherId, input.motherId].filter((x): x is string => !!x));
+      const parents = await tx.people([input.fatherId, input.motherId].filter((x): x is string => !!x));
       for (const [field, id, sex] of [['fatherId', input.fatherId, 'male'], ['motherId', input.motherId, 'female']] as const) {
         if (!id) continue;
         const parent = parents.get(id);
@@ -268,11 +360,11 @@ export class RegistryService {
       if (death.getUTCFullYear() < p.birth_year) throw new AppError('REGISTRY_INVALID_DATE', { value: input.deathDate }, [{ field: 'deathDate', code: 'before_birth', message: { vi: 'Ngày mất trước ngày sinh.', en: 'Date of death is before birth.' } }]);
       await tx.change(p, 'deceased', { status: 'deceased', death_date: input.deathDate });
       if (p.spouse_id) {
-        const spouse = (await store.lockPeople(tx.trx, [p.spouse_id])).get(p.spouse_id);
+        const spouse = (await tx.people([p.spouse_id])).get(p.spouse_id);
         if (spouse && spouse.spouse_id === p.id_number) await tx.change(spouse, 'widowed_spouse', { marital_status: 'widowed', spouse_id: null });
       }
       return { idNumber, status: 'deceased' as const, eventId: 0 };
-    }, { effectiveDate: input.deathDate });
+    }, { effectiveDate: input.deathDate, optimistic: true });
   }
 
   declareMissing(ctx: EventContext, idNumber: string, input: EventBase & { since: string }) {
@@ -282,7 +374,7 @@ export class RegistryService {
       const p = await this.subject(tx, ctx, idNumber);
       await tx.change(p, 'subject', { status: 'missing' });
       return { idNumber, status: 'missing' as const, eventId: 0 };
-    }, { effectiveDate: input.since });
+    }, { effectiveDate: input.since, optimistic: true });
   }
 
   revokeMissing(ctx: EventContext, idNumber: string, input: EventBase) {
@@ -291,7 +383,7 @@ export class RegistryService {
       const p = await this.subject(tx, ctx, idNumber);
       await tx.change(p, 'subject', { status: 'living' });
       return { idNumber, status: 'living' as const, eventId: 0 };
-    });
+    }, { optimistic: true });
   }
 
   // ---- residence ----------------------------------------------------------------------------
@@ -354,7 +446,7 @@ export class RegistryService {
       assertAllowed(tx.kind, p);
       await tx.change(p, 'subject', { temp_address: nfc(input.residence.address), temp_commune_code: input.residence.communeCode, temp_province_code: input.residence.provinceCode, temp_until: input.until, cur_address: nfc(input.residence.address), cur_commune_code: input.residence.communeCode, cur_province_code: input.residence.provinceCode });
       return { idNumber, until: input.until, eventId: 0 };
-    });
+    }, { optimistic: true });
   }
 
   changeCurrentResidence(ctx: EventContext, idNumber: string, input: EventBase & { residence: AddressInput }) {
@@ -365,7 +457,7 @@ export class RegistryService {
       const after = await tx.change(p, 'subject', { cur_address: nfc(input.residence.address), cur_commune_code: input.residence.communeCode, cur_province_code: input.residence.provinceCode });
       if (after === p) throw new AppError('REGISTRY_NO_CHANGE');
       return { idNumber, eventId: 0 };
-    });
+    }, { optimistic: true });
   }
 
   // ---- households ---------------------------------------------------------------------------
@@ -414,7 +506,7 @@ export class RegistryService {
     assertRole(ctx.actor, ['registrar']);
     return this.record(ctx, 'household_head_changed', { ...input, no }, async (tx) => {
       const h = await this.activeHousehold(tx, ctx, no);
-      const people = await store.lockPeople(tx.trx, [h.head_id, input.newHeadId]);
+      const people = await tx.people([h.head_id, input.newHeadId]);
       const next = people.get(input.newHeadId);
       if (!next || next.household_no !== no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'newHeadId', 'not_member', 'Chủ hộ mới phải là thành viên của hộ.', 'The new head must be a member of the household.');
       if (next.id_number === h.head_id) throw new AppError('REGISTRY_NO_CHANGE');
@@ -461,7 +553,7 @@ export class RegistryService {
       const ids = [...new Set(input.memberIds)];
       if (!ids.includes(input.newHeadId)) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'newHeadId', 'not_in_members', 'Chủ hộ mới phải nằm trong danh sách tách hộ.', 'The new head must be among the members who split.');
       if (ids.includes(h.head_id)) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'memberIds', 'head', 'Chủ hộ hiện tại không thể tách đi: đổi chủ hộ trước.', 'The current head cannot split away: change the head first.');
-      const people = await store.lockPeople(tx.trx, ids);
+      const people = await tx.people(ids);
       for (const id of ids) {
         const m = people.get(id);
         if (!m || m.household_no !== no) throw conflict('REGISTRY_HOUSEHOLD_CONFLICT', 'memberIds', 'not_member', `${id} không thuộc hộ.`, `${id} is not a member.`);
@@ -489,7 +581,7 @@ export class RegistryService {
       const from = first.household_no === no ? first : second;
       const into = first.household_no === no ? second : first;
       const members = await store.householdMembers(tx.trx, from.household_no);
-      const locked = await store.lockPeople(tx.trx, members.map((m) => m.id_number));
+      const locked = await tx.people(members.map((m) => m.id_number));
       for (const m of locked.values()) {
         const rel = input.relations[m.id_number];
         if (!rel) throw new AppError('VALIDATION_FAILED', {}, [{ field: `relations.${m.id_number}`, code: 'required', message: { vi: 'Cần quan hệ với chủ hộ mới.', en: 'Relation to the new head is required.' } }]);
@@ -508,7 +600,7 @@ export class RegistryService {
     return this.record(ctx, 'marriage_registered', input, async (tx) => {
       const [aId, bId] = input.partnerIds;
       if (aId === bId) throw conflict('REGISTRY_MARRIAGE_CONFLICT', 'partnerIds', 'same', 'Hai người phải khác nhau.', 'The two people must differ.');
-      const people = await store.lockPeople(tx.trx, [aId, bId]);
+      const people = await tx.people([aId, bId]);
       const fail = (field: string, vi: string, en: string) => conflict('REGISTRY_MARRIAGE_CONFLICT', field, 'marriage', vi, en);
       const pair = [aId, bId].map((id, i) => {
         const p = people.get(id);
@@ -528,7 +620,7 @@ export class RegistryService {
       await tx.change(pair[0], 'spouse', { marital_status: 'married', spouse_id: pair[1].id_number });
       await tx.change(pair[1], 'spouse', { marital_status: 'married', spouse_id: pair[0].id_number });
       return { partnerIds: input.partnerIds, eventId: 0 };
-    }, { effectiveDate: input.date });
+    }, { effectiveDate: input.date, optimistic: true });
   }
 
   registerDivorce(ctx: EventContext, input: EventBase & { partnerIds: [string, string]; date: string }) {
@@ -536,7 +628,7 @@ export class RegistryService {
     parseDay(input.date, 'date');
     return this.record(ctx, 'divorce_registered', input, async (tx) => {
       const [aId, bId] = input.partnerIds;
-      const people = await store.lockPeople(tx.trx, [aId, bId]);
+      const people = await tx.people([aId, bId]);
       const a = people.get(aId);
       const b = people.get(bId);
       if (!a) throw notFound(aId);
@@ -548,7 +640,7 @@ export class RegistryService {
       await tx.change(a, 'spouse', { marital_status: 'divorced', spouse_id: null });
       await tx.change(b, 'spouse', { marital_status: 'divorced', spouse_id: null });
       return { partnerIds: input.partnerIds, eventId: 0 };
-    }, { effectiveDate: input.date });
+    }, { effectiveDate: input.date, optimistic: true });
   }
 
   // ---- reads used by the other parts of the module ------------------------------------------

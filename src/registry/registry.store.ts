@@ -1,7 +1,23 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { effectInserts, type Effects } from '../platform/events/effects.ts';
 import type { HouseholdRow, PersonPatch, PersonRow } from './registry.types.ts';
 
 type Db = Kysely<any> | Transaction<any>;
+
+/** Columns a life event may change (never the key, the version or the synthetic mark). */
+const PATCHABLE = new Set<string>([
+  'full_name', 'name_key', 'given_key', 'other_names', 'sex', 'birth_year', 'birth_month', 'birth_day',
+  'birth_reg_province_code', 'birth_reg_commune_code', 'origin_province_code', 'origin_commune_code',
+  'ethnicity_code', 'religion', 'nationality', 'marital_status', 'father_id', 'mother_id', 'spouse_id',
+  'perm_address', 'perm_commune_code', 'perm_province_code', 'perm_old_commune_code', 'perm_old_district_code', 'perm_old_province_code', 'perm_since',
+  'temp_address', 'temp_commune_code', 'temp_province_code', 'temp_until',
+  'cur_address', 'cur_commune_code', 'cur_province_code', 'household_no', 'relation_to_head', 'status', 'death_date',
+]);
+
+export interface EventRecord {
+  kind: string; at: Date; effectiveDate: string | null; officerId: string; legalBasis: string; reason: string | null; requestId: string | null; details: Record<string, unknown>;
+}
+export type EventSubjectRecord = { idNumber: string; role: string; before: Record<string, unknown>; after: Record<string, unknown> };
 
 /**
  * A person row within a unit, in SQL: the same units as `unitsOf()` — permanent, temporary or
@@ -14,6 +30,21 @@ export function inJurisdiction(provinceCode: string, communeCode: string | null,
     ...['perm', 'temp', 'cur'].map((k) => at(eb, k)),
     eb.and([eb(`${prefix}perm_province_code`, 'is', null), eb(`${prefix}temp_province_code`, 'is', null), eb(`${prefix}cur_province_code`, 'is', null), at(eb, 'birth_reg')]),
   ]);
+}
+
+/** The CTEs `ev` (the event, its id) and `subj` (its subjects) of a statement that records an event. */
+function eventCtes(e: EventRecord, subjects: readonly EventSubjectRecord[]) {
+  return sql`
+      ev as (
+        insert into registry.event (kind, at, effective_date, officer_id, legal_basis, reason, request_id, details)
+        values (${e.kind}, ${e.at}, ${e.effectiveDate}, ${e.officerId}, ${e.legalBasis}, ${e.reason}, ${e.requestId}, ${JSON.stringify(e.details)})
+        returning id
+      ), subj as (
+        insert into registry.event_subject (id_number, event_id, role, before, after)
+        select s.id_number, ev.id, s.role, s.before, s.after
+        from ev, jsonb_to_recordset(${JSON.stringify(subjects.map((x) => ({ id_number: x.idNumber, role: x.role, before: x.before, after: x.after })))}::jsonb)
+          as s(id_number text, role text, before jsonb, after jsonb)
+      )`;
 }
 
 /** All SQL of the registry module. */
@@ -76,19 +107,47 @@ export const registryStore = {
   },
 
   /** The event and its subjects in one statement (one round trip on the hot path of every life event). */
-  async insertEvent(trx: Transaction<any>, e: { kind: string; at: Date; effectiveDate: string | null; officerId: string; legalBasis: string; reason: string | null; requestId: string | null; details: Record<string, unknown> }, subjects: ReadonlyArray<{ idNumber: string; role: string; before: Record<string, unknown>; after: Record<string, unknown> }>): Promise<number> {
+  /** People by ID number without locking them (an event written by `applyEvent` checks their versions instead). */
+  async people(db: Db, ids: readonly string[]): Promise<Map<string, PersonRow>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const { rows } = await sql<PersonRow>`select * from registry.person where id_number = any(${unique}::text[])`.execute(db);
+    return new Map(rows.map((r) => [r.id_number, r]));
+  },
+
+  /**
+   * A whole life event in one autocommit statement: each person's patch applied only if the person
+   * still has the version it was read at (otherwise 40001 and nothing is written), the event and its
+   * subjects, its outbox events and audit entries (their `eventId` filled in), and the idempotency
+   * key with the response. A second request under a committed key fails on the key (23505).
+   */
+  async applyEvent(db: Kysely<any>, a: { patches: ReadonlyArray<{ idNumber: string; version: number; patch: PersonPatch }>; event: EventRecord; subjects: readonly EventSubjectRecord[]; effects: Effects; idempotency: { scope: string; key: string; hash: Buffer; response: unknown } | null }): Promise<number> {
+    const cols = [...new Set(a.patches.flatMap((p) => Object.keys(p.patch)))];
+    for (const c of cols) if (!PATCHABLE.has(c)) throw new Error(`registry: not a patchable column: ${c}`);
+    const fx = effectInserts(a.effects, { from: 'ev', id: 'ev.id' });
+    const idem = a.idempotency;
     const { rows } = await sql<{ id: number }>`
-      with ev as (
-        insert into registry.event (kind, at, effective_date, officer_id, legal_basis, reason, request_id, details)
-        values (${e.kind}, ${e.at}, ${e.effectiveDate}, ${e.officerId}, ${e.legalBasis}, ${e.reason}, ${e.requestId}, ${JSON.stringify(e.details)})
-        returning id
-      ), subj as (
-        insert into registry.event_subject (id_number, event_id, role, before, after)
-        select s.id_number, ev.id, s.role, s.before, s.after
-        from ev, jsonb_to_recordset(${JSON.stringify(subjects.map((x) => ({ id_number: x.idNumber, role: x.role, before: x.before, after: x.after })))}::jsonb)
-          as s(id_number text, role text, before jsonb, after jsonb)
+      with x as (
+        select * from jsonb_to_recordset(${JSON.stringify(a.patches.map((p) => ({ id_number: p.idNumber, version: p.version, patch: p.patch })))}::jsonb) as x(id_number text, version int, patch jsonb)
+      ), upd as (
+        update registry.person p
+        set (${sql.raw(cols.join(', '))}, version, updated_at) = (select ${sql.raw(cols.map((c) => `r.${c}`).join(', '))}, p.version + 1, now() from jsonb_populate_record(p, x.patch) r)
+        from x where p.id_number = x.id_number and p.version = x.version
+        returning p.id_number
+      ), ${eventCtes(a.event, a.subjects)}, outbox as (${fx.outbox}
+      ), audit as (${fx.audit}
+      ), idem as (
+        insert into platform.idempotency_key (scope, key, request_hash, status, response)
+        select ${idem?.scope ?? null}::text, ${idem?.key ?? null}::text, ${idem?.hash ?? null}::bytea, 200,
+          jsonb_set(${JSON.stringify(idem?.response ?? null)}::jsonb, '{eventId}', to_jsonb(ev.id))
+        from ev where ${idem?.key ?? null}::text is not null
       )
-      select id from ev`.execute(trx);
+      select ev.id, registry.expect_rows((select count(*)::int from upd), ${a.patches.length}) from ev`.execute(db);
+    return Number(rows[0]!.id);
+  },
+
+  async insertEvent(trx: Transaction<any>, e: EventRecord, subjects: readonly EventSubjectRecord[]): Promise<number> {
+    const { rows } = await sql<{ id: number }>`with ${eventCtes(e, subjects)} select id from ev`.execute(trx);
     return Number(rows[0]!.id);
   },
 

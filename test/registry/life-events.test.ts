@@ -258,6 +258,64 @@ describe('registry life events', () => {
     });
   });
 
+  describe('events written by one statement (read, then a version-checked write)', () => {
+    const events = async (id: string) => (await sql<{ kind: string }>`select e.kind from registry.event_subject s join registry.event e on e.id = s.event_id where s.id_number = ${id} order by e.id`.execute(t.platform.db)).rows.map((r) => r.kind);
+
+    test('a retried current-residence change under one key is recorded once and answered the same', async () => {
+      const p = await resident(t, reg, { fullName: 'Hà Văn Lặp', sex: 'male', birthDate: '1985-05-05' });
+      const body = { ...LEGAL, residence: { address: 'Số 9 Hàng Đào', ...HN2 } };
+      const key = { 'idempotency-key': 'cur-retry-00001' };
+      const a = await post(t, reg, `/api/v1/registry/people/${p.idNumber}/current-residence`, body, key);
+      const b = await post(t, reg, `/api/v1/registry/people/${p.idNumber}/current-residence`, body, key);
+      assert.equal(a.statusCode, 200, a.body);
+      assert.ok(a.json().eventId > 0);
+      assert.deepEqual(b.json(), a.json());
+      assert.equal((await events(p.idNumber)).filter((k) => k === 'current_residence_changed').length, 1);
+      problem(await post(t, reg, `/api/v1/registry/people/${p.idNumber}/current-residence`, { ...body, residence: { address: 'Số 10 Hàng Đào', ...HN2 } }, key), 422, 'IDEMPOTENCY_KEY_REUSED');
+      const outbox = await sql<{ payload: { eventId: number } }>`select payload from platform.outbox where key = ${p.idNumber} and topic = 'residence.current_changed'`.execute(t.platform.db);
+      assert.deepEqual(outbox.rows.map((r) => r.payload.eventId), [a.json().eventId]);
+      const audit = await sql<{ details: { eventId: number } }>`select details from platform.audit_inbox where subject_id = ${p.idNumber} and action = 'registry.current_residence_changed'
+        union all select details from platform.audit_log where subject_id = ${p.idNumber} and action = 'registry.current_residence_changed'`.execute(t.platform.db);
+      assert.deepEqual(audit.rows.map((r) => r.details.eventId), [a.json().eventId]);
+    });
+
+    test('concurrent requests under one key are recorded once', async () => {
+      const p = await resident(t, reg, { fullName: 'Hà Thị Đồng', sex: 'female', birthDate: '1986-06-06' });
+      const body = { ...LEGAL, residence: { address: 'Số 11 Hàng Đào', ...HN2 } };
+      const rs = await Promise.all(Array.from({ length: 6 }, () => post(t, reg, `/api/v1/registry/people/${p.idNumber}/current-residence`, body, { 'idempotency-key': 'cur-concurrent-01' })));
+      for (const r of rs) assert.equal(r.statusCode, 200, r.body);
+      assert.equal(new Set(rs.map((r) => r.json().eventId)).size, 1);
+      assert.equal((await events(p.idNumber)).filter((k) => k === 'current_residence_changed').length, 1);
+    });
+
+    test('concurrent changes to one person all land, one after another, each against the version it read', async () => {
+      const p = await resident(t, reg, { fullName: 'Hà Văn Đua', sex: 'male', birthDate: '1987-07-07' });
+      const rs = await Promise.all(Array.from({ length: 4 }, (_, i) => post(t, reg, `/api/v1/registry/people/${p.idNumber}/current-residence`, { ...LEGAL, residence: { address: `Số ${20 + i} Hàng Đào`, ...HN2 } })));
+      for (const r of rs) assert.equal(r.statusCode, 200, r.body);
+      const befores = await sql<{ before: { cur_address: string }; after: { cur_address: string } }>`select s.before, s.after from registry.event_subject s join registry.event e on e.id = s.event_id where s.id_number = ${p.idNumber} and e.kind = 'current_residence_changed' order by e.id`.execute(t.platform.db);
+      assert.equal(befores.rows.length, 4);
+      // Each change saw the one before it: the chain of before/after addresses is unbroken.
+      for (let i = 1; i < 4; i++) assert.equal(befores.rows[i]!.before.cur_address, befores.rows[i - 1]!.after.cur_address);
+      const row = await sql<{ version: number; cur_address: string }>`select version, cur_address from registry.person where id_number = ${p.idNumber}`.execute(t.platform.db);
+      assert.equal(row.rows[0]!.cur_address, befores.rows[3]!.after.cur_address);
+    });
+
+    test('two marriages of one person at once: one is registered, the other refused', async () => {
+      const a = await born(t, reg, { fullName: 'Đinh Văn Chú', sex: 'male', birthDate: '1995-01-01' });
+      const b = await born(t, reg, { fullName: 'Đinh Thị Bơ', sex: 'female', birthDate: '1996-01-01' });
+      const c = await born(t, reg, { fullName: 'Lò Thị Cam', sex: 'female', birthDate: '1997-01-01' });
+      const m = { ...LEGAL, date: '2026-11-19' };
+      const [x, y] = await Promise.all([post(t, reg, '/api/v1/registry/marriages', { ...m, partnerIds: [a, b] }), post(t, reg, '/api/v1/registry/marriages', { ...m, partnerIds: [a, c] })]);
+      assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 409], `${x.body} ${y.body}`);
+      const loser = x.statusCode === 409 ? x : y;
+      assert.equal(loser.json().code, 'REGISTRY_MARRIAGE_CONFLICT');
+      const spouses = await sql<{ id_number: string; spouse_id: string | null }>`select id_number, spouse_id from registry.person where id_number in (${a}, ${b}, ${c}) order by id_number`.execute(t.platform.db);
+      const married = spouses.rows.filter((r) => r.spouse_id);
+      assert.equal(married.length, 2);
+      assert.ok(married.some((r) => r.id_number === a));
+    });
+  });
+
   describe('corrections (four eyes) and history', () => {
     test('a correction takes effect only on another supervisor\'s approval; history and as-of show before and after', async () => {
       const p = await born(t, reg, { fullName: 'Nguyễn Văn Aanh', sex: 'male', birthDate: '1985-04-04' });
