@@ -13,13 +13,13 @@ import { AppError } from '../platform/http/errors.ts';
 import type { CitizenPrincipal } from '../platform/http/guard.ts';
 import type { Localised } from '../platform/i18n/lang.ts';
 import { nfc, toIsoPartial, vnCalendarDate, parsePartialDate } from '../vn/index.ts';
-import { CARD_FIELDS, EVENT_TOPICS, fieldLabel, purposeLabel, PURPOSE_CODES, QUESTION_FIELDS, RECORD_FIELDS, VERIFY_FIELDS } from './catalogue.ts';
+import { CARD_FIELDS, CARD_VERIFY_FIELDS, EVENT_TOPICS, fieldLabel, purposeLabel, PURPOSE_CODES, QUESTION_FIELDS, RECORD_FIELDS, VERIFY_FIELDS } from './catalogue.ts';
 import type { Caller } from './entitlements.ts';
 import { exchangeStore, type ConsentRequestRow, type ConsentRow, type MemberRow } from './exchange.store.ts';
 import type { JwsSigner } from './signer.ts';
 import './exchange.errors.ts';
 
-export const CONSENT_FIELDS: readonly string[] = [...new Set([...RECORD_FIELDS, ...QUESTION_FIELDS, ...VERIFY_FIELDS, ...CARD_FIELDS, ...EVENT_TOPICS])];
+export const CONSENT_FIELDS: readonly string[] = [...new Set([...RECORD_FIELDS, ...QUESTION_FIELDS, ...VERIFY_FIELDS, ...CARD_FIELDS, ...CARD_VERIFY_FIELDS, ...EVENT_TOPICS])];
 /** Consent can be given for at most this long (Decree 13 asks for a stated period; the cap is ours). */
 export const MAX_CONSENT_YEARS = 5;
 
