@@ -25,6 +25,7 @@ import { BulkRunner, BulkWorkerHost, type BulkRunnerOptions } from './bulk/bulk.
 import { BulkService } from './bulk/bulk.service.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
 import { EventsService } from './events.service.ts';
+import { parseAllowedHosts, systemLookup, type HostLookup } from './webhook-target.ts';
 import { AccessLogService, historyCsv } from './access-log.service.ts';
 import { CardVerifyService } from './card-verify.service.ts';
 import { cardVerifyRoutes } from './card-verify.routes.ts';
@@ -49,8 +50,8 @@ export interface ExchangeModuleOptions {
   /** Webhook retry waits, ms. */
   webhookBackoffMs?: readonly number[];
   webhookTimeoutMs?: number;
-  /** http:// and loopback webhook receivers (default: when PUBLIC_BASE_URL is http://). */
-  allowInsecureWebhooks?: boolean;
+  /** How webhook receivers' host names are resolved (default: the system resolver; tests give their own). */
+  webhookLookup?: HostLookup;
   /** Days a finished bulk job's result file is kept (default 7). */
   resultRetentionDays?: number;
 }
@@ -73,7 +74,7 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const background = (opts.runner?.pollMs ?? 1000) > 0;
   const bulk = new BulkService({ db: p.db, pool: p.database.pool, clock: p.clock, audit: p.audit, meter, partner, poke, wake: background ? () => { void runner.drain(); } : undefined }, { maxUploadBytes: opts.maxUploadBytes ?? 4 * 2 ** 30 });
   const events = new EventsService({ db: p.db, clock: p.clock, audit: p.audit, directory, partner, signer }, {
-    issuer: p.config.PUBLIC_BASE_URL, allowInsecure: opts.allowInsecureWebhooks ?? p.config.PUBLIC_BASE_URL.startsWith('http://'),
+    issuer: p.config.PUBLIC_BASE_URL, webhooks: { allowedHosts: parseAllowedHosts(p.config.WEBHOOK_ALLOWED_HOSTS), lookup: opts.webhookLookup ?? systemLookup },
     ...(opts.webhookBackoffMs ? { backoffMs: opts.webhookBackoffMs } : {}), ...(opts.webhookTimeoutMs ? { timeoutMs: opts.webhookTimeoutMs } : {}),
   });
   const accessLog = new AccessLogService(p.db, events);
