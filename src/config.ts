@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object({
   SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the platform JOSE signing keys (OpenID Connect, access tokens) at rest. Unset: stored in clear (a warning says so).' })),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark session cookies Secure. Must be true in production (HTTPS).' }),
   OTP_SENDER: Type.Union([Type.Literal('dev'), Type.Literal('none')], { default: 'dev', description: 'Where eID one-time codes go: dev = kept in memory and readable at GET /api/v1/eid/dev/messages (development and tests only), none = dropped. A deployment plugs in its SMS gateway (an OtpSender).' }),
+  WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '', pattern: '^(\\*|[A-Za-z0-9.:_\\[\\]-]+(\\s*,\\s*[A-Za-z0-9.:_\\[\\]-]+)*)?$', description: 'Comma-separated host names or IP addresses of event receivers that may resolve to private or loopback addresses and use http (* = every host). Empty (the default): only https receivers whose host resolves to public addresses. Development and tests only.' }),
   EID_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt eID TOTP secrets at rest. Unset: stored in clear (a warning says so).' })),
 });
 
@@ -76,6 +77,7 @@ export function configWarnings(cfg: Config): string[] {
   if (!cfg.COOKIE_SECURE && cfg.PUBLIC_BASE_URL.startsWith('https://')) w.push('COOKIE_SECURE is false while PUBLIC_BASE_URL is https: set COOKIE_SECURE=true.');
   if (!cfg.CARDS_KEY_ENCRYPTION_KEY) w.push('CARDS_KEY_ENCRYPTION_KEY is unset: card signing keys are stored unencrypted in the database. Set it (openssl rand -base64 32) outside a demo.');
   if (cfg.OTP_SENDER === 'dev') w.push('OTP_SENDER=dev: eID one-time codes are readable by anyone at /api/v1/eid/dev/messages. Development and tests only; plug in an SMS gateway in production.');
+  if (cfg.WEBHOOK_ALLOWED_HOSTS) w.push(`WEBHOOK_ALLOWED_HOSTS=${cfg.WEBHOOK_ALLOWED_HOSTS}: event deliveries may go to private addresses and over http for these hosts. Development and tests only.`);
   if (!cfg.EID_KEY_ENCRYPTION_KEY) w.push('EID_KEY_ENCRYPTION_KEY is unset: eID TOTP secrets are stored unencrypted. Set it (openssl rand -base64 32) outside a demo.');
   if (!cfg.SIGNING_KEY_ENCRYPTION_KEY) w.push('SIGNING_KEY_ENCRYPTION_KEY is unset: the OpenID Connect signing keys are stored unencrypted in the database. Set it (openssl rand -base64 32) outside a demo.');
   if (!cfg.DATABASE_URL) w.push('Using the embedded PostgreSQL (DATABASE_URL unset): fine for a demo or a pilot, use a managed PostgreSQL ≥ 15 in production.');

@@ -28,9 +28,9 @@ import { effectiveStatus, type CardStatus } from './card-lifecycle.ts';
 import { cardsStore, type CardRow } from './cards.store.ts';
 import { birthDateOf, iso, residenceText, type CardsService } from './cards.service.ts';
 import { decodeDg1 } from './lds.ts';
-import { parseVnMrz, vnMrzNameOf, type MrzError, type MrzExpiry } from './mrz.ts';
+import { parseVnMrz, vnMrzNameOf, type MrzError, type MrzExpiry, type VnMrz } from './mrz.ts';
 import type { PaReport } from './passive-auth.ts';
-import { parseCardQr, QR_FIELDS, type QrError } from './qr.ts';
+import { parseCardQr, QR_FIELDS, type CardQr, type QrError } from './qr.ts';
 
 export const VerifyErrors = defineErrors({
   CARDS_QR_MALFORMED: { status: 400, vi: 'Không đọc được nội dung mã QR ({count} lỗi); xem từng lỗi trong danh sách.', en: 'The QR payload could not be read ({count} problems); see each one in the list.' },
@@ -44,8 +44,8 @@ export type CardCheck = CardStatus | 'unknown' | 'not_checked';
 
 export const QR_COMPARED = ['fullName', 'birthDate', 'sex', 'address', 'issueDate', 'oldIdNumber'] as const;
 export const MRZ_COMPARED = ['fullName', 'birthDate', 'sex', 'nationality', 'expiryDate'] as const;
-type QrCompared = (typeof QR_COMPARED)[number];
-type MrzCompared = (typeof MRZ_COMPARED)[number];
+export type QrCompared = (typeof QR_COMPARED)[number];
+export type MrzCompared = (typeof MRZ_COMPARED)[number];
 
 export interface FieldVerification<F extends string> {
   /** True when the person was found, no compared field differs and the card designated is valid. */
@@ -195,6 +195,33 @@ export function mrzFieldErrors(errors: readonly MrzError[]): FieldError[] {
   });
 }
 
+/** The QR payload as scanned, read; malformed → 400 `CARDS_QR_MALFORMED` naming each field and problem. */
+export function readCardQr(payload: string): CardQr {
+  const parsed = parseCardQr(payload);
+  if (!parsed.ok) throw new AppError('CARDS_QR_MALFORMED', { count: parsed.errors.length }, qrFieldErrors(parsed.errors));
+  return parsed.value;
+}
+
+/** The MRZ as scanned, read; malformed → 400 `CARDS_MRZ_MALFORMED` naming each check or field. */
+export function readCardMrz(text: string): VnMrz {
+  const parsed = parseVnMrz(text);
+  if (!parsed.ok) throw new AppError('CARDS_MRZ_MALFORMED', { count: parsed.errors.length }, mrzFieldErrors(parsed.errors));
+  return parsed.value;
+}
+
+/** What a QR or MRZ verification found, before it is audited. */
+export type Verdicts<F extends string> = Omit<FieldVerification<F>, 'ok' | 'checkedAt' | 'idNumber'>;
+
+/** The verdict as a whole: ok when the person was found, no compared field differs and the card is valid. */
+export function summarise<F extends string>(result: Verdicts<F>): { ok: boolean; outcome: 'person_not_found' | 'match' | 'mismatch' | 'card_not_valid'; compared: F[]; mismatched: F[] } {
+  const entries = Object.entries(result.fields) as Array<[F, FieldResult]>;
+  const compared = entries.filter(([, r]) => r === 'match' || r === 'mismatch').map(([f]) => f);
+  const mismatched = entries.filter(([, r]) => r === 'mismatch').map(([f]) => f);
+  const ok = result.person === 'found' && mismatched.length === 0 && result.card.status === 'valid';
+  const outcome = result.person === 'not_found' ? 'person_not_found' : ok ? 'match' : mismatched.length ? 'mismatch' : 'card_not_valid';
+  return { ok, outcome, compared, mismatched };
+}
+
 // ---- the service -------------------------------------------------------------------------------
 
 /** Card verification against the registry and the card records; every verification is audited. */
@@ -211,12 +238,8 @@ export class CardVerification {
     return { person: person ?? null, cards };
   }
 
-  private async record<F extends string>(who: Verifier, kind: 'qr' | 'mrz', idNumber: string, result: Omit<FieldVerification<F>, 'ok' | 'checkedAt' | 'idNumber'>, at: Date, opts: VerifyOptions): Promise<FieldVerification<F>> {
-    const entries = Object.entries(result.fields) as Array<[F, FieldResult]>;
-    const compared = entries.filter(([, r]) => r === 'match' || r === 'mismatch').map(([f]) => f);
-    const mismatched = entries.filter(([, r]) => r === 'mismatch').map(([f]) => f);
-    const ok = result.person === 'found' && mismatched.length === 0 && result.card.status === 'valid';
-    const outcome = result.person === 'not_found' ? 'person_not_found' : ok ? 'match' : mismatched.length ? 'mismatch' : 'card_not_valid';
+  private async record<F extends string>(who: Verifier, kind: 'qr' | 'mrz', idNumber: string, result: Verdicts<F>, at: Date, opts: VerifyOptions): Promise<FieldVerification<F>> {
+    const { ok, outcome, compared, mismatched } = summarise(result);
     await this.audit.append({
       at, actorKind: who.kind, actorId: who.id, action: `cards.verify.${kind}`, subjectKind: 'person', subjectId: idNumber,
       fields: result.person === 'found' ? [...compared, 'card.status'] : [], purpose: opts.purpose ? nfc(opts.purpose) : DEFAULT_PURPOSE, requestId: who.requestId,
@@ -227,17 +250,20 @@ export class CardVerification {
 
   /** The QR payload as scanned. Malformed → 400 `CARDS_QR_MALFORMED` naming each field and problem. */
   async qr(who: Verifier, payload: string, opts: VerifyOptions = {}): Promise<QrVerification> {
-    const parsed = parseCardQr(payload);
-    if (!parsed.ok) throw new AppError('CARDS_QR_MALFORMED', { count: parsed.errors.length }, qrFieldErrors(parsed.errors));
-    const q = parsed.value;
+    const q = readCardQr(payload);
     const at = this.clock.now();
+    return this.record(who, 'qr', q.idNumber, await this.compareQr(q, at), at, opts);
+  }
+
+  /** Verdicts about a QR as read, on the day of `at`. Not audited: the caller records the read. */
+  async compareQr(q: CardQr, at: Date): Promise<Verdicts<QrCompared>> {
     const today = iso(vnCalendarDate(at));
     const { person: p, cards } = await this.lookup(q.idNumber);
     const notChecked = Object.fromEntries(QR_COMPARED.map((f) => [f, 'not_checked'])) as Record<QrCompared, FieldResult>;
-    if (!p) return this.record(who, 'qr', q.idNumber, { person: 'not_found', fields: notChecked, card: { status: 'unknown' } }, at, opts);
+    if (!p) return { person: 'not_found', fields: notChecked, card: { status: 'unknown' } };
     const residence = residenceText(p);
     const issue = iso(q.issueDate);
-    return this.record(who, 'qr', q.idNumber, {
+    return {
       person: 'found',
       fields: {
         fullName: verdict(textKey(q.fullName) === textKey(p.full_name)),
@@ -249,22 +275,25 @@ export class CardVerification {
         oldIdNumber: q.oldIdNumber === null ? 'not_provided' : 'not_checked',
       },
       card: { status: designated(cards, (c) => c.issue_date === issue, today) },
-    }, at, opts);
+    };
   }
 
   /** The MRZ as scanned (3 lines, or 90 characters). Malformed → 400 `CARDS_MRZ_MALFORMED` naming each check or field. */
   async mrz(who: Verifier, text: string, opts: VerifyOptions = {}): Promise<MrzVerification> {
-    const parsed = parseVnMrz(text);
-    if (!parsed.ok) throw new AppError('CARDS_MRZ_MALFORMED', { count: parsed.errors.length }, mrzFieldErrors(parsed.errors));
-    const m = parsed.value;
+    const m = readCardMrz(text);
     const at = this.clock.now();
+    return this.record(who, 'mrz', m.idNumber, await this.compareMrz(m, at), at, opts);
+  }
+
+  /** Verdicts about an MRZ as read, on the day of `at`. Not audited: the caller records the read. */
+  async compareMrz(m: VnMrz, at: Date): Promise<Verdicts<MrzCompared>> {
     const today = iso(vnCalendarDate(at));
     const { person: p, cards } = await this.lookup(m.idNumber);
     const notChecked = Object.fromEntries(MRZ_COMPARED.map((f) => [f, 'not_checked'])) as Record<MrzCompared, FieldResult>;
-    if (!p) return this.record(who, 'mrz', m.idNumber, { person: 'not_found', fields: notChecked, card: { status: 'unknown' } }, at, opts);
+    if (!p) return { person: 'not_found', fields: notChecked, card: { status: 'unknown' } };
     const name = vnMrzNameOf(p.full_name);
     const expiry = expiryIso(m.expiry);
-    return this.record(who, 'mrz', m.idNumber, {
+    return {
       person: 'found',
       fields: {
         fullName: verdict(name !== null && name.surname === m.surname && name.givenNames === m.givenNames),
@@ -274,7 +303,7 @@ export class CardVerification {
         expiryDate: verdict(cards.some((c) => c.expiry_date === expiry)),
       },
       card: { status: designated(cards, (c) => c.expiry_date === expiry, today) },
-    }, at, opts);
+    };
   }
 
   /**

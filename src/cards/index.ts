@@ -5,7 +5,7 @@ import { registryStore } from '../registry/registry.store.ts';
 import { residenceText, birthDateOf } from './cards.service.ts';
 import { formatCardQr } from './qr.ts';
 export { cardsModule, cardsServices, type CardsModuleOptions } from './cards.routes.ts';
-export { CardVerification, type QrVerification, type MrzVerification, type ChipVerification, type FieldResult, type Verifier } from './cards.verify.ts';
+export { CardVerification, readCardQr, readCardMrz, summarise, type QrVerification, type MrzVerification, type ChipVerification, type FieldResult, type Verifier, type Verdicts, type QrCompared, type MrzCompared } from './cards.verify.ts';
 export { CardsService, type CardsContext, type CardView, type IssueInput, type StatusInput } from './cards.service.ts';
 export { DEATH_CONSUMER, revokeCardsOfDeceased } from './cards.consumer.ts';
 export { CARD_TOPIC, CARD_STATUSES, ISSUE_KINDS, type CardStatus, type IssueKind } from './card-lifecycle.ts';

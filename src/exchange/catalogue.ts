@@ -8,7 +8,7 @@
  */
 import type { Localised } from '../platform/i18n/lang.ts';
 
-export const SERVICES = ['identity_verification', 'person_data', 'card_status', 'bulk_verification', 'event_subscription'] as const;
+export const SERVICES = ['identity_verification', 'person_data', 'card_status', 'card_verification', 'bulk_verification', 'event_subscription'] as const;
 export type ServiceCode = (typeof SERVICES)[number];
 
 export type BasisKind = 'provision' | 'consent';
@@ -30,6 +30,10 @@ export const QUESTION_FIELDS = ['question.age_at_least', 'question.resides_in', 
 export type QuestionField = (typeof QUESTION_FIELDS)[number];
 
 export const CARD_FIELDS = ['card.status', 'card.expiryDate'] as const;
+
+/** How a card may be presented for verification: its printed QR code, its MRZ, or its chip as an NFC reader read it. */
+export const CARD_VERIFY_FIELDS = ['card.qr', 'card.mrz', 'card.chip'] as const;
+export type CardVerifyField = (typeof CARD_VERIFY_FIELDS)[number];
 
 /** Life events a system can subscribe to (outbox topics, docs/events.md). */
 export const EVENT_TOPICS = ['person.deceased', 'card.revoked', 'card.reported_lost', 'residence.permanent_registered', 'residence.permanent_deregistered', 'residence.temporary_registered', 'residence.current_changed'] as const;
@@ -102,6 +106,16 @@ export const CATALOGUE: Record<ServiceCode, ServiceDef> = {
     provisionExamples: ['Luật Căn cước 2023, Điều 10'],
     defaultQuotaPerDay: 1_000_000,
   },
+  card_verification: {
+    code: 'card_verification',
+    name: { vi: 'Xác thực thẻ căn cước', en: 'ID card verification' },
+    description: { vi: 'Kiểm tra thẻ căn cước do công dân xuất trình — mã QR, vùng MRZ hoặc chip (DG1, DG2, DG13 và SOD, xác thực thụ động) — với CSDL: kết quả từng phép kiểm tra và thẻ còn hiệu lực hay không; không trả dữ liệu nào khác. Phạm vi là cách xuất trình được phép.', en: 'Checks an ID card a citizen presents — its QR code, its MRZ or its chip (DG1, DG2, DG13 and SOD, passive authentication) — against the registry: the verdict of each check and whether the card is valid; nothing else. The scopes are the ways of presenting allowed.' },
+    fields: CARD_VERIFY_FIELDS,
+    purposes: ALL,
+    bases: ['provision', 'consent'],
+    provisionExamples: ['Luật Căn cước 2023, Điều 10'],
+    defaultQuotaPerDay: 1_000_000,
+  },
   bulk_verification: {
     code: 'bulk_verification',
     name: { vi: 'Xác thực theo lô', en: 'Bulk verification' },
@@ -153,6 +167,12 @@ export const FIELD_LABELS: Record<string, Localised> = {
   'question.household_member_of': { vi: 'Câu hỏi: cùng hộ gia đình với một người', en: 'Question: member of someone\'s household' },
   'card.status': { vi: 'Tình trạng thẻ căn cước', en: 'ID card status' },
   'card.expiryDate': { vi: 'Ngày hết hạn thẻ', en: 'Card expiry date' },
+  'card.qr': { vi: 'Xác thực thẻ bằng mã QR', en: 'Card verification by its QR code' },
+  'card.mrz': { vi: 'Xác thực thẻ bằng vùng đọc máy (MRZ)', en: 'Card verification by its MRZ' },
+  'card.chip': { vi: 'Xác thực chip thẻ (xác thực thụ động)', en: 'Card chip verification (passive authentication)' },
+  address: { vi: 'Nơi cư trú in trên thẻ', en: 'Place of residence printed on the card' },
+  issueDate: { vi: 'Ngày cấp thẻ', en: 'Card issue date' },
+  expiryDate: { vi: 'Ngày hết hạn thẻ', en: 'Card expiry date' },
   'person.deceased': { vi: 'Sự kiện: công dân qua đời', en: 'Event: death' },
   'card.revoked': { vi: 'Sự kiện: thẻ bị thu hồi', en: 'Event: card revoked' },
   'card.reported_lost': { vi: 'Sự kiện: thẻ báo mất', en: 'Event: card reported lost' },

@@ -10,16 +10,19 @@ import type { Kysely } from 'kysely';
 import type { AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { publish } from '../platform/events/outbox.ts';
 import type { CitizenPrincipal } from '../platform/http/guard.ts';
 import type { Localised } from '../platform/i18n/lang.ts';
 import { nfc, toIsoPartial, vnCalendarDate, parsePartialDate } from '../vn/index.ts';
-import { CARD_FIELDS, EVENT_TOPICS, fieldLabel, purposeLabel, PURPOSE_CODES, QUESTION_FIELDS, RECORD_FIELDS, VERIFY_FIELDS } from './catalogue.ts';
+import { CARD_FIELDS, CARD_VERIFY_FIELDS, EVENT_TOPICS, fieldLabel, purposeLabel, PURPOSE_CODES, QUESTION_FIELDS, RECORD_FIELDS, VERIFY_FIELDS } from './catalogue.ts';
 import type { Caller } from './entitlements.ts';
 import { exchangeStore, type ConsentRequestRow, type ConsentRow, type MemberRow } from './exchange.store.ts';
 import type { JwsSigner } from './signer.ts';
 import './exchange.errors.ts';
 
-export const CONSENT_FIELDS: readonly string[] = [...new Set([...RECORD_FIELDS, ...QUESTION_FIELDS, ...VERIFY_FIELDS, ...CARD_FIELDS, ...EVENT_TOPICS])];
+export const CONSENT_FIELDS: readonly string[] = [...new Set([...RECORD_FIELDS, ...QUESTION_FIELDS, ...VERIFY_FIELDS, ...CARD_FIELDS, ...CARD_VERIFY_FIELDS, ...EVENT_TOPICS])];
+/** Published when a partner asks a citizen for consent; payload `{ requestId, idNumber, organisation: { id, name }, at, pendingFromOrganisation }`. */
+export const CONSENT_REQUESTED = 'exchange.consent.requested';
 /** Consent can be given for at most this long (Decree 13 asks for a stated period; the cap is ours). */
 export const MAX_CONSENT_YEARS = 5;
 
@@ -186,13 +189,20 @@ export class ConsentService {
   /**
    * A partner asks a citizen for consent. Accepted whether or not the ID number exists (the answer
    * discloses nothing); the citizen sees it after signing in. Not a read of the person's data.
+   * `exchange.consent.requested` is published in the same transaction: the eID accounts tell the
+   * citizen by SMS, later and apart from this request (docs/events.md).
    */
   async request(caller: Caller, b: { idNumber: string; purpose: string; fields: string[]; validUntil: string; message?: string }) {
     await this.validate({ memberId: caller.memberId, purpose: b.purpose, fields: b.fields, validUntil: b.validUntil });
     const at = this.clock.now();
-    const row = await exchangeStore.insertConsentRequest(this.db, {
-      id_number: b.idNumber, member_id: caller.memberId, system_id: caller.systemId, purpose: b.purpose, fields: [...new Set(b.fields)], valid_until: b.validUntil,
-      message: b.message ? nfc(b.message) : null, created_at: at, expires_at: new Date(at.getTime() + (this.opts.requestTtlDays ?? 30) * 86_400_000),
+    const row = await this.db.transaction().execute(async (trx) => {
+      const r = await exchangeStore.insertConsentRequest(trx, {
+        id_number: b.idNumber, member_id: caller.memberId, system_id: caller.systemId, purpose: b.purpose, fields: [...new Set(b.fields)], valid_until: b.validUntil,
+        message: b.message ? nfc(b.message) : null, created_at: at, expires_at: new Date(at.getTime() + (this.opts.requestTtlDays ?? 30) * 86_400_000),
+      });
+      const pending = await exchangeStore.pendingRequestsSince(trx, b.idNumber, caller.memberId, new Date(at.getTime() - 86_400_000));
+      await publish(trx, [{ topic: CONSENT_REQUESTED, key: b.idNumber, payload: { requestId: r.id, idNumber: b.idNumber, organisation: { id: caller.memberId, name: caller.memberName }, at: at.toISOString(), pendingFromOrganisation: pending } }]);
+      return r;
     });
     return this.requestView(row);
   }

@@ -6,7 +6,8 @@
  * watched person into a delivery row (in the consumer's transaction: at least once, never lost);
  * a deliverer POSTs each as a compact JWS signed with the platform key (public keys at
  * /oidc/jwks), retrying with exponential backoff, and audits each delivery as a disclosure of
- * the person's event to the partner.
+ * the person's event to the partner. Receivers are https hosts at public addresses, checked when
+ * subscribing and before each delivery (webhook-target.ts).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditWriter } from '../platform/audit/index.ts';
@@ -18,6 +19,7 @@ import type { Caller, Directory } from './entitlements.ts';
 import { exchangeStore } from './exchange.store.ts';
 import { basisText, today, type PartnerService } from './partner.service.ts';
 import type { JwsSigner } from './signer.ts';
+import { postTo, resolveWebhook, type WebhookPolicy } from './webhook-target.ts';
 import './exchange.errors.ts';
 
 export const FANOUT_CONSUMER = 'exchange.event-fanout';
@@ -57,8 +59,8 @@ export interface EventsOptions {
   backoffMs?: readonly number[];
   /** Per-attempt HTTP timeout, ms (default 10 s). */
   timeoutMs?: number;
-  /** Allow http:// and loopback receivers (development and tests; default: only when PUBLIC_BASE_URL is http). */
-  allowInsecure?: boolean;
+  /** Which receivers are allowed and how their hosts are resolved. */
+  webhooks: WebhookPolicy;
   issuer: string;
 }
 
@@ -86,17 +88,8 @@ export class EventsService {
     this.backoff = opts.backoffMs ?? DEFAULT_BACKOFF;
   }
 
-  private checkUrl(url: string): void {
-    let u: URL;
-    try { u = new URL(url); } catch { throw new AppError('EXCHANGE_WEBHOOK_URL_INVALID', { reason: 'not a URL' }); }
-    if (u.username || u.password) throw new AppError('EXCHANGE_WEBHOOK_URL_INVALID', { reason: 'no credentials in the URL' });
-    if (u.protocol === 'https:') return;
-    if (u.protocol === 'http:' && this.opts.allowInsecure) return;
-    throw new AppError('EXCHANGE_WEBHOOK_URL_INVALID', { reason: 'must be https' });
-  }
-
   async subscribe(caller: Caller, b: { purpose: string; topics: EventTopic[]; url: string }) {
-    this.checkUrl(b.url);
+    await resolveWebhook(b.url, this.opts.webhooks);
     const topics = [...new Set(b.topics)];
     const g = await this.d.partner.gate(caller, 'event_subscription', b.purpose, topics, null, 0);
     const row = await this.d.db.insertInto('exchange.subscription').values({ system_id: caller.systemId, grant_id: g.grant.id, purpose: b.purpose, topics, url: b.url }).returningAll().executeTakeFirstOrThrow() as SubscriptionRow;
@@ -227,16 +220,14 @@ export class EventsService {
     let status: number | null = null;
     let error: string | null = null;
     try {
+      // Checked again now, and the connection goes to the address checked (no DNS rebinding).
+      const target = await resolveWebhook(r.url, this.opts.webhooks);
       const jws = await this.d.signer.sign(payload, 'open06-event+jws');
-      const res = await fetch(r.url, {
-        method: 'POST', body: jws, redirect: 'manual', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-        headers: { 'content-type': 'application/jose', 'x-open06-delivery': r.id, 'x-open06-topic': r.topic, 'user-agent': 'Open06-webhooks/1' },
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      status = await postTo(target.url, target.address, jws, { 'content-type': 'application/jose', 'x-open06-delivery': r.id, 'x-open06-topic': r.topic, 'user-agent': 'Open06-webhooks/1' }, this.opts.timeoutMs ?? 10_000);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? 'timeout' : String((e as Error).message).slice(0, 300);
+      const name = (e as Error).name;
+      error = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : String((e as Error).message).slice(0, 300);
     }
     if (!error) {
       await this.d.db.updateTable('exchange.delivery').set({ status: 'delivered', attempts: attempt, last_status: status, last_error: null, delivered_at: now }).where('id', '=', r.id).execute();

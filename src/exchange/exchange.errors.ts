@@ -32,4 +32,5 @@ export const ExchangeErrors = defineErrors({
   EXCHANGE_JOB_FINISHED: { status: 409, vi: 'Lô {jobId} đã kết thúc ({status}).', en: 'Job {jobId} has already ended ({status}).' },
   EXCHANGE_SUBSCRIPTION_NOT_FOUND: { status: 404, vi: 'Không có đăng ký nhận sự kiện {subscriptionId}.', en: 'No subscription {subscriptionId}.' },
   EXCHANGE_WEBHOOK_URL_INVALID: { status: 400, vi: 'Địa chỉ nhận sự kiện không hợp lệ: {reason}', en: 'Invalid webhook URL: {reason}' },
+  EXCHANGE_CHIP_UNREADABLE: { status: 400, vi: 'Không đọc được chip: {reason}', en: 'The chip cannot be read: {reason}' },
 });

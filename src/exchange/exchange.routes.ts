@@ -12,6 +12,7 @@ import { checkKey } from '../platform/idempotency.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { Poller } from '../platform/events/poller.ts';
 import { oidcServices } from '../identity/oidc/oidc.module.ts';
+import { cardsServices } from '../cards/index.ts';
 import { CATALOGUE, fieldLabel, PURPOSES, QUESTION_AGES, SERVICES } from './catalogue.ts';
 import { Directory } from './entitlements.ts';
 import { partnerResolver, callerOf } from './partner-auth.ts';
@@ -24,7 +25,10 @@ import { BulkRunner, BulkWorkerHost, type BulkRunnerOptions } from './bulk/bulk.
 import { BulkService } from './bulk/bulk.service.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
 import { EventsService } from './events.service.ts';
+import { parseAllowedHosts, systemLookup, type HostLookup } from './webhook-target.ts';
 import { AccessLogService, historyCsv } from './access-log.service.ts';
+import { CardVerifyService } from './card-verify.service.ts';
+import { cardVerifyRoutes } from './card-verify.routes.ts';
 import { exchangeStore, type GrantRow, type MemberRow, type SystemRow } from './exchange.store.ts';
 import * as S from './exchange.schema.ts';
 
@@ -46,8 +50,8 @@ export interface ExchangeModuleOptions {
   /** Webhook retry waits, ms. */
   webhookBackoffMs?: readonly number[];
   webhookTimeoutMs?: number;
-  /** http:// and loopback webhook receivers (default: when PUBLIC_BASE_URL is http://). */
-  allowInsecureWebhooks?: boolean;
+  /** How webhook receivers' host names are resolved (default: the system resolver; tests give their own). */
+  webhookLookup?: HostLookup;
   /** Days a finished bulk job's result file is kept (default 7). */
   resultRetentionDays?: number;
 }
@@ -70,11 +74,13 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const background = (opts.runner?.pollMs ?? 1000) > 0;
   const bulk = new BulkService({ db: p.db, pool: p.database.pool, clock: p.clock, audit: p.audit, meter, partner, poke, wake: background ? () => { void runner.drain(); } : undefined }, { maxUploadBytes: opts.maxUploadBytes ?? 4 * 2 ** 30 });
   const events = new EventsService({ db: p.db, clock: p.clock, audit: p.audit, directory, partner, signer }, {
-    issuer: p.config.PUBLIC_BASE_URL, allowInsecure: opts.allowInsecureWebhooks ?? p.config.PUBLIC_BASE_URL.startsWith('http://'),
+    issuer: p.config.PUBLIC_BASE_URL, webhooks: { allowedHosts: parseAllowedHosts(p.config.WEBHOOK_ALLOWED_HOSTS), lookup: opts.webhookLookup ?? systemLookup },
     ...(opts.webhookBackoffMs ? { backoffMs: opts.webhookBackoffMs } : {}), ...(opts.webhookTimeoutMs ? { timeoutMs: opts.webhookTimeoutMs } : {}),
   });
   const accessLog = new AccessLogService(p.db, events);
-  return { oidc, directory, limiter, meter, signer, consents, partner, admin, runner, bulk, events, accessLog };
+  const { verification, cards } = cardsServices(p);
+  const cardVerify = new CardVerifyService({ clock: p.clock, audit: p.audit, meter, partner, verification, cards });
+  return { oidc, directory, limiter, meter, signer, consents, partner, admin, runner, bulk, events, accessLog, cardVerify };
 }
 export type ExchangeServices = ReturnType<typeof exchangeServices>;
 
@@ -212,6 +218,7 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       config: { auth: PARTNER },
       schema: { tags: ptags, summary: 'The status of a person\'s current ID card (valid, expired, reported_lost, revoked, superseded, none)', description: PARTNER_NOTE, body: S.CardStatusBody },
     }, async (req) => s.partner.cardStatus(callerOf(req), req.body, rid(req)));
+    cardVerifyRoutes(app, s.cardVerify);
 
     r.post('/api/v1/exchange/bulk-jobs', {
       config: { auth: PARTNER },

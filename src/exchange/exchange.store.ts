@@ -162,6 +162,12 @@ export const exchangeStore = {
   async insertConsentRequest(db: Db, r: Omit<ConsentRequestRow, 'id' | 'status' | 'decided_at' | 'consent_id'>): Promise<ConsentRequestRow> {
     return await db.insertInto('exchange.consent_request').values(r).returningAll().executeTakeFirstOrThrow() as ConsentRequestRow;
   },
+  /** Pending requests of a member to a person made since a time (the one just made included). */
+  async pendingRequestsSince(db: Db, idNumber: string, memberId: string, since: Date): Promise<number> {
+    const r = await db.selectFrom('exchange.consent_request').select(sql<number>`count(*)::int`.as('n'))
+      .where('id_number', '=', idNumber).where('member_id', '=', memberId).where('status', '=', 'pending').where('created_at', '>=', since).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
   consentRequest(db: Db, id: string): Promise<ConsentRequestRow | undefined> {
     return db.selectFrom('exchange.consent_request').selectAll().where('id', '=', id).executeTakeFirst() as Promise<ConsentRequestRow | undefined>;
   },

@@ -53,7 +53,7 @@ const hook = http.createServer((req, res) => {
 });
 
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ config: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
   const base = server.baseUrl;
   await server.createOfficer({ username: 'quantri.doitac', password: PASSWORD, displayName: 'Quản trị', roles: ['admin'], provinceCode: null });
   await server.createOfficer({ username: 'hotich.doitac', password: PASSWORD, displayName: 'Hộ tịch', roles: ['registrar'], provinceCode: null });

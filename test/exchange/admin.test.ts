@@ -30,7 +30,7 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     problem(await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/members', undefined, reg), 403, 'FORBIDDEN_ROLE');
     const catalogue = await call(t.baseUrl, 'GET', '/api/v1/exchange/services');
     assert.equal(catalogue.status, 200);
-    assert.deepEqual(catalogue.json.services.map((s: any) => s.code), ['identity_verification', 'person_data', 'card_status', 'bulk_verification', 'event_subscription']);
+    assert.deepEqual(catalogue.json.services.map((s: any) => s.code), ['identity_verification', 'person_data', 'card_status', 'card_verification', 'bulk_verification', 'event_subscription']);
     assert.ok(catalogue.json.purposes.some((p: any) => p.code === 'sim_registration'));
   });
 

@@ -61,7 +61,7 @@ describe('exchange: event subscriptions and signed deliveries', () => {
   const deliveries = async (p: Partner, q = '') => (await p.call('GET', `/api/v1/exchange/deliveries${q}`)).json.items as any[];
 
   before(async () => {
-    t = await exchangeTestServer({ exchange: { webhookBackoffMs: [150, 300], webhookTimeoutMs: 2000 } });
+    t = await exchangeTestServer({ exchange: { webhookBackoffMs: [150, 300], webhookTimeoutMs: 2000 }, config: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     reg = await t.officer('reg.national', ['registrar'], null);
     cardOfficer = await t.officer('card.national', ['card_officer'], null);
     watched = await resident(t.baseUrl, reg, { fullName: 'Mai Văn Phúc', sex: 'male', birthDate: '1945-03-03' });

@@ -35,7 +35,7 @@ describe('partner console (server)', () => {
   };
 
   before(async () => {
-    t = await consoleTestServer({ exchange: { webhookBackoffMs: [60_000], webhookTimeoutMs: 1000 } });
+    t = await consoleTestServer({ exchange: { webhookBackoffMs: [60_000], webhookTimeoutMs: 1000 }, config: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     reg = await t.officer('hotich.people', ['registrar'], null);
     for (const [fullName, birthDate] of [['Nguyễn Thị Hạnh', '1985-02-03'], ['Trần Văn Bình', '1979-11-20'], ['Lê Thu Trang', '1992-07-07']] as const) {
       people.push({ idNumber: await resident(t.baseUrl, reg, { fullName, sex: 'female', birthDate }), fullName, birthDate });

@@ -10,7 +10,7 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'j
 import { buildApp } from '../../src/app.ts';
 import { registryModule } from '../../src/registry/index.ts';
 import { cardsModule } from '../../src/cards/index.ts';
-import { identityAccountsModule } from '../../src/identity/accounts/index.ts';
+import { identityAccountsModule, type IdentityAccountsOptions } from '../../src/identity/accounts/index.ts';
 import { identityOidcModule } from '../../src/identity/index.ts';
 import { exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
 import type { Platform } from '../../src/platform/platform.ts';
@@ -79,7 +79,7 @@ export const PROVISION = { kind: 'provision', provision: 'Luật Căn cước 20
 export const ALWAYS = { validFrom: '2020-01-01', validUntil: '2099-12-31' };
 
 /** The platform on loopback HTTP with the exchange module under test options. */
-export async function exchangeTestServer(opts: { exchange?: ExchangeModuleOptions; clock?: Clock; config?: Partial<Config> } = {}): Promise<ExchangeTestServer> {
+export async function exchangeTestServer(opts: { exchange?: ExchangeModuleOptions; clock?: Clock; config?: Partial<Config>; accounts?: IdentityAccountsOptions } = {}): Promise<ExchangeTestServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const platform = await testPlatform({ ...(opts.clock ? { clock: opts.clock } : {}), config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl, ...opts.config } });
@@ -88,7 +88,7 @@ export async function exchangeTestServer(opts: { exchange?: ExchangeModuleOption
   const app = await buildApp(platform, [
     registryModule,
     (p) => cardsModule(p, { consumerIntervalMs: 0 }),
-    (p) => identityAccountsModule(p),
+    (p) => identityAccountsModule(p, opts.accounts),
     (p) => identityOidcModule(p, { jobsIntervalMs: 0 }),
     (p) => exchangeModule(p, xopts, x),
   ], { logger: false });

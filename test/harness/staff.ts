@@ -15,6 +15,7 @@ import { identityOidcModule } from '../../src/identity/index.ts';
 import { exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
 import { partnerConsoleModule } from '../../src/exchange/staff/index.ts';
 import type { Platform } from '../../src/platform/platform.ts';
+import type { Config } from '../../src/config.ts';
 import type { FastifyInstance } from 'fastify';
 import { accessToken, ALWAYS, call, partnerKeys, type H, type Partner } from './partner.ts';
 import { freePort } from './server.ts';
@@ -38,10 +39,10 @@ export interface ConsoleTestServer {
   close(): Promise<void>;
 }
 
-export async function consoleTestServer(opts: { exchange?: ExchangeModuleOptions } = {}): Promise<ConsoleTestServer> {
+export async function consoleTestServer(opts: { exchange?: ExchangeModuleOptions; config?: Partial<Config> } = {}): Promise<ConsoleTestServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const platform = await testPlatform({ config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl } });
+  const platform = await testPlatform({ config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl, ...opts.config } });
   const xopts: ExchangeModuleOptions = { usageFlushMs: 0, eventsIntervalMs: 0, runner: { pollMs: 0, leaseMs: 2000 }, bulkThread: false, ...opts.exchange };
   const x = exchangeServices(platform, xopts);
   const app = await buildApp(platform, [

@@ -2,13 +2,17 @@
  * Reactions of the eID accounts to other modules' events (docs/events.md): a registered death
  * closes the person's account and ends its sessions, publishing `identity.account.closed` in the
  * same transaction. Delivered at least once; an account already closed is left alone, so a
- * redelivery changes nothing.
+ * redelivery changes nothing. An organisation's consent request is told to the citizen by SMS.
  */
 import type { Kysely } from 'kysely';
 import { consumeAll } from '../../platform/events/outbox.ts';
 import type { EnrolmentService } from './enrolment.service.ts';
+import { accountsStore } from './accounts.store.ts';
+import { NOTICE } from './messages.ts';
+import type { OtpMessage, OtpSender } from './otp-sender.ts';
 
 export const DEATH_CONSUMER = 'identity.close-on-death';
+export const CONSENT_REQUEST_CONSUMER = 'identity.notify-consent-request';
 
 /** Handles every `person.deceased` event not yet handled; returns the number of outbox rows read. */
 export function closeAccountsOfDeceased(db: Kysely<any>, enrolment: EnrolmentService): Promise<number> {
@@ -16,4 +20,26 @@ export function closeAccountsOfDeceased(db: Kysely<any>, enrolment: EnrolmentSer
     const subjects = (event.payload.subjects ?? []) as Array<{ idNumber: string; role: string }>;
     for (const s of subjects) if (s.role === 'deceased') await enrolment.closeForDeath(trx, s.idNumber, event.payload.eventId);
   });
+}
+
+/**
+ * Handles every `exchange.consent.requested` event not yet handled: the holder of an active eID
+ * account is sent a notice on the account's phone naming the organisation and pointing to the
+ * portal — once a day per organisation (the event counts the organisation's pending requests of
+ * the last 24 hours). Texts are sent after the cursor has moved (at most once: a failed or lost
+ * text is not retried, the request is in the portal anyway), so a failing SMS gateway holds up
+ * neither the partner's request nor later events; failures are thrown together at the end.
+ */
+export async function notifyConsentRequests(db: Kysely<any>, sender: OtpSender, portalUrl: string): Promise<number> {
+  const notices: OtpMessage[] = [];
+  const n = await consumeAll(db, CONSENT_REQUEST_CONSUMER, ['exchange.consent.requested'], async (event, trx) => {
+    const p = event.payload as { idNumber?: string; organisation?: { name?: string }; pendingFromOrganisation?: number };
+    if (!p.idNumber || !p.organisation?.name || (p.pendingFromOrganisation ?? 1) > 1) return;
+    const a = await accountsStore.openAccount(trx, p.idNumber);
+    if (!a?.phone || (a.status !== 'active' && a.status !== 'locked')) return;
+    notices.push({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.consentRequested(p.organisation.name, portalUrl) });
+  });
+  const failed = (await Promise.allSettled(notices.map((m) => sender.send(m)))).filter((r) => r.status === 'rejected');
+  if (failed.length) throw new AggregateError(failed.map((r) => (r as PromiseRejectedResult).reason), `${failed.length} of ${notices.length} consent-request notices could not be sent`);
+  return n;
 }

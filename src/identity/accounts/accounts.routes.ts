@@ -9,7 +9,7 @@ import { ProblemSchema } from '../../platform/http/schemas.ts';
 import { RegistryService } from '../../registry/index.ts';
 import { cardsServices } from '../../cards/index.ts';
 import { AccountService } from './accounts.service.ts';
-import { closeAccountsOfDeceased } from './accounts.consumer.ts';
+import { closeAccountsOfDeceased, notifyConsentRequests } from './accounts.consumer.ts';
 import { DEFAULT_ENROLMENT_SETTINGS, EnrolmentService, type ChipVerifier, type EnrolmentSettings, type PublicMeta } from './enrolment.service.ts';
 import { DevOtpSender, NullOtpSender, type OtpSender } from './otp-sender.ts';
 import * as S from './accounts.schema.ts';
@@ -22,7 +22,7 @@ export interface IdentityAccountsOptions {
   enrolment?: Partial<EnrolmentSettings>;
   /** Passive authentication of a chip at the counter; default: the cards module's verifier. */
   chipVerifier?: ChipVerifier;
-  /** How often the `person.deceased` consumer runs, in milliseconds; 0 = not in the background. */
+  /** How often the `person.deceased` and consent-request consumers run, in milliseconds; 0 = not in the background. */
   consumerIntervalMs?: number;
 }
 
@@ -95,11 +95,14 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
     };
 
     const poller = new Poller(async () => { if (await closeAccountsOfDeceased(p.db, enrolment)) p.chainer.poke(); }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: person.deceased consumer failed'));
+    const portalUrl = `${p.config.PUBLIC_BASE_URL}/portal/consents`;
+    const notices = new Poller(() => notifyConsentRequests(p.db, sender, portalUrl), opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: consent-request notices failed'));
     app.addHook('onReady', async () => {
       if (!accounts.secretsEncrypted) app.log.warn('identity: TOTP secrets are stored unencrypted; set EID_KEY_ENCRYPTION_KEY in production');
       poller.start();
+      notices.start();
     });
-    app.addHook('onClose', async () => { await poller.stop(); });
+    app.addHook('onClose', async () => { await poller.stop(); await notices.stop(); });
     app.addHook('onResponse', async (req) => { if (UNSAFE.has(req.method)) p.chainer.poke(); });
 
     const PUBLIC = { auth: { public: true } } as const;

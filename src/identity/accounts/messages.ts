@@ -48,6 +48,11 @@ export const NOTICE = {
     vi: 'Open06: tài khoản định danh điện tử của bạn đã bị tạm dừng bởi cơ quan quản lý. Vui lòng liên hệ cơ quan Công an gần nhất.',
     en: 'Open06: your eID account was suspended by the authority. Please contact the nearest police office.',
   }),
+  /** An organisation asked for consent (no personal data, and a link without parameters). */
+  consentRequested: (organisation: string, portalUrl: string): Localised => ({
+    vi: `Open06: ${organisation} đề nghị bạn đồng ý cho sử dụng dữ liệu cá nhân. Hãy đăng nhập Cổng công dân, mục "Sự đồng ý của tôi" (${portalUrl}), để đồng ý hoặc từ chối.`,
+    en: `Open06: ${organisation} asks for your consent to use your personal data. Sign in to the citizen portal, "My consents" (${portalUrl}), to approve or decline.`,
+  }),
   reactivated: (): Localised => ({
     vi: 'Open06: tài khoản định danh điện tử của bạn đã được mở lại.',
     en: 'Open06: your eID account was reactivated.',

@@ -33,7 +33,7 @@ export interface ExchangeSystem {
 }
 
 /** The catalogue's services (SERVICES in src/exchange/catalogue.ts). */
-export const SERVICES = ['identity_verification', 'person_data', 'card_status', 'bulk_verification', 'event_subscription'] as const;
+export const SERVICES = ['identity_verification', 'person_data', 'card_status', 'card_verification', 'bulk_verification', 'event_subscription'] as const;
 export type ServiceCode = (typeof SERVICES)[number];
 
 export type Basis = { kind: 'provision'; provision: string } | { kind: 'consent' };
