@@ -2,14 +2,39 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { AppError } from '../platform/http/errors.ts';
 import { assertJurisdiction, assertRole } from '../platform/auth/actor.ts';
-import { insertInbox } from '../platform/audit/index.ts';
+import { insertInbox, type AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
+import { getCommune2025, getProvince2025 } from '../vn/index.ts';
 import type { BirthInput, EventContext, RegistryService } from './registry.service.ts';
+import type { PersonRow } from './registry.types.ts';
+import { birthDateIso } from './registry.view.ts';
+
+type CandidateRow = Pick<PersonRow, 'id_number' | 'full_name' | 'sex' | 'birth_year' | 'birth_month' | 'birth_day' | 'status' | 'birth_reg_province_code' | 'birth_reg_commune_code' | 'father_id' | 'mother_id'>;
+const CANDIDATE_COLUMNS = ['id_number', 'full_name', 'sex', 'birth_year', 'birth_month', 'birth_day', 'status', 'birth_reg_province_code', 'birth_reg_commune_code', 'father_id', 'mother_id'] as const;
+/** What the queue shows of each existing person, as named in the audit log. */
+const CANDIDATE_FIELDS = ['idNumber', 'fullName', 'sex', 'birthDate', 'status', 'birthRegistration', 'fatherId', 'motherId'];
+
+function unitView(provinceCode: string, communeCode: string | null) {
+  return { provinceCode, provinceName: getProvince2025(provinceCode)?.name ?? null, communeCode, communeName: communeCode ? getCommune2025(communeCode)?.name ?? null : null };
+}
+
+function heldSummary(r: BirthInput) {
+  return { fullName: r.fullName, sex: r.sex, birthDate: r.birthDate, birthRegistration: unitView(r.birthRegistration.provinceCode, r.birthRegistration.communeCode), fatherId: r.fatherId ?? null, motherId: r.motherId ?? null };
+}
+
+function candidateSummary(p: CandidateRow) {
+  return { idNumber: p.id_number, fullName: p.full_name, sex: p.sex, birthDate: birthDateIso(p), status: p.status, birthRegistration: unitView(p.birth_reg_province_code, p.birth_reg_commune_code), fatherId: p.father_id, motherId: p.mother_id };
+}
 
 /** The queue of registrations held as probable duplicates, for a supervisor to merge or confirm distinct. */
 export class DuplicateService {
-  constructor(private readonly db: Kysely<any>, private readonly clock: Clock, private readonly registry: RegistryService) {}
+  constructor(private readonly db: Kysely<any>, private readonly clock: Clock, private readonly registry: RegistryService, private readonly audit: AuditWriter) {}
 
+  /**
+   * Pending reviews in the officer's jurisdiction, each with a summary of the held registration and
+   * of every candidate side by side. A candidate may live outside the jurisdiction (the check runs
+   * nationwide): the summary is what the decision needs, and each one shown is audited.
+   */
   async pending(ctx: EventContext, opts: { limit: number }) {
     assertRole(ctx.actor, ['supervisor', 'registrar']);
     let q = this.db.selectFrom('registry.duplicate_review').selectAll().where('status', '=', 'pending').orderBy('id').limit(opts.limit);
@@ -17,7 +42,17 @@ export class DuplicateService {
     if (j.provinceCode) q = q.where('province_code', '=', j.provinceCode);
     if (j.communeCode) q = q.where('commune_code', '=', j.communeCode);
     const rows = await q.execute();
-    return rows.map((r: any) => ({ id: Number(r.id), kind: r.kind, request: r.request, candidates: r.candidates, reasons: r.reasons, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
+    const ids = [...new Set(rows.flatMap((r: any) => r.candidates as string[]))];
+    const people = ids.length ? ((await this.db.selectFrom('registry.person').select([...CANDIDATE_COLUMNS] as any).where('id_number', 'in', ids).execute()) as CandidateRow[]) : [];
+    const byId = new Map(people.map((p) => [p.id_number, p]));
+    const at = this.clock.now();
+    await Promise.all(rows.flatMap((r: any) => (r.candidates as string[]).filter((c) => byId.has(c)).map((c) =>
+      this.audit.append({ at, actorKind: 'officer', actorId: ctx.actor.id, action: 'person.duplicate_candidate_read', subjectKind: 'person', subjectId: c, fields: CANDIDATE_FIELDS, purpose: 'duplicate review', requestId: ctx.requestId, details: { reviewId: Number(r.id) } }))));
+    return rows.map((r: any) => ({
+      id: Number(r.id), kind: r.kind, request: r.request, held: heldSummary(r.request as BirthInput),
+      candidates: r.candidates, candidateSummaries: (r.candidates as string[]).flatMap((c) => (byId.has(c) ? [candidateSummary(byId.get(c)!)] : [])),
+      reasons: r.reasons, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString(),
+    }));
   }
 
   async decide(ctx: EventContext, id: number, input: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string }) {

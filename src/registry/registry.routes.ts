@@ -24,7 +24,7 @@ export function registryModule(p: Platform): FastifyPluginAsync {
   const service = new RegistryService(p.db, p.clock);
   const queries = new RegistryQueries(p.db, p.clock, p.audit);
   const corrections = new CorrectionService(p.db, p.clock, service);
-  const duplicates = new DuplicateService(p.db, p.clock, service);
+  const duplicates = new DuplicateService(p.db, p.clock, service, p.audit);
 
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -70,7 +70,7 @@ export function registryModule(p: Platform): FastifyPluginAsync {
       async (req) => ({ items: await corrections.pending(ctx(req), req.query) }));
     r.post('/api/v1/registry/corrections/:id/decision', { config: { auth: { roles: ['supervisor'] } }, schema: { tags: ['registry: review'], summary: 'Approve or reject a correction (not by its requester)', body: S.DecisionBody, headers: IdemHeader, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
       async (req) => done(await corrections.decide(ctx(req), req.params.id, req.body)));
-    r.get('/api/v1/registry/duplicates', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Registrations held as probable duplicates', querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }) } },
+    r.get('/api/v1/registry/duplicates', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Registrations held as probable duplicates, each with a summary of the held registration and of each candidate (audited)', querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }), response: { 200: S.DuplicateQueue } } },
       async (req) => ({ items: await duplicates.pending(ctx(req), req.query) }));
     r.post('/api/v1/registry/duplicates/:id/decision', { config: { auth: { roles: ['supervisor'] } }, schema: { tags: ['registry: review'], summary: 'Merge into an existing person, or confirm distinct (then the registration proceeds)', body: S.ReviewDecisionBody, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
       async (req) => done(await duplicates.decide(ctx(req), req.params.id, req.body)));

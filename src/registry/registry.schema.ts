@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const IdNumber = Type.String({ pattern: '^\\d{12}$', description: 'Personal ID number (12 digits)', examples: ['001090012345'] });
 export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-mm-dd', examples: ['2026-11-20'] });
@@ -60,6 +60,24 @@ export const CorrectionBody = Type.Object({
 }, { additionalProperties: false });
 export const DecisionBody = Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: 1000 })), legalBasis: Type.Optional(Type.String({ maxLength: 300 })) }, { additionalProperties: false });
 export const ReviewDecisionBody = Type.Object({ decision: Type.Union([Type.Literal('distinct'), Type.Literal('merge')]), mergeInto: Type.Optional(IdNumber), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Unit = Type.Object({ provinceCode: Type.String(), provinceName: Nullable(Type.String()), communeCode: Nullable(Type.String()), communeName: Nullable(Type.String()) });
+const Sex = Type.Union([Type.Literal('male'), Type.Literal('female')]);
+const Parents = { fatherId: Nullable(Type.String()), motherId: Nullable(Type.String()) };
+export const DuplicateQueue = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.Integer(),
+    kind: Type.String({ examples: ['birth'] }),
+    held: Type.Object({ fullName: Type.String(), sex: Sex, birthDate: Type.String(), birthRegistration: Unit, ...Parents }, { description: 'The registration held for review' }),
+    candidates: Type.Array(Type.String(), { description: 'ID numbers of the existing people it may duplicate' }),
+    candidateSummaries: Type.Array(Type.Object({ idNumber: Type.String(), fullName: Type.String(), sex: Sex, birthDate: Type.String({ description: 'yyyy, yyyy-mm or yyyy-mm-dd' }), status: Type.String(), birthRegistration: Unit, ...Parents }), { description: 'Each candidate, in the order of `candidates` (each one shown is audited)' }),
+    reasons: Type.Array(Type.Object({ idNumber: Type.String(), sameName: Type.Optional(Type.Boolean()), sameBirthDate: Type.Optional(Type.Boolean()), sameFather: Type.Optional(Type.Boolean()), sameMother: Type.Optional(Type.Boolean()), samePlace: Type.Optional(Type.Boolean()) })),
+    request: Type.Object({}, { additionalProperties: true, description: 'The birth registration as submitted' }),
+    requestedBy: Type.String(),
+    requestedAt: Type.String({ format: 'date-time' }),
+  })),
+});
 
 export const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 100, description: 'A name (with or without diacritics) or a 12-digit ID number', examples: ['nguyen thi lan'] }),

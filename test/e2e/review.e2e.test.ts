@@ -142,12 +142,12 @@ describe('awaiting review (browser)', () => {
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ chờ duyệt' }).waitFor();
     const item = page.getByTestId('duplicate-item').filter({ has: page.getByRole('heading', { name: `Hồ sơ số ${held.body.reviewId}` }) });
     await item.waitFor();
-    // Unit names load after the queue: wait for them.
-    await item.getByTestId('duplicate-held').getByText('Phường Ba Đình, Thành phố Hà Nội').waitFor();
-    assert.match((await item.getByTestId('duplicate-held').textContent()) ?? '', new RegExp(`${name}.*Nam.*${birthDate.split('-').reverse().join('/')}.*Phường Ba Đình, Thành phố Hà Nội`));
+    // Side by side from the queue's own summaries: the same facts in the same order in both columns.
+    const facts = new RegExp(`${name}.*Nam.*${birthDate.split('-').reverse().join('/')}.*Phường Ba Đình, Thành phố Hà Nội`);
+    assert.match((await item.getByTestId('duplicate-held').textContent()) ?? '', facts);
     const candidate = item.getByTestId('duplicate-candidate');
     await candidate.getByRole('link', { name }).waitFor();
-    assert.match((await candidate.textContent()) ?? '', new RegExp(first.body.idNumber));
+    assert.match((await candidate.textContent()) ?? '', new RegExp(`${first.body.idNumber}.*${facts.source}.*Còn sống`));
     await screenshot(page, 'review-queue');
     await page.setViewportSize(PHONE);
     assert.ok(await hasNoHorizontalScroll(page), 'the queue fits 360 px');

@@ -119,8 +119,23 @@ describe('registry life events', () => {
       assert.deepEqual(second.json().candidates, [first.json().idNumber]);
       const third = await post(t, reg, '/api/v1/registry/births', { ...body, fullName: 'Ngô Thanh Hoa' });
       assert.equal(third.statusCode, 202);
-      const queue = (await get(t, sup, '/api/v1/registry/duplicates')).json().items;
+      const listed = await get(t, sup, '/api/v1/registry/duplicates');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const queue = listed.json().items;
       assert.equal(queue.length, 2);
+      // Who is who, side by side: the held registration and each candidate with the facts the decision needs.
+      const item = queue.find((q: any) => q.id === second.json().reviewId);
+      const place = { provinceCode: '01', provinceName: 'Thành phố Hà Nội', communeCode: '00004', communeName: 'Phường Ba Đình' };
+      assert.deepEqual(item.held, { fullName: 'Ngô Thanh Hòa', sex: 'male', birthDate: '2026-06-06', birthRegistration: place, fatherId: null, motherId: mother });
+      assert.deepEqual(item.candidates, [first.json().idNumber]);
+      assert.deepEqual(item.candidateSummaries, [{ idNumber: first.json().idNumber, fullName: 'Ngô Thanh Hoà', sex: 'male', birthDate: '2026-06-06', status: 'living', birthRegistration: place, fatherId: null, motherId: mother }]);
+      assert.equal(item.reasons[0].sameMother, true);
+      await t.platform.audit.idle();
+      const shown = await sql<{ actor_id: string; fields: string[]; details: any }>`select actor_id, fields, details from platform.audit_log where subject_id = ${first.json().idNumber} and action = 'person.duplicate_candidate_read'`.execute(t.platform.db);
+      assert.equal(shown.rows.length, 2, 'each review showing the candidate is audited');
+      assert.ok(shown.rows.every((r) => r.fields.includes('fatherId') && r.fields.includes('fullName')));
+      assert.deepEqual(shown.rows.map((r) => r.details.reviewId).sort(), [second.json().reviewId, third.json().reviewId].sort());
+      problem(await get(t, await t.officer('svc.dup', ['service_officer'], '01'), '/api/v1/registry/duplicates'), 403, 'FORBIDDEN_ROLE');
       problem(await post(t, reg, `/api/v1/registry/duplicates/${second.json().reviewId}/decision`, { decision: 'distinct' }), 403, 'FORBIDDEN_ROLE');
       const distinct = await post(t, sup, `/api/v1/registry/duplicates/${second.json().reviewId}/decision`, { decision: 'distinct' });
       assert.equal(distinct.statusCode, 200, distinct.body);

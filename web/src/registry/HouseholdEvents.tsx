@@ -86,6 +86,14 @@ function specOf(ev: HouseholdEvent, h: Household): EventSpec<object> {
   }
 }
 
+/** The household a split created or a merge joined (the server's answer), shown as a link. */
+function otherHousehold(ev: HouseholdEvent, result: unknown): string | null {
+  const r = result as { householdNo?: string; newHouseholdNo?: string } | null;
+  if (ev === 'split') return r?.newHouseholdNo ?? null;
+  if (ev === 'merge') return r?.householdNo ?? null;
+  return null;
+}
+
 /** Which changes make sense for the household now (the server checks again). */
 function available(h: Household): HouseholdEvent[] {
   if (h.status !== 'active') return [];
@@ -97,7 +105,7 @@ function available(h: Household): HouseholdEvent[] {
  * "Household changes" on the household page (registrars): a menu of changes, each opening its
  * form in the life-event shell. On success the page reads the household again.
  */
-export function HouseholdEventsSection({ household, onRecorded }: { household: Household; onRecorded(ev: HouseholdEvent): void }) {
+export function HouseholdEventsSection({ household, onRecorded }: { household: Household; onRecorded(ev: HouseholdEvent, otherHousehold: string | null): void }) {
   const { rt } = useText();
   const [open, setOpen] = useState<HouseholdEvent | null>(null);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -125,7 +133,7 @@ export function HouseholdEventsSection({ household, onRecorded }: { household: H
               setOpen(null);
               setTimeout(() => menuRef.current?.querySelector('button')?.focus(), 0);
             }}
-            onDone={() => onRecorded(open)}
+            onDone={(result) => onRecorded(open, otherHousehold(open, result))}
           />
         </>
       ) : events.length ? (

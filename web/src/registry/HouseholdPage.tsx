@@ -6,12 +6,14 @@ import { useOfficer } from '../auth/session.tsx';
 import { Fact } from './fields.tsx';
 import { addressText, formatPartialDate, sentence, sexText, statusText } from './format.ts';
 import { HouseholdEventsSection, householdEventTitle, type HouseholdEvent } from './HouseholdEvents.tsx';
+import { forgetJustCreated, wasJustCreated } from './new-household.ts';
 import { RegistryNav } from './RegistryNav.tsx';
 import { readHousehold } from './registry.api.ts';
 import type { Household } from './registry.types.ts';
 import { useText } from './text.ts';
 
-type State = { kind: 'loading' } | { kind: 'ready'; household: Household } | { kind: 'error'; error: unknown };
+/** `readAfter`: the number of the recorded change this read follows (0 before any). */
+type State = { kind: 'loading' } | { kind: 'ready'; household: Household; readAfter: number } | { kind: 'error'; error: unknown };
 
 /** A household: address, head, and members with their relation to the head. */
 export function HouseholdPage({ householdNo }: { householdNo: string }) {
@@ -20,14 +22,16 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
   const headingRef = usePageTitle(rt('household.title', { no: householdNo }));
   const officer = useOfficer();
   // A recorded change: the household is read again and a notice (focused) says what was recorded.
-  const [recorded, setRecorded] = useState<{ event: HouseholdEvent; n: number } | null>(null);
+  const [recorded, setRecorded] = useState<{ event: HouseholdEvent; other: string | null; n: number } | null>(null);
   const recordedRef = useRef<HTMLParagraphElement>(null);
+  const [justCreated] = useState(() => wasJustCreated(householdNo));
+  useEffect(() => forgetJustCreated(householdNo), [householdNo]);
 
   useEffect(() => {
     const ctrl = new AbortController();
     readHousehold(householdNo, { signal: ctrl.signal }).then(
       (household) => {
-        setState({ kind: 'ready', household });
+        setState({ kind: 'ready', household, readAfter: recorded?.n ?? 0 });
         if (recorded) setTimeout(() => recordedRef.current?.focus(), 0);
       },
       (error: unknown) => {
@@ -58,9 +62,20 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
       )}
       {h && (
         <>
-          {recorded && (
+          {justCreated && !recorded && (
+            <p role="status" className="notice" data-testid="household-created">
+              {rt('hhNew.created', { no: householdNo })}
+            </p>
+          )}
+          {recorded && state.kind === 'ready' && state.readAfter === recorded.n && (
             <p ref={recordedRef} tabIndex={-1} role="status" className="notice" data-testid="household-event-recorded">
               {rt('life.hh.recorded', { event: rt(householdEventTitle(recorded.event)) })}
+              {recorded.other && (
+                <>
+                  {' '}
+                  {rt(recorded.event === 'split' ? 'life.hh.splitInto' : 'life.hh.mergedInto')} <Link to={`/registry/households/${encodeURIComponent(recorded.other)}`}>{recorded.other}</Link>
+                </>
+              )}
             </p>
           )}
           <section className="panel" aria-labelledby="household-facts">
@@ -111,7 +126,7 @@ export function HouseholdPage({ householdNo }: { householdNo: string }) {
               </tbody>
             </table>
           </section>
-          {officer.roles.includes('registrar') && <HouseholdEventsSection key={recorded?.n ?? 0} household={h} onRecorded={(event) => setRecorded((old) => ({ event, n: (old?.n ?? 0) + 1 }))} />}
+          {officer.roles.includes('registrar') && <HouseholdEventsSection key={recorded?.n ?? 0} household={h} onRecorded={(event, other) => setRecorded((old) => ({ event, other, n: (old?.n ?? 0) + 1 }))} />}
         </>
       )}
     </div>

@@ -46,7 +46,7 @@ export interface FieldSpec {
 
 export type Values = Record<string, string>;
 
-export interface EventSpec<B> {
+export interface EventSpec<B, R = unknown> {
   /** Fields of this event, in form order (legal basis and reason follow). */
   fields: readonly FieldSpec[];
   /** Hint for the legal basis: the law usually cited for this event. */
@@ -61,7 +61,7 @@ export interface EventSpec<B> {
   /** Problem codes without `errors[]` (a 404 for an ID number) → the form field their detail belongs to. */
   codeFields?: Record<string, string>;
   toBody(v: Values): B;
-  send(body: B & { legalBasis: string; reason?: string }, idempotencyKey: string): Promise<unknown>;
+  send(body: B & { legalBasis: string; reason?: string }, idempotencyKey: string): Promise<R>;
 }
 
 const clean = (s: string) => s.trim().replace(/\s+/g, ' ');
@@ -89,7 +89,7 @@ export function residenceOf(v: Values): { address: string; provinceCode: string;
   return { address: clean(v.address ?? ''), provinceCode: v.provinceCode ?? '', communeCode: v.communeCode ?? '' };
 }
 
-export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { spec: EventSpec<B>; title: string; testId: string; onCancel(): void; onDone(): void }) {
+export function LifeEventForm<B, R = unknown>({ spec, title, testId, onCancel, onDone }: { spec: EventSpec<B, R>; title: string; testId: string; onCancel(): void; onDone(result: R): void }) {
   const { rt, t, lang } = useText();
   const officer = useOfficer();
   const id = useId();
@@ -197,9 +197,9 @@ export function LifeEventForm<B>({ spec, title, testId, onCancel, onDone }: { sp
     setError(null);
     setSubmitting(true);
     try {
-      await spec.send(body, key);
+      const result = await spec.send(body, key);
       attempt.current.reset();
-      onDone();
+      onDone(result);
     } catch (err) {
       setError(err);
       setSubmitting(false);

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from '../app/router.tsx';
 import { LifeEventForm, residenceOf, type EventSpec, type Values } from './LifeEventForm.tsx';
+import { offerHouseholdAddress } from './new-household.ts';
 import { personPath, recordEvent } from './registry.api.ts';
 import type { PersonRecord } from './registry.types.ts';
 import { useText, type PlainKey } from './text.ts';
@@ -92,7 +94,7 @@ function available(record: PersonRecord): PersonEvent[] {
 
 /**
  * "Life events" on the person page (registrars): a menu of the events the person's status
- * allows, each opening its form in place. On success the page reads the record again and shows
+ * allows, each opening its form in place, and a link to create a household the person heads. On success the page reads the record again and shows
  * the history with the new entry.
  */
 export function LifeEventsSection({ idNumber, record, onRecorded }: { idNumber: string; record: PersonRecord; onRecorded(ev: PersonEvent): void }) {
@@ -136,6 +138,11 @@ export function LifeEventsSection({ idNumber, record, onRecorded }: { idNumber: 
                 {title(e)}
               </button>
             ))}
+            {record.status === 'living' && (
+              <Link to={`/registry/households/new?head=${idNumber}`} className="button button--secondary" onClick={() => offerHouseholdAddress(idNumber, record.permanentResidence)}>
+                {rt('hhNew.title')}
+              </Link>
+            )}
           </div>
         </>
       ) : (

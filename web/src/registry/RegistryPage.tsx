@@ -2,6 +2,7 @@ import { NotFoundPage } from '../app/NotFoundPage.tsx';
 import { matchPath } from '../app/router.tsx';
 import '../styles/registry.css';
 import { BirthPage } from './BirthPage.tsx';
+import { HouseholdCreatePage } from './HouseholdCreatePage.tsx';
 import { HouseholdPage } from './HouseholdPage.tsx';
 import { PersonPage } from './PersonPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
@@ -12,6 +13,7 @@ export default function RegistryPage({ path }: { path: string }) {
   if (path === '/registry') return <SearchPage />;
   if (path === '/registry/births/new') return <BirthPage />;
   if (path === '/registry/review') return <ReviewPage />;
+  if (path === '/registry/households/new') return <HouseholdCreatePage />;
   const person = matchPath('/registry/people/:idNumber', path);
   if (person) return <PersonPage key={person.idNumber} idNumber={person.idNumber!} />;
   const household = matchPath('/registry/households/:householdNo', path);

@@ -5,14 +5,15 @@ import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { useOfficer } from '../auth/session.tsx';
 import { Fact, FormField } from './fields.tsx';
-import { addressText, formatInstant, formatPartialDate, nationalityText, sentence, sexText, statusText } from './format.ts';
+import { formatInstant, formatPartialDate, nationalityText, sentence, sexText, statusText, unitText } from './format.ts';
 import { SubmissionAttempt } from './idempotency.ts';
 import { purposeText, rememberedPurpose, rememberPurpose, type PurposeChoice } from './purpose.ts';
 import { PurposeForm } from './PurposeForm.tsx';
-import { useEthnicGroups, useUnitNames } from './reference.ts';
+import { PersonLink } from './PersonRecord.tsx';
+import { useEthnicGroups } from './reference.ts';
 import { RegistryNav } from './RegistryNav.tsx';
-import { decideCorrection, decideDuplicate, listCorrections, listDuplicates, readPerson, searchPeople } from './registry.api.ts';
-import type { CorrectionChanges, DuplicateReview, PendingCorrection, PersonRecord, PersonSummary } from './registry.types.ts';
+import { decideCorrection, decideDuplicate, listCorrections, listDuplicates, readPerson } from './registry.api.ts';
+import type { CorrectionChanges, DuplicateReview, DuplicateSummary, PendingCorrection, PersonRecord } from './registry.types.ts';
 import { useText, type RT } from './text.ts';
 
 type List<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'error'; error: unknown };
@@ -161,26 +162,11 @@ function Decision({ idPrefix, buttons, error, busy, note, setNote, extra }: { id
 function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview; canDecide: boolean; onDone(o: Outcome): void }) {
   const { rt, t, lang } = useText();
   const id = useId();
-  const req = review.request;
-  const [people, setPeople] = useState<Record<string, PersonSummary | null>>({});
   const [mergeInto, setMergeInto] = useState(review.candidates[0] ?? '');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const units = useUnitNames(req.birthRegistration ? [req.birthRegistration.provinceCode] : []);
-
-  // Each candidate's summary through the ordinary search by ID number (audited like any search).
-  useEffect(() => {
-    let live = true;
-    for (const c of review.candidates)
-      searchPeople({ q: c, limit: 1, offset: 0 }).then(
-        (r) => live && setPeople((old) => ({ ...old, [c]: r.items[0] ?? null })),
-        () => live && setPeople((old) => ({ ...old, [c]: null })),
-      );
-    return () => {
-      live = false;
-    };
-  }, [review]);
+  const summaryOf = (c: string) => review.candidateSummaries.find((p) => p.idNumber === c);
 
   async function decide(decision: 'distinct' | 'merge') {
     setBusy(true);
@@ -198,8 +184,18 @@ function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview;
     }
   }
 
-  const place = req.birthRegistration ? [units.commune(req.birthRegistration.communeCode) ?? req.birthRegistration.communeCode, units.province(req.birthRegistration.provinceCode) ?? req.birthRegistration.provinceCode].join(', ') : '';
   const yesNo = (v: boolean | undefined) => (v === undefined ? '' : v ? rt('dup.yes') : rt('dup.no'));
+  // The same facts in the same order in every column, so that they line up side by side.
+  const facts = (p: DuplicateSummary, name: ReactNode) => (
+    <>
+      <Fact term={rt('field.fullName')}>{name}</Fact>
+      <Fact term={rt('field.sex')}>{sexText(p.sex, rt)}</Fact>
+      <Fact term={rt('field.birthDate')}>{formatPartialDate(p.birthDate)}</Fact>
+      <Fact term={rt('dup.place')}>{unitText(p.birthRegistration)}</Fact>
+      <Fact term={rt('field.father')}>{p.fatherId && <PersonLink idNumber={p.fatherId} />}</Fact>
+      <Fact term={rt('field.mother')}>{p.motherId && <PersonLink idNumber={p.motherId} />}</Fact>
+    </>
+  );
 
   return (
     <article className="panel review-item" aria-labelledby={`${id}-title`} data-testid="duplicate-item">
@@ -208,33 +204,25 @@ function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview;
       <div className="compare">
         <section className="compare__col compare__col--held" aria-labelledby={`${id}-held`} data-testid="duplicate-held">
           <h4 id={`${id}-held`}>{rt('dup.held')}</h4>
-          <dl className="facts facts--stacked">
-            <Fact term={rt('field.fullName')}>{req.fullName}</Fact>
-            <Fact term={rt('field.sex')}>{sexText(req.sex, rt)}</Fact>
-            <Fact term={rt('field.birthDate')}>{formatPartialDate(req.birthDate)}</Fact>
-            <Fact term={rt('field.father')}>{req.fatherId}</Fact>
-            <Fact term={rt('field.mother')}>{req.motherId}</Fact>
-            <Fact term={rt('dup.place')}>{place}</Fact>
-          </dl>
+          <dl className="facts facts--stacked">{facts(review.held, review.held.fullName)}</dl>
         </section>
         {review.candidates.map((c) => {
-          const p = people[c];
+          const p = summaryOf(c);
           const why = review.reasons?.find((r) => r.idNumber === c);
           return (
             <section key={c} className="compare__col" aria-labelledby={`${id}-${c}`} data-testid="duplicate-candidate">
               <h4 id={`${id}-${c}`}>{rt('dup.candidate', { id: c })}</h4>
-              {p === undefined && <p className="muted">{rt('dup.loadingCandidate')}</p>}
-              {p === null && <p className="muted">{rt('dup.candidateMissing')}</p>}
-              <dl className="facts facts--stacked">
-                <Fact term={rt('field.fullName')}>{p && <Link to={`/registry/people/${c}`}>{p.fullName}</Link>}</Fact>
-                <Fact term={rt('field.sex')}>{p && sexText(p.sex, rt)}</Fact>
-                <Fact term={rt('field.birthDate')}>{p && formatPartialDate(p.birthDate)}</Fact>
-                <Fact term={rt('field.status')}>{p && statusText(p.status, rt)}</Fact>
-                <Fact term={rt('dup.residence')}>{p && addressText(p.permanentResidence)}</Fact>
-                <Fact term={rt('dup.sameFather')}>{yesNo(why?.sameFather)}</Fact>
-                <Fact term={rt('dup.sameMother')}>{yesNo(why?.sameMother)}</Fact>
-                <Fact term={rt('dup.samePlace')}>{yesNo(why?.samePlace)}</Fact>
-              </dl>
+              {p ? (
+                <dl className="facts facts--stacked">
+                  {facts(p, <Link to={`/registry/people/${c}`}>{p.fullName}</Link>)}
+                  <Fact term={rt('field.status')}>{statusText(p.status, rt)}</Fact>
+                  <Fact term={rt('dup.sameFather')}>{yesNo(why?.sameFather)}</Fact>
+                  <Fact term={rt('dup.sameMother')}>{yesNo(why?.sameMother)}</Fact>
+                  <Fact term={rt('dup.samePlace')}>{yesNo(why?.samePlace)}</Fact>
+                </dl>
+              ) : (
+                <p className="muted">{rt('dup.candidateMissing')}</p>
+              )}
             </section>
           );
         })}
@@ -260,7 +248,7 @@ function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview;
                 <div className="choice__options">
                   {review.candidates.map((c) => (
                     <label key={c}>
-                      <input type="radio" name={`${id}-merge`} value={c} checked={mergeInto === c} onChange={() => setMergeInto(c)} /> {people[c]?.fullName ?? c} ({c})
+                      <input type="radio" name={`${id}-merge`} value={c} checked={mergeInto === c} onChange={() => setMergeInto(c)} /> {summaryOf(c)?.fullName ?? c} ({c})
                     </label>
                   ))}
                 </div>

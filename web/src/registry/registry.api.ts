@@ -72,6 +72,11 @@ export function requestCorrection(idNumber: string, body: CorrectionRequest, ide
   return api.post(`/api/v1/registry/people/${enc(idNumber)}/corrections`, body, { headers: { 'idempotency-key': idempotencyKey } });
 }
 
+/** 201: a new household headed by `headId`; they leave their current household (if any). */
+export function createHousehold(body: { headId: string; residence: { address: string; provinceCode: string; communeCode: string }; legalBasis: string; reason?: string }, idempotencyKey: string): Promise<{ householdNo: string; eventId: number }> {
+  return api.post('/api/v1/registry/households', body, { headers: { 'idempotency-key': idempotencyKey } });
+}
+
 /** A life event (death, residence, marriage, household…): the path under /api/v1/registry, the body with its legal basis. */
 export function recordEvent(path: string, body: unknown, idempotencyKey: string): Promise<unknown> {
   return api.post(`/api/v1/registry/${path}`, body, { headers: { 'idempotency-key': idempotencyKey } });

@@ -164,11 +164,32 @@ export interface CorrectionDecisionResult {
 }
 
 /** A registration held as a probable duplicate (src/registry/duplicates.service.ts). */
+/** Units of a birth registration as the duplicate queue names them. */
+export interface UnitView {
+  provinceCode: string;
+  provinceName: string | null;
+  communeCode: string | null;
+  communeName: string | null;
+}
+
+/** Who a registration or an existing person is, as the duplicate queue shows them side by side. */
+export interface DuplicateSummary {
+  fullName: string;
+  sex: 'male' | 'female';
+  birthDate: string;
+  birthRegistration: UnitView;
+  fatherId: string | null;
+  motherId: string | null;
+}
+
 export interface DuplicateReview {
   id: number;
   kind: string;
   request: Partial<BirthRequest>;
+  held: DuplicateSummary;
   candidates: string[];
+  /** Each candidate found, in the order of `candidates`. */
+  candidateSummaries: Array<DuplicateSummary & { idNumber: string; status: PersonStatus }>;
   reasons: Array<{ idNumber: string; sameName?: boolean; sameBirthDate?: boolean; sameFather?: boolean; sameMother?: boolean; samePlace?: boolean }>;
   requestedBy: string;
   requestedAt: string;
