@@ -5,7 +5,6 @@ import { testApp, type TestApp } from '../harness/app.ts';
 import { born, resident, HN, HN2, HCM, LEGAL } from '../harness/registry.ts';
 import { validateIdNumber } from '../../src/vn/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
-import { chainBacklog } from '../../src/platform/audit/index.ts';
 
 type H = Record<string, string>;
 const post = (t: TestApp, headers: H, url: string, payload: object, extra: H = {}) => t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload });
@@ -132,7 +131,6 @@ describe('registry life events', () => {
       assert.deepEqual(item.candidateSummaries, [{ idNumber: first.json().idNumber, fullName: 'Ngô Thanh Hoà', sex: 'male', birthDate: '2026-06-06', status: 'living', birthRegistration: place, fatherId: null, motherId: mother }]);
       assert.equal(item.reasons[0].sameMother, true);
       await t.platform.audit.idle();
-      await chainBacklog(t.platform.db);
       const shown = await sql<{ actor_id: string; fields: string[]; details: any }>`select actor_id, fields, details from platform.audit_log where subject_id = ${first.json().idNumber} and action = 'person.duplicate_candidate_read'`.execute(t.platform.db);
       assert.equal(shown.rows.length, 2, 'each review showing the candidate is audited');
       assert.ok(shown.rows.every((r) => r.fields.includes('fatherId') && r.fields.includes('fullName')));
