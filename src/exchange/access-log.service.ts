@@ -6,7 +6,7 @@
  * their life events. Filterable, exportable as CSV.
  */
 import type { Kysely } from 'kysely';
-import { chainBacklog, searchChain, type ChainedEntry } from '../platform/audit/index.ts';
+import { searchChain, type ChainedEntry } from '../platform/audit/index.ts';
 import type { Localised } from '../platform/i18n/lang.ts';
 import { fieldLabel, purposeLabel } from './catalogue.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
@@ -49,8 +49,6 @@ export class AccessLogService {
 
   async history(idNumber: string, q: AccessQuery = {}) {
     const limit = Math.min(q.limit ?? 200, 5000);
-    // Reads answered a moment ago may still be in the audit inbox: chain them first.
-    await chainBacklog(this.db);
     const { members, systems } = await this.names();
     const items: AccessItem[] = [];
     // The person's chained entries, newest first, filtered as asked (scanning a bounded number).

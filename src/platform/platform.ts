@@ -39,7 +39,7 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   }
   const clock = opts.clock ?? systemClock;
   const chainer = new Chainer(database.db, 1000, opts.onError);
-  const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX, { onWritten: () => chainer.poke() });
+  const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX);
   chainer.start();
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {

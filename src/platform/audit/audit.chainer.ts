@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { appendEntries, lockChain, takeInbox } from './audit.store.ts';
 
 /**
@@ -8,31 +8,15 @@ import { appendEntries, lockChain, takeInbox } from './audit.store.ts';
  * removal from the inbox, so an entry is either still in the inbox or on the chain, never both.
  * Returns how many entries it chained.
  */
-export async function chainOnce(db: Kysely<any>, limit = 500, upToId?: number): Promise<number> {
+export async function chainOnce(db: Kysely<any>, limit = 500): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // Lock first so that two chainers do not take the same inbox rows (audit_append takes the
     // same lock again, which a transaction already holding it is granted at once).
     await lockChain(trx);
-    const pending = await takeInbox(trx, limit, upToId);
+    const pending = await takeInbox(trx, limit);
     if (pending.length) await appendEntries(trx, pending.map(({ inboxId: _id, ...e }) => e));
     return pending.length;
   });
-}
-
-/**
- * Chains what the inbox holds now (not what arrives meanwhile), so that a read of the chain made
- * afterwards sees every audit entry committed before it.
- */
-export async function chainBacklog(db: Kysely<any>): Promise<number> {
-  const { rows } = await sql<{ max: string | null }>`select max(id)::text as max from platform.audit_inbox`.execute(db);
-  const upTo = rows[0]?.max;
-  if (upTo == null) return 0;
-  let total = 0;
-  for (;;) {
-    const n = await chainOnce(db, 5000, Number(upTo));
-    total += n;
-    if (n === 0) return total;
-  }
 }
 
 export async function chainAll(db: Kysely<any>): Promise<number> {

@@ -50,12 +50,9 @@ export async function lockChain(trx: Transaction<any>): Promise<void> {
   await sql`select pg_advisory_xact_lock(7460602)`.execute(trx);
 }
 
-export async function takeInbox(trx: Transaction<any>, limit: number, upToId?: number): Promise<Array<AuditEntry & { inboxId: number }>> {
+export async function takeInbox(trx: Transaction<any>, limit: number): Promise<Array<AuditEntry & { inboxId: number }>> {
   const rows = await trx.deleteFrom('platform.audit_inbox')
-    .where('id', 'in', (eb: any) => {
-      const q = eb.selectFrom('platform.audit_inbox').select('id').orderBy('id').limit(limit);
-      return upToId === undefined ? q : q.where('id', '<=', upToId);
-    })
+    .where('id', 'in', (eb: any) => eb.selectFrom('platform.audit_inbox').select('id').orderBy('id').limit(limit))
     .returningAll()
     .execute();
   return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ ...fromRow(r), inboxId: Number(r.id) }));

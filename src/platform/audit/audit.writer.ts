@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { insertInbox } from './audit.store.ts';
+import { appendEntries } from './audit.store.ts';
 import type { AuditEntry } from './audit.types.ts';
 
 interface Pending {
@@ -9,57 +9,51 @@ interface Pending {
 }
 
 /**
- * Group commit into the audit inbox: entries appended while writes are in flight go together in
- * the next multi-row insert, and up to `inFlight` inserts run at once (the inbox has no chain lock,
- * so they do not queue behind each other; PostgreSQL shares their WAL flushes). Each caller's
- * promise settles only when its entry is committed, so a request is answered only after its audit
- * entry is durable. The chainer then moves inbox entries onto the hash chain in large batches
- * (`onWritten` pokes it); readers of the chain first chain the backlog (`chainBacklog`).
+ * Group commit: entries appended while a write is in flight are chained together in the next
+ * batch: one autocommit statement, `select platform.audit_append($1)`, which locks the chain, reads
+ * its head and inserts the whole batch (one round trip per batch). Each caller's promise settles only when
+ * its entry is committed, so a request is answered only after its audit entry is durable, while a
+ * busy server writes one batch per commit instead of one commit per request.
  */
 export class AuditWriter {
   private queue: Pending[] = [];
-  private running = 0;
-  private drained: Array<() => void> = [];
+  private flushing: Promise<void> | null = null;
   private batches = 0;
   private entries = 0;
 
-  constructor(private readonly db: Kysely<any>, private readonly maxBatch = 500, private readonly opts: { inFlight?: number; onWritten?: () => void } = {}) {}
+  constructor(private readonly db: Kysely<any>, private readonly maxBatch = 500) {}
 
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (this.running < (this.opts.inFlight ?? 4)) void this.flush();
+      if (!this.flushing) this.flushing = this.drain();
     });
   }
 
   stats() {
-    return { batches: this.batches, entries: this.entries, queued: this.queue.length, inFlight: this.running };
+    return { batches: this.batches, entries: this.entries, queued: this.queue.length };
   }
 
   /** Resolves once everything appended so far is durable. */
-  idle(): Promise<void> {
-    if (!this.running && !this.queue.length) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
-  private async flush(): Promise<void> {
-    this.running++;
+  private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await insertInbox(this.db, batch.map((p) => p.entry));
+          await appendEntries(this.db, batch.map((p) => p.entry));
           this.batches++;
           this.entries += batch.length;
           for (const p of batch) p.resolve();
-          this.opts.onWritten?.();
         } catch (e) {
           for (const p of batch) p.reject(e);
         }
       }
     } finally {
-      this.running--;
-      if (!this.running && !this.queue.length) for (const d of this.drained.splice(0)) d();
+      this.flushing = null;
     }
   }
 }

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ping } from '../db/database.ts';
 import { actorOf, SESSION_COOKIE } from './guard.ts';
 import { ROLES } from '../auth/actor.ts';
-import { verifyChain, searchChain, chainBacklog } from '../audit/index.ts';
+import { verifyChain, searchChain, chainAll } from '../audit/index.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
@@ -122,7 +122,7 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
   }, async (req, reply) => reply.status(201).send(await p.officers.create(req.body, actorOf(req).username, req.id)));
 
   r.get('/api/v1/audit/verify', { config: { auth: { roles: ['auditor', 'admin'] } }, schema: { tags: ['audit'], summary: 'Walk the audit hash chain and name the first broken link' } }, async () => {
-    await chainBacklog(p.db);
+    await chainAll(p.db);
     return verifyChain(p.db);
   });
 
@@ -133,7 +133,7 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
       querystring: Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 64 })), actorId: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
     },
   }, async (req) => {
-    await chainBacklog(p.db);
+    await chainAll(p.db);
     const rows = await searchChain(p.db, req.query);
     await p.audit.append({ at: p.clock.now(), actorKind: 'officer', actorId: actorOf(req).id, action: 'audit.searched', requestId: req.id, details: { query: req.query } });
     return { items: rows.map((e) => ({ ...e, prevHash: e.prevHash.toString('hex'), hash: e.hash.toString('hex') })), nextBeforeSeq: rows.length ? rows[rows.length - 1]!.seq : null };
