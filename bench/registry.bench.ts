@@ -43,6 +43,7 @@ function pct(sorted: number[], p: number): number {
 async function drive(name: string, connections: number, method: 'GET' | 'POST', nextPath: () => string, body: (() => string) | null, token: string) {
   const latencies: number[] = [];
   let errors = 0;
+  const statuses: Record<number, number> = {};
   const inst = autocannon({
     url: `http://127.0.0.1:${APP_PORT}`,
     connections,
@@ -53,13 +54,16 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
     }],
   }) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result>;
   inst.on('response', (_c: unknown, status: number, _b: unknown, ms: number) => {
-    if (status >= 400) errors++;
+    if (status >= 400) {
+      errors++;
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
     latencies.push(ms);
   });
   const res = await inst;
   latencies.sort((a, b) => a - b);
   const r = { name, connections, requests: latencies.length, rps: Math.round(latencies.length / SECONDS), errors, non2xx: res.non2xx, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies[latencies.length - 1] };
-  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}`);
+  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}${errors ? ` ${JSON.stringify(statuses)}` : ''}`);
   return r;
 }
 
@@ -108,7 +112,7 @@ try {
     return `/api/v1/registry/people?q=${encodeURIComponent(strip(s.full_name).split(' ').pop()!)}&birthYear=${s.birth_year}`;
   }, null, token);
   let n = 0;
-  const events = !PHASES.has('events') ? skip : await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench`, provinceCode: '01', communeCode: '00004' } }), token);
+  const events = !PHASES.has('events') ? skip : await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench ${t0}`, provinceCode: '01', communeCode: '00004' } }), token);
   const result = { people, seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, load, byId, search, given, events, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {

@@ -37,3 +37,24 @@ test('outbox: events are delivered in commit order, at least once, never lost wh
     await p.close();
   }
 });
+
+test('outbox: a consumer of a rare topic gets only its topic, and its cursor moves past the others', async () => {
+  const p = await testPlatform();
+  try {
+    await p.db.transaction().execute((trx) => publish(trx, Array.from({ length: 25 }, (_, i) => ({ topic: i === 7 ? 'person.deceased' : 'residence.current_changed', key: String(i), payload: { n: i } }))));
+    await p.db.transaction().execute((trx) => publish(trx, [{ topic: 'residence.current_changed', key: 'last', payload: { n: 25 } }]));
+    await outboxSettled(p.db);
+    const seen: Array<[string, number]> = [];
+    // Scan 10 events at a time: three rounds cover the 26 events.
+    let rounds = 0;
+    while (await consumeOnce(p.db, 'rare', ['person.deceased'], async (e) => { seen.push([e.topic, e.payload.n as number]); }, 10)) rounds++;
+    assert.deepEqual(seen, [['person.deceased', 7]]);
+    assert.equal(rounds, 3);
+    const cursor = await p.db.selectFrom('platform.outbox_consumer').select(['last_id', 'processed']).where('name', '=', 'rare').executeTakeFirstOrThrow();
+    const newest = await p.db.selectFrom('platform.outbox').select((eb: any) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+    assert.equal(Number(cursor.last_id), Number(newest.id), 'the cursor stands on the newest event, not on the last one handled');
+    assert.equal(Number(cursor.processed), 1);
+  } finally {
+    await p.close();
+  }
+});
