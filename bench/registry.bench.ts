@@ -21,6 +21,7 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { migrations } from '../src/modules.ts';
 import { loadPopulation } from '../src/synth/loader.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
+import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -44,6 +45,7 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
   const latencies: number[] = [];
   let errors = 0;
   const statuses: Record<number, number> = {};
+  const cpu0 = { app: app?.pid ? procStats(app.pid).cpu : 0, pg: postgresCpu(path.basename(dataDir)), machine: machineBusy() };
   const inst = autocannon({
     url: `http://127.0.0.1:${APP_PORT}`,
     connections,
@@ -62,8 +64,11 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
   });
   const res = await inst;
   latencies.sort((a, b) => a - b);
-  const r = { name, connections, requests: latencies.length, rps: Math.round(latencies.length / SECONDS), errors, non2xx: res.non2xx, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies[latencies.length - 1] };
-  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}${errors ? ` ${JSON.stringify(statuses)}` : ''}`);
+  const n = latencies.length || 1;
+  // CPU per request (µs) of the platform process and of PostgreSQL, and the whole machine's busy share: steadier than req/s on a shared machine.
+  const cpu = { appUs: Math.round(((app?.pid ? procStats(app.pid).cpu : 0) - cpu0.app) * 1e6 / n), pgUs: Math.round((postgresCpu(path.basename(dataDir)) - cpu0.pg) * 1e6 / n), machineBusyPct: Math.round((machineBusy() - cpu0.machine) * 100 / SECONDS / os.cpus().length) };
+  const r = { name, connections, requests: latencies.length, rps: Math.round(latencies.length / SECONDS), errors, non2xx: res.non2xx, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies[latencies.length - 1], cpu };
+  console.log(`${name}: ${r.rps} req/s, p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors}${errors ? ` ${JSON.stringify(statuses)}` : ''}; CPU per request: platform ${cpu.appUs} µs, PostgreSQL ${cpu.pgUs} µs; machine ${cpu.machineBusyPct} % busy`);
   return r;
 }
 
