@@ -6,7 +6,7 @@ import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { CLIENT_SCOPES, listClients, registerClient, type ClientBody, type ClientScope, type OidcClient } from './admin.api.ts';
-import { jwksProblem } from './ClientsPage.tsx';
+import { jwksProblem } from './KeysForm.tsx';
 import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
 import { useText, type PlainKey } from './text.ts';
 

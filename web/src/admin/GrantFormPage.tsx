@@ -5,8 +5,9 @@ import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { createGrant, listSystems, loadCatalogue, type Catalogue, type CatalogueService, type ExchangeSystem, type GrantBody, type ServiceCode } from './exchange.api.ts';
-import { formatNumber, todayVn } from './exchange.ui.tsx';
+import { createGrant, getSystem, loadCatalogue, type Catalogue, type CatalogueService, type ExchangeSystem, type GrantBody, type ServiceCode } from './exchange.api.ts';
+import { formatNumber } from '../ui/format.ts';
+import { todayVn } from './exchange.ui.tsx';
 import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
 import { useText, type PlainKey } from './text.ts';
 
@@ -55,12 +56,9 @@ export function GrantFormPage({ systemId }: { systemId: string }) {
   useEffect(() => {
     const ctrl = new AbortController();
     setLoad({ state: 'loading' });
-    Promise.all([listSystems({ signal: ctrl.signal }), loadCatalogue()]).then(
-      ([s, catalogue]) => {
-        const system = s.items.find((x) => x.id === systemId);
-        setLoad(system ? { state: 'ready', system, catalogue } : { state: 'missing' });
-      },
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
+    Promise.all([getSystem(systemId, { signal: ctrl.signal }), loadCatalogue()]).then(
+      ([system, catalogue]) => setLoad({ state: 'ready', system, catalogue }),
+      (error: unknown) => !ctrl.signal.aborted && setLoad(error instanceof ApiError && error.status === 404 ? { state: 'missing' } : { state: 'error', error }),
     );
     return () => ctrl.abort();
   }, [systemId, attempt]);

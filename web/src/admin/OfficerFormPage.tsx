@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
@@ -9,6 +9,8 @@ import { roleLabel } from '../auth/officer-text.ts';
 import { useOfficer } from '../auth/session.tsx';
 import { UnitSelects } from '../registry/UnitSelects.tsx';
 import { formatInstant } from '../ui/format.ts';
+import { useApi } from '../ui/load.tsx';
+import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { createOfficer, listOfficers, updateOfficer, type AdminOfficer, type OfficerPatch } from './admin.api.ts';
 import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
@@ -43,68 +45,15 @@ function formField(serverField: string): Field | null {
   return ORDER.includes(f) ? f : null;
 }
 
-type Load = { state: 'loading' } | { state: 'ready'; officer: AdminOfficer | null } | { state: 'error'; error: unknown };
-
 /** Create an officer (`officerId` null) or edit one: name, roles, jurisdiction, status. */
 export function OfficerFormPage({ officerId }: { officerId: string | null }) {
-  const { dt, t, lang } = useText();
-  const [load, setLoad] = useState<Load>(officerId ? { state: 'loading' } : { state: 'ready', officer: null });
-  const [attempt, setAttempt] = useState(0);
-
-  // There is no GET /api/v1/officers/:id: the officer is taken from the list.
-  useEffect(() => {
-    if (!officerId) return;
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    listOfficers({ signal: ctrl.signal }).then(
-      (r) => setLoad({ state: 'ready', officer: r.items.find((o) => o.id === officerId) ?? null }),
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [officerId, attempt]);
-
-  if (load.state === 'loading') return <Frame title={dt('officerForm.editTitle', { name: '' })} busy />;
-  if (load.state === 'error')
-    return (
-      <Frame title={dt('officers.loadFailed')}>
-        <div role="alert" className="alert">
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      </Frame>
-    );
-  if (officerId && !load.officer)
-    return (
-      <Frame title={dt('officerForm.notFound')}>
-        <p>
-          <Link to="/admin/officers">{dt('officerForm.cancel')}</Link>
-        </p>
-      </Frame>
-    );
-  return <OfficerForm officer={load.officer} />;
-}
-
-function Frame({ title, busy, children }: { title: string; busy?: boolean; children?: ReactNode }) {
   const { dt } = useText();
-  const ref = usePageTitle(title);
-  return (
-    <div className="admin">
-      <AdminNav current="officers" />
-      <h1 ref={ref} tabIndex={-1}>
-        {title}
-      </h1>
-      {busy && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {children}
-    </div>
-  );
+  // There is no GET /api/v1/officers/:id: the officer is taken from the list.
+  const load = useApi(async (signal) => (officerId ? ((await listOfficers({ signal })).items.find((o) => o.id === officerId) ?? null) : null), [officerId]);
+  if (!officerId) return <OfficerForm key="new" officer={null} />;
+  if (load.state === 'ready' && load.value) return <OfficerForm key={officerId} officer={load.value} />;
+  if (load.state === 'ready') return <AdminFrame current="officers" title={dt('officerForm.notFound')} back={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />;
+  return <AdminFrame current="officers" title={load.state === 'loading' ? dt('officerForm.editTitle', { name: '' }) : dt('officers.loadFailed')} l={load} />;
 }
 
 function OfficerForm({ officer }: { officer: AdminOfficer | null }) {

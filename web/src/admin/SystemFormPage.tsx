@@ -7,7 +7,7 @@ import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { listClients } from './admin.api.ts';
-import { jwksProblem } from './ClientsPage.tsx';
+import { jwksProblem } from './KeysForm.tsx';
 import { getMember, registerSystem, type ExchangeSystem, type Member, type NewSystemBody } from './exchange.api.ts';
 import { ErrorSummary, FormField, sentence, type SummaryItem } from './fields.tsx';
 import { useText, type PlainKey } from './text.ts';
