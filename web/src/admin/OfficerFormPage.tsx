@@ -1,9 +1,6 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
+import { type FormEvent } from 'react';
 import { usePageTitle } from '../app/page.ts';
-import { Link, navigate } from '../app/router.tsx';
+import { navigate } from '../app/router.tsx';
 import { ROLES, type Role } from '../auth/auth.types.ts';
 import { roleLabel } from '../auth/officer-text.ts';
 import { useOfficer } from '../auth/session.tsx';
@@ -13,7 +10,8 @@ import { useApi } from '../ui/load.tsx';
 import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { createOfficer, listOfficers, updateOfficer, type AdminOfficer, type OfficerPatch } from './admin.api.ts';
-import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 interface Values {
@@ -57,9 +55,8 @@ export function OfficerFormPage({ officerId }: { officerId: string | null }) {
 }
 
 function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
-  const { dt, t, lang } = useText();
+  const { dt, t } = useText();
   const me = useOfficer();
-  const id = useId();
   const editing = officer !== null;
   const self = officer?.id === me.id;
   const title = officer ? dt('officerForm.editTitle', { name: officer.displayName }) : dt('officerForm.newTitle');
@@ -73,25 +70,8 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
     communeCode: officer?.jurisdiction.communeCode ?? '',
     status: officer?.status ?? 'active',
   };
-  const [v, setV] = useState<Values>(initial);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => (f === 'provinceCode' ? `${id}-unit-province` : f === 'communeCode' ? `${id}-unit-commune` : `${id}-${f}`);
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
-  }
+  const form = useAdminForm<Values>({ initial, order: ORDER, labels: LABELS, fieldOf: formField, idOf: (id, f) => (f === 'provinceCode' ? `${id}-unit-province` : f === 'communeCode' ? `${id}-unit-commune` : `${id}-${f}`) });
+  const { id, v, setV, set, errors, setErrors, detail, show, fid, alertRef, items, submitting, setSubmitting } = form;
 
   function check(): Partial<Record<Field, string>> {
     const e: Partial<Record<Field, string>> = {};
@@ -129,8 +109,7 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
     const errs = check();
     if (Object.keys(errs).length) return show(errs, null);
     setSubmitting(true);
-    setErrors({});
-    setDetail(null);
+    form.clear();
     try {
       if (officer) {
         const p = patch(officer);
@@ -147,22 +126,10 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
       navigate('/admin/officers');
     } catch (err) {
       setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError)
-        for (const fe of err.fieldErrors) {
-          const f = formField(fe.field);
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (f && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!f) other.push(`${fe.field}: ${msg}`);
-        }
       // A refusal that names no field (self lock-out, a wrong unit) is shown above the form with the server's words.
-      const detailText = Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' ');
-      show(fieldErrs, detailText);
+      form.refused(err);
     }
   }
-
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
 
   return (
     <div className="admin">
@@ -243,14 +210,7 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
           />
         )}
 
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting}>
-            {editing ? (submitting ? dt('officerForm.saving') : dt('officerForm.save')) : submitting ? dt('officerForm.creating') : dt('officerForm.create')}
-          </button>
-          <Link to="/admin/officers" className="button button--secondary">
-            {dt('officerForm.cancel')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} label={editing ? dt('officerForm.save') : dt('officerForm.create')} busyLabel={editing ? dt('officerForm.saving') : dt('officerForm.creating')} cancel={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />
       </form>
     </div>
   );
