@@ -21,6 +21,7 @@ import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.t
 import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
 import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_batches.ts';
 import * as exchange0403 from './exchange/migrations/20261124_0403_create_member_staff.ts';
+import * as exchange0404 from './exchange/migrations/20261124_0404_list_indexes.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0401_create_exchange': exchange0401,
   '20261124_0402_job_person_batches': exchange0402,
   '20261124_0403_create_member_staff': exchange0403,
+  '20261124_0404_list_indexes': exchange0404,
 };
 
 /** The domain modules mounted into the HTTP app. */

@@ -16,7 +16,8 @@ import { nfc, getProvince2025, parsePartialDate } from '../vn/index.ts';
 import type { ClientStore } from '../identity/oidc/clients.ts';
 import { CATALOGUE, PURPOSE_CODES, SERVICES, type ServiceCode } from './catalogue.ts';
 import type { Directory } from './entitlements.ts';
-import { exchangeStore, MEMBER_KINDS, type GrantRow, type MemberKind, type MemberRow, type SystemRow } from './exchange.store.ts';
+import { exchangeStore, MEMBER_KINDS, type GRANT_SORTS, type GrantFilter, type GrantRow, type MEMBER_SORTS, type MemberFilter, type MemberKind, type MemberListRow, type MemberRow, type SYSTEM_SORTS, type SystemFilter, type SystemRow } from './exchange.store.ts';
+import type { PageRequest, SortParam } from './paging.ts';
 import './exchange.errors.ts';
 
 export interface AdminDeps {
@@ -83,6 +84,8 @@ export class AdminService {
 
   members(): Promise<MemberRow[]> { return exchangeStore.members(this.d.db); }
 
+  memberPage(f: MemberFilter, p: PageRequest<SortParam<(typeof MEMBER_SORTS)[number]>>): Promise<MemberListRow[]> { return exchangeStore.memberPage(this.d.db, f, p); }
+
   async member(id: string): Promise<MemberRow & { systems: SystemRow[] }> {
     const m = await exchangeStore.member(this.d.db, id);
     if (!m) throw new AppError('EXCHANGE_MEMBER_NOT_FOUND', { memberId: id });
@@ -120,7 +123,7 @@ export class AdminService {
     return s;
   }
 
-  private async system(id: string): Promise<SystemRow> {
+  async system(id: string): Promise<SystemRow> {
     const s = await exchangeStore.system(this.d.db, id);
     if (!s) throw new AppError('EXCHANGE_SYSTEM_NOT_FOUND', { systemId: id });
     return s;
@@ -154,7 +157,7 @@ export class AdminService {
     return s;
   }
 
-  async systems(memberId?: string): Promise<SystemRow[]> { return exchangeStore.systems(this.d.db, memberId); }
+  systemPage(f: SystemFilter, p: PageRequest<SortParam<(typeof SYSTEM_SORTS)[number]>>): Promise<SystemRow[]> { return exchangeStore.systemPage(this.d.db, f, p); }
 
   /** Grants a system one service: its fields and purposes, on a provision or on consent, for a period. */
   async grant(officer: OfficerActor, systemId: string, g: GrantInput, requestId: string | null): Promise<GrantRow> {
@@ -190,9 +193,9 @@ export class AdminService {
     return row;
   }
 
-  async grants(systemId: string): Promise<GrantRow[]> {
+  async grantPage(systemId: string, f: GrantFilter, p: PageRequest<SortParam<(typeof GRANT_SORTS)[number]>>): Promise<GrantRow[]> {
     await this.system(systemId);
-    return exchangeStore.grantsOf(this.d.db, systemId);
+    return exchangeStore.grantPage(this.d.db, systemId, f, p);
   }
 
   /** Calls, people touched and refusals per member, system and service in [from, to). */

@@ -162,13 +162,6 @@ export class EventsService {
     return { subscriptionId: id, added, removed, refused, watched: Number(count.n) };
   }
 
-  async deliveries(caller: Caller, q: { status?: DeliveryRow['status']; subscriptionId?: string; limit?: number }) {
-    let query = this.d.db.selectFrom('exchange.delivery').selectAll().where('system_id', '=', caller.systemId).orderBy('created_at', 'desc').limit(q.limit ?? 100);
-    if (q.status) query = query.where('status', '=', q.status);
-    if (q.subscriptionId) query = query.where('subscription_id', '=', q.subscriptionId);
-    return (await query.execute() as DeliveryRow[]).map(deliveryView);
-  }
-
   /** Outbox consumer: one delivery per event, watched person and matching subscription (idempotent). */
   fanOut(): Promise<number> {
     return consumeAll(this.d.db, FANOUT_CONSUMER, EVENT_TOPICS, async (event, trx) => {

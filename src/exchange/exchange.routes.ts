@@ -26,10 +26,13 @@ import { BulkService } from './bulk/bulk.service.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
 import { EventsService } from './events.service.ts';
 import { parseAllowedHosts, systemLookup, type HostLookup } from './webhook-target.ts';
-import { AccessLogService, historyCsv } from './access-log.service.ts';
+import { AccessLogService } from './access-log.service.ts';
 import { CardVerifyService } from './card-verify.service.ts';
 import { cardVerifyRoutes } from './card-verify.routes.ts';
-import { exchangeStore, type GrantRow, type MemberRow, type SystemRow } from './exchange.store.ts';
+import { deliveryPage } from './delivery.list.ts';
+import { exchangeStore, type GrantRow, type MemberListRow, type MemberRow, type SystemRow } from './exchange.store.ts';
+import { pageOf } from './paging.ts';
+import { today } from './partner.service.ts';
 import * as S from './exchange.schema.ts';
 
 export interface ExchangeModuleOptions {
@@ -89,6 +92,7 @@ const PARTNER = { partner: true } as const;
 const CITIZEN = { citizen: true } as const;
 
 const memberView = (m: MemberRow) => ({ id: m.id, name: m.name, kind: m.kind, code: m.code, provinceCode: m.province_code, contact: m.contact, status: m.status, createdAt: m.created_at.toISOString() });
+const memberListView = (m: MemberListRow) => ({ ...memberView(m), systemCount: m.system_count, activeSystemCount: m.active_system_count });
 const systemView = (s: SystemRow) => ({ id: s.id, memberId: s.member_id, name: s.name, clientId: s.client_id, status: s.status, ratePerSecond: s.rate_per_second, createdAt: s.created_at.toISOString(), disabledAt: s.disabled_at?.toISOString() ?? null });
 const grantView = (g: GrantRow) => ({
   id: Number(g.id), systemId: g.system_id, service: g.service, fields: g.fields, purposes: g.purposes,
@@ -142,8 +146,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
     const atags = ['exchange: admin'];
     r.post('/api/v1/exchange/admin/members', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Register a member organisation', body: S.MemberBody } },
       async (req, reply) => reply.status(201).send(done(memberView(await s.admin.createMember(actorOf(req), req.body, rid(req))))));
-    r.get('/api/v1/exchange/admin/members', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Member organisations' } },
-      async () => ({ items: (await s.admin.members()).map(memberView) }));
+    r.get('/api/v1/exchange/admin/members', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Member organisations, a page at a time, with how many systems each has (filter by kind, status, name or code)', querystring: S.MemberListQuery } },
+      async (req) => { const { limit, offset, sort, ...f } = req.query; return pageOf(await s.admin.memberPage(f, { limit, offset, sort }), req.query, memberListView); });
     r.get('/api/v1/exchange/admin/members/:memberId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A member with its systems', params: S.MemberParams } },
       async (req) => { const m = await s.admin.member(req.params.memberId); return { ...memberView(m), systems: m.systems.map(systemView) }; });
     // An optional JSON body { reason } (the console always sends one; older callers send none).
@@ -159,8 +163,10 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       config: { auth: ADMIN },
       schema: { tags: atags, summary: 'Register a system of a member: an OAuth client (client credentials, private_key_jwt) of the platform\'s OpenID provider', description: 'Each JWK must be a public signing key (it is imported with jose); several keys need a kid each. The answer carries the clientId the system uses as iss/sub of its client assertion.', params: S.MemberParams, body: S.SystemBody },
     }, async (req, reply) => reply.status(201).send(done(systemView(await s.admin.registerSystem(actorOf(req), req.params.memberId, req.body as never, rid(req))))));
-    r.get('/api/v1/exchange/admin/systems', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Every system' } },
-      async () => ({ items: (await s.admin.systems()).map(systemView) }));
+    r.get('/api/v1/exchange/admin/systems', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Systems, a page at a time (filter by member, status, name or client id)', querystring: S.SystemListQuery } },
+      async (req) => { const { limit, offset, sort, ...f } = req.query; return pageOf(await s.admin.systemPage(f, { limit, offset, sort }), req.query, systemView); });
+    r.get('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system', params: S.SystemParams } },
+      async (req) => systemView(await s.admin.system(req.params.systemId)));
     r.patch('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Rename a system or change its rate limit (requests per second)', params: S.SystemParams, body: S.SystemPatch } },
       async (req) => done(systemView(await s.admin.updateSystem(actorOf(req), req.params.systemId, req.body, rid(req)))));
     r.put('/api/v1/exchange/admin/systems/:systemId/jwks', {
@@ -173,8 +179,11 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       config: { auth: ADMIN },
       schema: { tags: atags, summary: 'Grant a system a service: fields, purposes, legal basis (a provision, or citizen consent), validity dates, daily quota', params: S.SystemParams, body: S.GrantBody },
     }, async (req, reply) => reply.status(201).send(done(grantView(await s.admin.grant(actorOf(req), req.params.systemId, req.body as never, rid(req))))));
-    r.get('/api/v1/exchange/admin/systems/:systemId/grants', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system\'s grants (revoked ones included)', params: S.SystemParams } },
-      async (req) => ({ items: (await s.admin.grants(req.params.systemId)).map(grantView) }));
+    r.get('/api/v1/exchange/admin/systems/:systemId/grants', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system\'s grants, a page at a time (revoked ones included; filter by service, or in force today or not)', params: S.SystemParams, querystring: S.GrantListQuery } },
+      async (req) => {
+        const { limit, offset, sort, service, active } = req.query;
+        return pageOf(await s.admin.grantPage(req.params.systemId, { ...(service ? { service } : {}), ...(active !== undefined ? { active } : {}), today: today(p.clock) }, { limit, offset, sort }), req.query, grantView);
+      });
     r.post('/api/v1/exchange/admin/grants/:grantId/revoke', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Revoke a grant (effective at once in this process, within 5 s in others)', params: S.GrantParams } },
       async (req) => done(grantView(await s.admin.revokeGrant(actorOf(req), req.params.grantId, rid(req)))));
     r.get('/api/v1/exchange/admin/usage', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Calls, people touched and refusals per member, system and service (default: the last 24 hours)', querystring: S.UsageQuery } },
@@ -238,8 +247,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       const { job, created } = await s.bulk.create(c, { purpose: req.query.purpose, format, nameMatching: req.query.nameMatching ?? 'exact', idempotencyKey: checkKey(typeof key === 'string' ? key : undefined) }, body);
       return reply.status(created ? 202 : 200).header('location', `/api/v1/exchange/bulk-jobs/${job.id}`).send(job);
     });
-    r.get('/api/v1/exchange/bulk-jobs', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'The system\'s bulk jobs, newest first', description: PARTNER_NOTE } },
-      async (req) => ({ items: await s.bulk.list(callerOf(req)) }));
+    r.get('/api/v1/exchange/bulk-jobs', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'The system\'s bulk jobs, a page at a time (newest first unless sorted otherwise; filter by status)', description: PARTNER_NOTE, querystring: S.JobListQuery } },
+      async (req) => { const { limit, offset, sort, status } = req.query; return s.bulk.list(callerOf(req), status ? { status } : {}, { limit, offset, sort }); });
     r.get('/api/v1/exchange/bulk-jobs/:jobId', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'A bulk job\'s progress: rows done, outcomes, rate, ETA', params: S.JobParams } },
       async (req) => s.bulk.get(callerOf(req), req.params.jobId));
     r.post('/api/v1/exchange/bulk-jobs/:jobId/cancel', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'Cancel a bulk job (a running job stops at its next checkpoint; rows done stay in the result)', params: S.JobParams } },
@@ -263,8 +272,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       config: { auth: PARTNER },
       schema: { tags: ptags, summary: 'Add people to (or remove them from) a subscription: the people the system has a lawful relationship with', description: 'Under a consent-based grant only people whose consent covers the topics are added; the others are listed in `refused`.', params: S.SubscriptionParams, body: S.WatchBody },
     }, async (req) => done(await s.events.watch(callerOf(req), req.params.subscriptionId, req.body, rid(req))));
-    r.get('/api/v1/exchange/deliveries', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'Event deliveries to the system, newest first, with status, attempts and last error', querystring: S.DeliveryQuery } },
-      async (req) => ({ items: await s.events.deliveries(callerOf(req), req.query) }));
+    r.get('/api/v1/exchange/deliveries', { config: { auth: PARTNER }, schema: { tags: ptags, summary: 'Event deliveries to the system, a page at a time (newest first unless sorted otherwise), with status, attempts and last error', querystring: S.DeliveryQuery } },
+      async (req) => { const { limit, offset, sort, ...f } = req.query; return deliveryPage(p.db, [callerOf(req).systemId], f, { limit, offset, sort }); });
 
     r.post('/api/v1/exchange/consent-requests', {
       config: { auth: PARTNER },
@@ -277,13 +286,13 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
     const mtags = ['exchange: citizen'];
     r.get('/api/v1/exchange/me/access-log', {
       config: { auth: CITIZEN },
-      schema: { tags: mtags, summary: 'Who accessed my data: when, which organisation and system, which fields, why and on what legal basis (JSON or CSV)', description: CITIZEN_NOTE, querystring: S.AccessLogQuery },
+      schema: { tags: mtags, summary: 'Who accessed my data: when, which organisation and system, which fields, why and on what legal basis (a page of JSON, or every filtered access as CSV)', description: CITIZEN_NOTE, querystring: S.AccessLogQuery },
     }, async (req, reply) => {
       const c = citizenOf(req);
       const q = req.query;
-      const h = await s.accessLog.history(c.idNumber, { ...(q.from ? { from: new Date(q.from) } : {}), ...(q.to ? { to: new Date(q.to) } : {}), ...(q.memberId ? { memberId: q.memberId } : {}), ...(q.service ? { service: q.service } : {}), ...(q.actorKind ? { actorKind: q.actorKind } : {}), ...(q.limit ? { limit: q.limit } : {}) });
-      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="open06-access-log.csv"').send(historyCsv(h.items));
-      return h;
+      const f = { ...(q.from ? { from: new Date(q.from) } : {}), ...(q.to ? { to: new Date(q.to) } : {}), ...(q.memberId ? { memberId: q.memberId } : {}), ...(q.service ? { service: q.service } : {}), ...(q.actorKind ? { actorKind: q.actorKind } : {}) };
+      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="open06-access-log.csv"').send(await s.accessLog.csv(c.idNumber, f));
+      return s.accessLog.history(c.idNumber, f, { limit: q.limit, offset: q.offset, sort: q.sort });
     });
     r.get('/api/v1/exchange/me/consents', { config: { auth: CITIZEN }, schema: { tags: mtags, summary: 'My consents (active, expired, withdrawn)', description: CITIZEN_NOTE } },
       async (req) => ({ items: await s.consents.list(citizenOf(req).idNumber) }));

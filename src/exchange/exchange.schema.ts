@@ -1,6 +1,10 @@
 import { Type, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { EVENT_TOPICS, PURPOSE_CODES, QUESTION_AGES, RECORD_FIELDS, SERVICES } from './catalogue.ts';
-import { MEMBER_KINDS } from './exchange.store.ts';
+import { GRANT_SORTS, MEMBER_KINDS, MEMBER_SORTS, SYSTEM_SORTS } from './exchange.store.ts';
+import { JOB_SORTS } from './bulk/bulk.store.ts';
+import { DELIVERY_SORTS } from './delivery.list.ts';
+import { pageQuery } from './paging.ts';
+import { ACCESS_SORTS } from './access-log.service.ts';
 
 type Lits<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };
 /** One of a tuple of strings (a union of literals, typed as the tuple's members). */
@@ -52,6 +56,34 @@ export const GrantBody = Type.Object({
   validUntil: Day,
   quotaPerDay: Type.Optional(Type.Integer({ minimum: 1 })),
 }, { additionalProperties: false });
+
+const NameQuery = Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name (or code, client id), with or without diacritics' }));
+
+export const MemberListQuery = Type.Object({
+  ...pageQuery(MEMBER_SORTS, 'createdAt'),
+  kind: Type.Optional(lit(MEMBER_KINDS)),
+  status: Type.Optional(lit(['active', 'suspended'])),
+  q: NameQuery,
+});
+
+export const SystemListQuery = Type.Object({
+  ...pageQuery(SYSTEM_SORTS, 'createdAt'),
+  memberId: Type.Optional(MemberParams.properties.memberId),
+  status: Type.Optional(lit(['active', 'disabled'])),
+  q: NameQuery,
+});
+
+export const GrantListQuery = Type.Object({
+  ...pageQuery(GRANT_SORTS, 'id'),
+  service: Type.Optional(lit(SERVICES)),
+  active: Type.Optional(Type.Boolean({ description: 'true: only grants in force today (not revoked, within their dates); false: only the others' })),
+});
+
+export const JobStatus = lit(['uploading', 'queued', 'running', 'completed', 'failed', 'cancelled']);
+export const JobListQuery = Type.Object({
+  ...pageQuery(JOB_SORTS, '-createdAt'),
+  status: Type.Optional(JobStatus),
+});
 
 export const UsageQuery = Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) });
 export const AnomalyQuery = Type.Object({
@@ -123,9 +155,9 @@ export const WatchBody = Type.Object({
 }, { additionalProperties: false });
 
 export const DeliveryQuery = Type.Object({
+  ...pageQuery(DELIVERY_SORTS, '-createdAt', { limit: 100, maxLimit: 1000 }),
   status: Type.Optional(lit(['pending', 'sending', 'delivered', 'failed'])),
   subscriptionId: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 
 const ConsentFields = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 64 });
@@ -146,13 +178,13 @@ export const ConsentBody = Type.Object({
 }, { additionalProperties: false });
 
 export const AccessLogQuery = Type.Object({
+  ...pageQuery(ACCESS_SORTS, '-at', { limit: 200, maxLimit: 5000 }),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   memberId: Type.Optional(Type.String({ maxLength: 64 })),
   service: Type.Optional(lit(SERVICES)),
   actorKind: Type.Optional(lit(['partner', 'officer', 'citizen', 'system'])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
-  format: Type.Optional(lit(['json', 'csv'])),
+  format: Type.Optional(lit(['json', 'csv'], 'csv: every access the filters select (not one page), newest first, streamed')),
 });
 
 export const ReceiptQuery = Type.Object({ format: Type.Optional(lit(['html', 'json'])) });

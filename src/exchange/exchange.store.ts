@@ -1,5 +1,6 @@
 /** SQL of the exchange module for members, systems, grants, consents and usage (bulk jobs and events have their own stores). */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { containsFolded, folded, orderBy, type PageRequest, type SortParam } from './paging.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -78,6 +79,34 @@ export interface ConsentRequestRow {
   consent_id: string | null;
 }
 
+/** A member in the admin's list, with how many systems it has and how many of them are active. */
+export type MemberListRow = MemberRow & { system_count: number; active_system_count: number };
+
+export const MEMBER_SORTS = ['name', 'kind', 'code', 'systems', 'status', 'createdAt'] as const;
+export const SYSTEM_SORTS = ['name', 'clientId', 'status', 'ratePerSecond', 'createdAt'] as const;
+export const GRANT_SORTS = ['id', 'service', 'basis', 'validFrom', 'validUntil', 'state', 'createdAt'] as const;
+
+export interface MemberFilter { kind?: MemberKind; status?: MemberRow['status']; q?: string }
+export interface SystemFilter { memberId?: string; status?: SystemRow['status']; q?: string }
+/** `active`: in force on `today` (not revoked, within its dates) or, false, every other. */
+export interface GrantFilter { service?: string; active?: boolean; today: string }
+
+type Exprs<C extends string> = Record<C, readonly RawBuilder<unknown>[]>;
+// Names sort folded (Đ next to D), then as written.
+const byName = (col: RawBuilder<unknown>) => [folded(col), col];
+const MEMBER_ORDER: Exprs<(typeof MEMBER_SORTS)[number]> = {
+  name: byName(sql`m.name`), kind: [sql`m.kind`], code: [sql`m.code`], systems: [sql`system_count`], status: [sql`m.status`], createdAt: [sql`m.created_at`],
+};
+const SYSTEM_ORDER: Exprs<(typeof SYSTEM_SORTS)[number]> = {
+  name: byName(sql`name`), clientId: [sql`client_id`], status: [sql`status`], ratePerSecond: [sql`rate_per_second`], createdAt: [sql`created_at`],
+};
+const grantOrder = (today: string): Exprs<(typeof GRANT_SORTS)[number]> => ({
+  id: [sql`id`], service: [sql`service`], basis: [sql`basis`, sql`provision`], validFrom: [sql`valid_from`], validUntil: [sql`valid_until`], createdAt: [sql`created_at`],
+  state: [sql`case when revoked_at is not null then 3 when valid_until < ${today}::date then 2 when valid_from > ${today}::date then 1 else 0 end`],
+});
+const inForce = (today: string) => sql`(revoked_at is null and valid_from <= ${today}::date and valid_until >= ${today}::date)`;
+const all = (conditions: RawBuilder<unknown>[]) => (conditions.length ? sql.join(conditions, sql` and `) : sql`true`);
+
 export const exchangeStore = {
   // ---- members and systems ----------------------------------------------------------------------
   async insertMember(db: Db, m: Omit<MemberRow, 'created_at' | 'status'>): Promise<MemberRow> {
@@ -88,6 +117,21 @@ export const exchangeStore = {
   },
   members(db: Db): Promise<MemberRow[]> {
     return db.selectFrom('exchange.member').selectAll().orderBy('created_at').execute() as Promise<MemberRow[]>;
+  },
+  /** A page of members, filtered by kind, status and name or code (diacritics ignored). */
+  async memberPage(db: Db, f: MemberFilter, p: PageRequest<SortParam<(typeof MEMBER_SORTS)[number]>>): Promise<MemberListRow[]> {
+    const where: RawBuilder<unknown>[] = [];
+    if (f.kind) where.push(sql`m.kind = ${f.kind}`);
+    if (f.status) where.push(sql`m.status = ${f.status}`);
+    if (f.q) where.push(sql`(${folded(sql`m.name`)} like ${containsFolded(f.q)} or ${folded(sql`coalesce(m.code, '')`)} like ${containsFolded(f.q)})`);
+    const { rows } = await sql<MemberListRow>`
+      select m.*, s.n::int as system_count, s.active::int as active_system_count
+      from exchange.member m
+      cross join lateral (select count(*) as n, count(*) filter (where status = 'active') as active from exchange.system where member_id = m.id) s
+      where ${all(where)}
+      ${orderBy(p.sort, MEMBER_ORDER, sql`m.id`)}
+      limit ${p.limit + 1} offset ${p.offset}`.execute(db);
+    return rows;
   },
   async memberByCode(db: Db, code: string): Promise<MemberRow | undefined> {
     return await db.selectFrom('exchange.member').selectAll().where('code', '=', code).executeTakeFirst() as MemberRow | undefined;
@@ -110,6 +154,18 @@ export const exchangeStore = {
     if (memberId) q = q.where('member_id', '=', memberId);
     return q.execute() as Promise<SystemRow[]>;
   },
+  /** A page of systems, filtered by member, status and name or client id (diacritics ignored). */
+  async systemPage(db: Db, f: SystemFilter, p: PageRequest<SortParam<(typeof SYSTEM_SORTS)[number]>>): Promise<SystemRow[]> {
+    const where: RawBuilder<unknown>[] = [];
+    if (f.memberId) where.push(sql`member_id = ${f.memberId}`);
+    if (f.status) where.push(sql`status = ${f.status}`);
+    if (f.q) where.push(sql`(${folded(sql`name`)} like ${containsFolded(f.q)} or ${folded(sql`client_id`)} like ${containsFolded(f.q)})`);
+    const { rows } = await sql<SystemRow>`
+      select * from exchange.system where ${all(where)}
+      ${orderBy(p.sort, SYSTEM_ORDER, sql`id`)}
+      limit ${p.limit + 1} offset ${p.offset}`.execute(db);
+    return rows;
+  },
   async updateSystem(db: Db, id: string, patch: Partial<Pick<SystemRow, 'status' | 'rate_per_second' | 'disabled_at' | 'name'>>): Promise<SystemRow | undefined> {
     return await db.updateTable('exchange.system').set(patch).where('id', '=', id).returningAll().executeTakeFirst() as SystemRow | undefined;
   },
@@ -127,6 +183,17 @@ export const exchangeStore = {
   },
   grantsOf(db: Db, systemId: string): Promise<GrantRow[]> {
     return db.selectFrom('exchange.grant').selectAll().where('system_id', '=', systemId).orderBy('id').execute() as Promise<GrantRow[]>;
+  },
+  /** A page of a system's grants (revoked ones included unless filtered), by service and whether in force. */
+  async grantPage(db: Db, systemId: string, f: GrantFilter, p: PageRequest<SortParam<(typeof GRANT_SORTS)[number]>>): Promise<GrantRow[]> {
+    const where: RawBuilder<unknown>[] = [sql`system_id = ${systemId}`];
+    if (f.service) where.push(sql`service = ${f.service}`);
+    if (f.active !== undefined) where.push(f.active ? inForce(f.today) : sql`not ${inForce(f.today)}`);
+    const { rows } = await sql<GrantRow>`
+      select * from exchange.grant where ${all(where)}
+      ${orderBy(p.sort, grantOrder(f.today), sql`id`)}
+      limit ${p.limit + 1} offset ${p.offset}`.execute(db);
+    return rows;
   },
   async revokeGrant(db: Db, id: number, by: string, at: Date): Promise<GrantRow | undefined> {
     return await db.updateTable('exchange.grant').set({ revoked_at: at, revoked_by: by }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst() as GrantRow | undefined;

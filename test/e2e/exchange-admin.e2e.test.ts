@@ -68,6 +68,11 @@ after(async () => {
 
 const signedIn = (opts: { viewport?: { width: number; height: number }; at?: string } = {}) => openSignedIn(browser, server.baseUrl, ROOT, { ...opts, expectedFailures: /status of (400|409)/ });
 
+/** Waits until the member rows are these, in this order (each filter and sort is answered by the server). */
+async function memberRows(page: Page, names: readonly string[]): Promise<void> {
+  await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('[data-testid="member-row"]')].map((e) => e.getAttribute('data-name'))) === JSON.stringify(want), names);
+}
+
 /** The text of a cell of a table row, by the column's label. */
 const cell = (row: ReturnType<Page['locator']>, label: string) => row.locator(`td[data-label="${label}"]`);
 
@@ -79,7 +84,7 @@ describe('data-exchange administration (browser)', () => {
     await page.getByRole('navigation', { name: 'Các trang quản trị' }).getByRole('link', { name: 'Thành viên khai thác dữ liệu' }).click();
     await page.getByRole('heading', { level: 1, name: 'Thành viên khai thác dữ liệu' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
-    await page.getByTestId('members-status').getByText('Đang hiển thị 3 trên 3 thành viên.').waitFor();
+    await page.getByTestId('members-status').getByText('Đang hiển thị thành viên 1–3.').waitFor();
 
     // ---- a new member ----------------------------------------------------------------------------
     await page.getByRole('link', { name: 'Thêm thành viên' }).click();
@@ -296,20 +301,25 @@ describe('data-exchange administration (browser)', () => {
 
     // ---- the list: filter by kind and status, sort ------------------------------------------------
     await page.getByRole('navigation', { name: 'Các trang quản trị' }).getByRole('link', { name: 'Thành viên khai thác dữ liệu' }).click();
-    await page.getByTestId('members-status').getByText('Đang hiển thị 4 trên 4 thành viên.').waitFor();
+    await page.getByTestId('members-status').getByText('Đang hiển thị thành viên 1–4.').waitFor();
     const bankRow = page.locator(`[data-testid="member-row"][data-name="${BANK}"]`);
     assert.equal(await cell(bankRow, 'Hệ thống').textContent(), '1 (0 đang hoạt động)');
+    // Each filter asks the server again.
     await page.getByLabel('Loại tổ chức').selectOption({ label: 'Bệnh viện, cơ sở khám chữa bệnh' });
-    await page.getByTestId('members-status').getByText('Đang hiển thị 1 trên 4 thành viên.').waitFor();
+    await memberRows(page, ['Bệnh viện Đa khoa Thử Nghiệm']);
+    await page.getByTestId('members-status').getByText('Đang hiển thị thành viên 1–1.').waitFor();
     await page.getByLabel('Loại tổ chức').selectOption({ label: 'Tất cả các loại' });
     await page.getByLabel('Trạng thái').selectOption({ label: 'Đang tạm dừng' });
-    assert.deepEqual(await page.getByTestId('member-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Trường Đại học Ví Dụ']);
+    await memberRows(page, ['Trường Đại học Ví Dụ']);
     await page.getByLabel('Trạng thái').selectOption({ label: 'Tất cả trạng thái' });
     await page.getByLabel('Lọc theo tên hoặc mã số').fill('dong tien');
-    await page.getByTestId('members-status').getByText('Đang hiển thị 1 trên 4 thành viên.').waitFor();
+    await memberRows(page, [BANK]);
     await page.getByLabel('Lọc theo tên hoặc mã số').fill('');
+    await memberRows(page, ['Bệnh viện Đa khoa Thử Nghiệm', 'Công ty Viễn thông Mẫu', BANK, 'Trường Đại học Ví Dụ']);
     await page.getByRole('button', { name: /Thành viên/ }).click(); // already by name: now descending
-    assert.deepEqual(await page.getByTestId('member-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), ['Trường Đại học Ví Dụ', BANK, 'Công ty Viễn thông Mẫu', 'Bệnh viện Đa khoa Thử Nghiệm']);
+    await memberRows(page, ['Trường Đại học Ví Dụ', BANK, 'Công ty Viễn thông Mẫu', 'Bệnh viện Đa khoa Thử Nghiệm']);
+    assert.equal(await page.getByTestId('members').locator('th[aria-sort="descending"]').textContent(), 'Thành viên▼');
+    assert.equal(await page.getByTestId('pager').count(), 0, 'one page: no pager');
     await screenshot(page, 'admin-exchange-members');
     await close();
   });
@@ -411,6 +421,47 @@ describe('data-exchange administration (browser)', () => {
     await page.getByRole('navigation', { name: 'Administration pages' }).getByRole('link', { name: 'Usage and anomalies' }).click();
     await page.getByRole('heading', { level: 1, name: 'Usage and anomalies' }).waitFor();
     await page.getByTestId('anomalies-status').getByText(/^No unusual system in the last 24 hours/).waitFor();
+    await close();
+  });
+
+  test('the members list pages and sorts on the server: 25 more members, 20 a page, with the keyboard', async () => {
+    const names = Array.from({ length: 25 }, (_, i) => `Hợp tác xã Phân Trang ${String(i + 1).padStart(2, '0')}`);
+    for (const [i, name] of names.entries()) {
+      const r = await call(server.baseUrl, 'POST', '/api/v1/exchange/admin/members', { name, kind: 'other', code: `HTX-${i + 1}` }, admin);
+      assert.equal(r.status, 201, r.text);
+    }
+    const { page, close } = await signedIn({ at: '/admin/exchange/members' });
+    await page.getByRole('heading', { level: 1, name: 'Thành viên khai thác dữ liệu' }).waitFor();
+    await page.getByLabel('Lọc theo tên hoặc mã số').fill('phan trang');
+    await memberRows(page, names.slice(0, 20));
+    await page.getByTestId('members-status').getByText('Đang hiển thị thành viên 1–20.').waitFor();
+    const pager = page.getByRole('navigation', { name: 'Các trang' });
+    await pager.getByText('Trang 1').waitFor();
+    assert.equal(await pager.getByRole('button', { name: 'Trang trước' }).isDisabled(), true);
+
+    // The next page with the keyboard; at the last page the focus moves to "previous page".
+    await pager.getByRole('button', { name: 'Trang sau' }).focus();
+    await page.keyboard.press('Enter');
+    await memberRows(page, names.slice(20));
+    await page.getByTestId('members-status').getByText('Đang hiển thị thành viên 21–25.').waitFor();
+    await pager.getByText('Trang 2').waitFor();
+    assert.equal(await pager.getByRole('button', { name: 'Trang sau' }).isDisabled(), true);
+    assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /Trang trước/, 'the focus is not lost');
+    await screenshot(page, 'admin-exchange-members-paged');
+
+    // Sorting with the keyboard: by name descending (back to the first page), then by registration.
+    const table = page.getByTestId('members');
+    await table.getByRole('button', { name: /Thành viên/ }).focus();
+    await page.keyboard.press('Enter');
+    await memberRows(page, [...names].reverse().slice(0, 20));
+    assert.equal(await table.locator('th[aria-sort="descending"]').count(), 1);
+    await pager.getByText('Trang 1').waitFor();
+    await table.getByRole('button', { name: /Ngày đăng ký/ }).press('Enter');
+    await memberRows(page, names.slice(0, 20));
+    assert.equal(await table.getByRole('columnheader', { name: /Ngày đăng ký/ }).getAttribute('aria-sort'), 'ascending');
+    assert.equal(await table.getByRole('columnheader', { name: /Thành viên/ }).getAttribute('aria-sort'), 'none');
+    await pager.getByRole('button', { name: 'Trang sau' }).click();
+    await memberRows(page, names.slice(20));
     await close();
   });
 });

@@ -253,7 +253,7 @@ describe('citizen portal (browser)', () => {
     await screenshot(page, 'portal-access');
     await page.getByLabel('Tổ chức').selectOption({ label: BANK });
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();
-    await page.getByTestId('access-status').getByText(/lần truy cập, mới nhất trước/).waitFor();
+    await page.getByTestId('access-status').getByText(/^Đang hiển thị lần truy cập 1–\d+\.$/).waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="access-item"]')].every((e) => !/Bệnh viện/.test(e.textContent ?? '')));
     assert.ok((await page.getByTestId('access-item').count()) >= 1);
     const csvHref = (await page.getByRole('link', { name: 'Tải về bảng tính (CSV)' }).getAttribute('href'))!;

@@ -18,7 +18,8 @@ import { basisText, type PartnerService } from '../partner.service.ts';
 import type { UsageMeter } from '../quota.ts';
 import { BULK_COLUMNS, HeaderError, readHeader } from './bulk.parse.ts';
 import { jobAuditEntry } from './bulk.runner.ts';
-import { bulkStore, CHUNK, type JobRow } from './bulk.store.ts';
+import { pageOf, type Page, type PageRequest, type SortParam } from '../paging.ts';
+import { bulkStore, CHUNK, type JOB_SORTS, type JobRow, type JobStatus } from './bulk.store.ts';
 
 export interface BulkDeps {
   db: Kysely<any>;
@@ -178,7 +179,9 @@ export class BulkService {
 
   async get(caller: Caller, id: string): Promise<JobView> { return jobView(await this.own(caller, id)); }
 
-  async list(caller: Caller, limit = 50): Promise<JobView[]> { return (await bulkStore.jobs(this.d.db, caller.systemId, limit)).map(jobView); }
+  async list(caller: Caller, f: { status?: JobStatus }, p: PageRequest<SortParam<(typeof JOB_SORTS)[number]>>): Promise<Page<JobView>> {
+    return pageOf(await bulkStore.jobPage(this.d.db, [caller.systemId], f, p), p, jobView);
+  }
 
   /** A queued job ends at once; a running one stops at its next checkpoint (rows done so far stay in the result). */
   async cancel(caller: Caller, id: string): Promise<JobView> {

@@ -1,6 +1,7 @@
 /** SQL of bulk verification jobs: the job row (checkpoint and lease), input and result chunks, the per-person index. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
+import { orderBy, type PageRequest, type SortParam } from '../paging.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -78,6 +79,9 @@ async function q<R extends pg.QueryResultRow>(pool: pg.Pool, config: pg.QueryCon
   }
 }
 
+export const JOB_SORTS = ['createdAt', 'status', 'rows', 'finishedAt'] as const;
+const JOB_ORDER = { createdAt: [sql`created_at`], status: [sql`status`], rows: [sql`rows_done`], finishedAt: [sql`finished_at`] };
+
 export const bulkStore = {
   async insertJob(db: Db, j: Pick<JobRow, 'system_id' | 'member_id' | 'grant_id' | 'purpose' | 'legal_basis' | 'basis' | 'fields' | 'format' | 'name_matching' | 'idempotency_key' | 'columns' | 'delimiter' | 'offset_bytes' | 'lines_done'>): Promise<JobRow | null> {
     const r = await db.insertInto('exchange.job').values({ ...j, status: 'uploading' }).onConflict((oc) => oc.columns(['system_id', 'idempotency_key']).doNothing()).returningAll().executeTakeFirst();
@@ -89,8 +93,18 @@ export const bulkStore = {
   jobByKey(db: Db, systemId: string, key: string): Promise<JobRow | undefined> {
     return db.selectFrom('exchange.job').selectAll().where('system_id', '=', systemId).where('idempotency_key', '=', key).executeTakeFirst() as Promise<JobRow | undefined>;
   },
-  jobs(db: Db, systemId: string, limit: number): Promise<JobRow[]> {
-    return db.selectFrom('exchange.job').selectAll().where('system_id', '=', systemId).orderBy('created_at', 'desc').limit(limit).execute() as Promise<JobRow[]>;
+  /**
+   * A page of the jobs of some systems (one, or a member's), optionally of one status: each
+   * system's first rows through its index, then the page across them.
+   */
+  async jobPage(db: Db, systemIds: readonly string[], f: { status?: JobStatus }, p: PageRequest<SortParam<(typeof JOB_SORTS)[number]>>): Promise<JobRow[]> {
+    if (!systemIds.length) return [];
+    const order = orderBy(p.sort, JOB_ORDER, sql`no`);
+    const { rows } = await sql<JobRow>`
+      select j.* from unnest(${systemIds as string[]}::text[]) as s(sid)
+      cross join lateral (select * from exchange.job where system_id = s.sid ${f.status ? sql`and status = ${f.status}` : sql``} ${order} limit ${p.offset + p.limit + 1}) j
+      ${order} limit ${p.limit + 1} offset ${p.offset}`.execute(db);
+    return rows;
   },
   async deleteJob(db: Db, id: string): Promise<void> {
     await db.deleteFrom('exchange.job').where('id', '=', id).execute();
@@ -190,10 +204,10 @@ export const bulkStore = {
   },
 
   /** The bulk jobs that read a person (the per-person index), newest first. */
-  async jobsOfPerson(db: Db, idNumber: string, limit: number): Promise<JobRow[]> {
+  async jobsOfPerson(db: Db, idNumber: string, limit: number, offset = 0): Promise<JobRow[]> {
     const { rows } = await sql<JobRow>`
       select j.* from exchange.job j where j.no in (select distinct job from exchange.job_person where persons @> array[${idNumber}::bigint])
-      order by j.created_at desc limit ${limit}`.execute(db);
+      order by j.created_at desc, j.no desc limit ${limit} offset ${offset}`.execute(db);
     return rows;
   },
   /** Deletes the result files of jobs finished before `before` (retention). */

@@ -34,10 +34,13 @@ const ConsoleBulkQuery = Type.Object({
   nameMatching: S.BulkQuery.properties.nameMatching,
   format: S.BulkQuery.properties.format,
 });
+const JobQuery = Type.Object({ ...S.JobListQuery.properties, systemId: Type.Optional(SystemId) });
 const DeliveryQuery = Type.Object({
+  limit: S.DeliveryQuery.properties.limit,
+  offset: S.DeliveryQuery.properties.offset,
+  sort: S.DeliveryQuery.properties.sort,
   status: S.DeliveryQuery.properties.status,
   systemId: Type.Optional(SystemId),
-  limit: S.DeliveryQuery.properties.limit,
 });
 
 const NOTE = 'For staff of a member organisation: a citizen signed in with eID (the `open06_citizen` session cookie from /portal/login, or `Authorization: Bearer <eID session token>`) whom an admin added to the member. 403 PARTNER_NOT_STAFF names the member when the citizen is not (or no longer) its staff; changes need the manager role (403 PARTNER_VIEWER_READ_ONLY).';
@@ -98,8 +101,11 @@ export function partnerConsoleModule(p: Platform, x: ExchangeServices): FastifyP
 
     r.get('/api/v1/partner/members/:memberId/bulk-jobs', {
       config: { auth: CITIZEN },
-      schema: { tags, summary: 'Bulk verification jobs of the member\'s systems, newest first, with progress (rows done, rate, ETA) and status', description: NOTE, params: MemberParams },
-    }, async (req) => ({ items: await svc.jobs(await svc.access(citizenOf(req), req.params.memberId, 'read')) }));
+      schema: { tags, summary: 'Bulk verification jobs of the member\'s systems, a page at a time (newest first unless sorted otherwise; filter by status or system), with progress (rows done, rate, ETA)', description: NOTE, params: MemberParams, querystring: JobQuery },
+    }, async (req) => {
+      const { limit, offset, sort, ...f } = req.query;
+      return svc.jobs(await svc.access(citizenOf(req), req.params.memberId, 'read'), f, { limit, offset, sort });
+    });
     r.post('/api/v1/partner/members/:memberId/systems/:systemId/bulk-jobs', {
       config: { auth: CITIZEN },
       bodyLimit: 4 * 2 ** 30,
@@ -151,7 +157,10 @@ export function partnerConsoleModule(p: Platform, x: ExchangeServices): FastifyP
     }, async (req) => ({ items: await svc.subscriptions(await svc.access(citizenOf(req), req.params.memberId, 'read')) }));
     r.get('/api/v1/partner/members/:memberId/deliveries', {
       config: { auth: CITIZEN },
-      schema: { tags, summary: 'Webhook deliveries to the member\'s systems, newest first: status, attempts, next retry, last error (the person\'s ID number masked)', description: NOTE, params: MemberParams, querystring: DeliveryQuery },
-    }, async (req) => ({ items: await svc.deliveries(await svc.access(citizenOf(req), req.params.memberId, 'read'), req.query) }));
+      schema: { tags, summary: 'Webhook deliveries to the member\'s systems, a page at a time (newest first unless sorted otherwise; filter by status or system): status, attempts, next retry, last error (the person\'s ID number masked)', description: NOTE, params: MemberParams, querystring: DeliveryQuery },
+    }, async (req) => {
+      const { limit, offset, sort, ...f } = req.query;
+      return svc.deliveries(await svc.access(citizenOf(req), req.params.memberId, 'read'), f, { limit, offset, sort });
+    });
   };
 }

@@ -22,7 +22,9 @@ import type { NameMatching } from '../compare.ts';
 import type { Caller } from '../entitlements.ts';
 import { validatePublicJwks } from '../index.ts';
 import { jobView, type JobView } from '../bulk/bulk.service.ts';
-import type { JobRow } from '../bulk/bulk.store.ts';
+import { bulkStore, type JOB_SORTS, type JobRow, type JobStatus } from '../bulk/bulk.store.ts';
+import { deliveryPage, type DELIVERY_SORTS } from '../delivery.list.ts';
+import { pageOf, type PageRequest, type SortParam } from '../paging.ts';
 import type { DeliveryRow } from '../events.service.ts';
 import { exchangeStore, type GrantRow, type MemberRow, type SystemRow } from '../exchange.store.ts';
 import type { ExchangeServices } from '../exchange.routes.ts';
@@ -267,10 +269,12 @@ export class PartnerConsoleService {
     return { ...v, systemId: j.system_id, systemName: names.get(j.system_id) ?? j.system_id, result: { ...v.result, url: `/api/v1/partner/members/${a.member.id}/bulk-jobs/${j.id}/result` } };
   }
 
-  async jobs(a: Access, limit = 100) {
-    const systems = await this.systems(a);
+  /** A page of the jobs of the member's systems (or of one of them). */
+  async jobs(a: Access, f: { status?: JobStatus; systemId?: string }, p: PageRequest<SortParam<(typeof JOB_SORTS)[number]>>) {
+    const systems = f.systemId ? [await this.system(a, f.systemId)] : await this.systems(a);
     const names = new Map(systems.map((s) => [s.id, s.name]));
-    return (await staffStore.jobs(this.d.db, systems.map((s) => s.id), limit)).map((j) => this.view(a, j, names));
+    const rows = await bulkStore.jobPage(this.d.db, systems.map((s) => s.id), f.status ? { status: f.status } : {}, p);
+    return pageOf(rows, p, (j) => this.view(a, j, names));
   }
 
   private async ownJob(a: Access, jobId: string): Promise<{ job: JobRow; system: SystemRow }> {
@@ -339,18 +343,12 @@ export class PartnerConsoleService {
     return out.sort((x, y) => y.createdAt.localeCompare(x.createdAt));
   }
 
-  /** Deliveries of the member's systems, newest first; the person's ID number is masked. */
-  async deliveries(a: Access, q: { status?: DeliveryRow['status']; systemId?: string; limit?: number }) {
-    let systems = await this.systems(a);
-    if (q.systemId) systems = [await this.system(a, q.systemId)];
-    const limit = q.limit ?? 100;
-    const out = [];
-    for (const s of systems) {
-      for (const d of await this.x.events.deliveries(this.caller(a, s), { ...(q.status ? { status: q.status } : {}), limit })) {
-        out.push({ ...d, idNumber: maskIdNumber(d.idNumber), systemId: s.id, systemName: s.name });
-      }
-    }
-    return out.sort((x, y) => y.createdAt.localeCompare(x.createdAt)).slice(0, limit);
+  /** A page of the deliveries to the member's systems (or one of them); the person's ID number is masked. */
+  async deliveries(a: Access, f: { status?: DeliveryRow['status']; systemId?: string }, p: PageRequest<SortParam<(typeof DELIVERY_SORTS)[number]>>) {
+    const systems = f.systemId ? [await this.system(a, f.systemId)] : await this.systems(a);
+    const names = new Map(systems.map((s) => [s.id, s.name]));
+    const page = await deliveryPage(this.d.db, systems.map((s) => s.id), f.status ? { status: f.status } : {}, p);
+    return { ...page, items: page.items.map((d) => ({ ...d, idNumber: maskIdNumber(d.idNumber), systemName: names.get(d.systemId) ?? d.systemId })) };
   }
 }
 

@@ -1,6 +1,5 @@
-/** SQL of the partner console: member staff, jobs of a member's systems, usage per day. */
+/** SQL of the partner console: member staff, usage per day. */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { JobRow } from '../bulk/bulk.store.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -57,12 +56,6 @@ export const staffStore = {
   async remove(db: Db, memberId: string, idNumber: string, by: string, at: Date): Promise<StaffRow | undefined> {
     return await db.updateTable('exchange.member_staff').set({ removed_at: at, removed_by: by })
       .where('member_id', '=', memberId).where('id_number', '=', idNumber).where('removed_at', 'is', null).returningAll().executeTakeFirst() as StaffRow | undefined;
-  },
-
-  /** Bulk jobs of some systems, newest first. */
-  async jobs(db: Db, systemIds: readonly string[], limit: number): Promise<JobRow[]> {
-    if (!systemIds.length) return [];
-    return await db.selectFrom('exchange.job').selectAll().where('system_id', 'in', systemIds as string[]).orderBy('created_at', 'desc').limit(limit).execute() as JobRow[];
   },
 
   /** Calls, people and refusals per system, service and Vietnam calendar day since `from`. */

@@ -1,13 +1,11 @@
-import { useEffect, useLayoutEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { CLIENT_SCOPES, listClients, registerClient, type ClientBody, type ClientScope, type OidcClient } from './admin.api.ts';
-import { jwksProblem } from './ClientsPage.tsx';
-import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { jwksProblem } from './KeysForm.tsx';
+import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 type Kind = 'relying_party' | 'partner_system';
@@ -77,18 +75,15 @@ type Registered = OidcClient & { clientSecret?: string };
  * secret, shown once.
  */
 export function ClientFormPage() {
-  const { dt, t, lang } = useText();
-  const id = useId();
+  const { dt } = useText();
   const headingRef = usePageTitle(dt('clientForm.title'));
-  const [v, setV] = useState<Values>({ kind: 'relying_party', clientId: '', organisation: '', purposeVi: '', purposeEn: '', redirectUris: '', postLogoutRedirectUris: '', scopes: ['profile'], minLevel: '1', sector: '', auth: 'jwks', jwks: '', jwksUri: '' });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useAdminForm<Values>({
+    initial: { kind: 'relying_party', clientId: '', organisation: '', purposeVi: '', purposeEn: '', redirectUris: '', postLogoutRedirectUris: '', scopes: ['profile'], minLevel: '1', sector: '', auth: 'jwks', jwks: '', jwksUri: '' },
+    order: ORDER, labels: LABELS, fieldOf: formField,
+  });
+  const { v, setV, set, errors, detail, fid, alertRef, items, submitting } = form;
   const [registered, setRegistered] = useState<Registered | null>(null);
   const [known, setKnown] = useState<ReadonlySet<string>>(new Set());
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => `${id}-${f}`;
   const signsIn = v.kind === 'relying_party';
 
   // The server replaces a client registered again under the same ID: the form refuses a known ID instead.
@@ -100,18 +95,6 @@ export function ClientFormPage() {
     );
     return () => ctrl.abort();
   }, []);
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
-  }
 
   function build(): { body: ClientBody | null; errs: Partial<Record<Field, string>> } {
     const e: Partial<Record<Field, string>> = {};
@@ -156,40 +139,15 @@ export function ClientFormPage() {
     return { body: Object.keys(e).length ? null : body, errs: e };
   }
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (submitting) return;
-    const { body, errs } = build();
-    if (!body) return show(errs, null);
-    setSubmitting(true);
-    setErrors({});
-    setDetail(null);
-    try {
-      const r = await registerClient(body);
-      if (r.clientSecret) {
-        setRegistered(r);
-        return;
-      }
-      setFlash((d) => d('clientForm.registered', { org: r.organisation, clientId: r.clientId }));
-      navigate('/admin/oidc-clients');
-    } catch (err) {
-      setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError)
-        for (const fe of err.fieldErrors) {
-          const f = formField(fe.field);
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (f && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!f) other.push(`${fe.field}: ${msg}`);
-        }
-      show(fieldErrs, Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' '));
-    }
-  }
+  const onSubmit = form.submit(build, async (body) => {
+    const r = await registerClient(body);
+    if (r.clientSecret) return setRegistered(r);
+    setFlash((d) => d('clientForm.registered', { org: r.organisation, clientId: r.clientId }));
+    navigate('/admin/oidc-clients');
+  });
 
   if (registered) return <SecretShown c={registered} />;
 
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
   const scopeChoices = CLIENT_SCOPES.filter((s) => (signsIn ? s !== 'exchange' : s === 'exchange')).map((s) => ({ value: s, label: `${dt(`scope.${s}`)} (${s})` }));
   const authChoices: { value: Auth; label: string }[] = [
     { value: 'jwks', label: dt('clientForm.authJwks') },
@@ -287,14 +245,7 @@ export function ClientFormPage() {
           {auth === 'secret' && <p className="form__note">{dt('clientForm.authSecretNote')}</p>}
         </div>
 
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting}>
-            {submitting ? dt('clientForm.submitting') : dt('clientForm.submit')}
-          </button>
-          <Link to="/admin/oidc-clients" className="button button--secondary">
-            {dt('clientForm.cancel')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} label={dt('clientForm.submit')} busyLabel={dt('clientForm.submitting')} cancel={{ to: '/admin/oidc-clients', label: dt('clientForm.cancel') }} />
       </form>
     </div>
   );

@@ -1,40 +1,23 @@
-import { useEffect, useLayoutEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useLayoutEffect, useId, useRef, useState } from 'react';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { formatInstant } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { disableClient, listClients, listOfficers, parseJwks, replaceClientKeys, type OidcClient } from './admin.api.ts';
-import { Fact, FormField, sentence, useFlash } from './fields.tsx';
+import { KeysForm } from './KeysForm.tsx';
+import { disableClient, listClients, listOfficers, replaceClientKeys, type OidcClient } from './admin.api.ts';
+import { Fact, sentence, useFlash } from './fields.tsx';
 import { textOf, useText, type DT } from './text.ts';
-
-type Load = { state: 'loading' } | { state: 'ready'; items: OidcClient[] } | { state: 'error'; error: unknown };
-
-export function jwksProblem(text: string, dt: DT): { ok: true; jwks: { keys: Record<string, unknown>[] } } | { ok: false; message: string } {
-  const r = parseJwks(text);
-  if (r.ok) return r;
-  switch (r.problem) {
-    case 'required':
-      return { ok: false, message: dt('clientForm.jwksRequired') };
-    case 'noKeys':
-      return { ok: false, message: dt('clientForm.jwksNoKeys') };
-    case 'private':
-      return { ok: false, message: dt('clientForm.jwksPrivate') };
-    case 'invalid':
-      return { ok: false, message: dt('clientForm.jwksInvalid', { reason: r.reason }) };
-  }
-}
 
 /** The registered clients, newest registration last, each with its keys and the admin's actions. */
 export function ClientsPage() {
-  const { dt, t, lang } = useText();
+  const { dt } = useText();
   const id = useId();
   const ref = usePageTitle(dt('clients.title'));
   const flash = useFlash();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const clients = useApi((signal) => listClients({ signal }));
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
 
   // Clients record the officer who registered them by ID: show the username (best effort).
@@ -48,17 +31,8 @@ export function ClientsPage() {
     return () => ctrl.abort();
   }, []);
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    listClients({ signal: ctrl.signal }).then(
-      (r) => setLoad({ state: 'ready', items: r.items }),
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [attempt]);
-
   const replace = (c: OidcClient, message: (dt: DT) => string) => {
-    setLoad((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.map((x) => (x.clientId === c.clientId ? c : x)) } : l));
+    if (clients.state === 'ready') clients.set({ items: clients.value.items.map((x) => (x.clientId === c.clientId ? c : x)) });
     setNotice(() => message);
   };
 
@@ -77,30 +51,15 @@ export function ClientsPage() {
           {dt('clients.new')}
         </Link>
       </p>
-      {load.state === 'loading' && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {load.state === 'error' && (
-        <div role="alert" className="alert">
-          <p className="alert__title">{dt('clients.loadFailed')}</p>
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      )}
-      {load.state === 'ready' && (
+      <LoadState l={clients} title={dt('clients.loadFailed')} />
+      {clients.state === 'ready' && (
         <section aria-labelledby={`${id}-list`}>
           <h2 id={`${id}-list`} className="visually-hidden">
             {dt('clients.title')}
           </h2>
-          <p className="results__status">{load.items.length ? dt('clients.count', { n: load.items.length }) : dt('clients.none')}</p>
+          <p className="results__status">{clients.value.items.length ? dt('clients.count', { n: clients.value.items.length }) : dt('clients.none')}</p>
           <ul className="client-list" data-testid="clients">
-            {load.items.map((c) => (
+            {clients.value.items.map((c) => (
               <ClientItem key={c.clientId} c={c} createdBy={usernames.get(c.createdBy) ?? c.createdBy} onChanged={replace} />
             ))}
           </ul>
@@ -203,9 +162,11 @@ function ClientItem({ c, createdBy, onChanged }: { c: OidcClient; createdBy: str
       )}
       {mode === 'keys' && (
         <KeysForm
-          c={c}
+          initial={c.jwks ?? null}
+          heading="h4"
           onCancel={() => back('keys')}
-          onSaved={(updated) => {
+          onSave={async (jwks) => {
+            const updated = await replaceClientKeys(c.clientId, jwks);
             onChanged(updated, (d) => d('keysForm.saved', { org: updated.organisation }));
             back('keys');
           }}
@@ -263,53 +224,5 @@ function ConfirmDisable({ c, onCancel, onDone }: { c: OidcClient; onCancel(): vo
         </button>
       </div>
     </div>
-  );
-}
-
-/** Paste a new JWKS; what was pasted stays when it or the server's answer is wrong. */
-function KeysForm({ c, onCancel, onSaved }: { c: OidcClient; onCancel(): void; onSaved(c: OidcClient): void }) {
-  const { dt, t, lang } = useText();
-  const id = useId();
-  const [text, setText] = useState(() => (c.jwks ? JSON.stringify(c.jwks, null, 2) : ''));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useRef<HTMLTextAreaElement>(null);
-  useLayoutEffect(() => inputRef.current?.focus(), []);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const parsed = jwksProblem(text, dt);
-    if (!parsed.ok) {
-      setError(parsed.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await replaceClientKeys(c.clientId, parsed.jwks));
-    } catch (err) {
-      setBusy(false);
-      const fe = err instanceof ApiError ? err.fieldErrors[0] : undefined;
-      setError(fe ? `${fe.field}: ${fe.messages?.[lang] ?? fe.message}` : errorText(err, lang, t));
-      inputRef.current?.focus();
-    }
-  }
-
-  return (
-    <form className="form client__keys" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="keys-form">
-      <h4 id={`${id}-title`}>{dt('keysForm.title')}</h4>
-      <FormField id={`${id}-jwks`} label={dt('clientForm.jwks')} hint={dt('keysForm.hint')} error={error}>
-        {(p) => <textarea {...p} ref={inputRef} name="jwks" rows={8} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
-      </FormField>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? dt('keysForm.saving') : dt('keysForm.save')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
-          {dt('keysForm.cancel')}
-        </button>
-      </div>
-    </form>
   );
 }

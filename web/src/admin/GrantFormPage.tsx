@@ -1,13 +1,13 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { createGrant, listSystems, loadCatalogue, type Catalogue, type CatalogueService, type ExchangeSystem, type GrantBody, type ServiceCode } from './exchange.api.ts';
-import { formatNumber, todayVn } from './exchange.ui.tsx';
-import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { createGrant, getSystem, loadCatalogue, type Catalogue, type CatalogueService, type ExchangeSystem, type GrantBody, type ServiceCode } from './exchange.api.ts';
+import { formatNumber } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { todayVn } from './exchange.ui.tsx';
+import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 interface Values {
@@ -43,76 +43,37 @@ function formField(serverField: string): Field | null {
 
 const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
-type Load = { state: 'loading' } | { state: 'ready'; system: ExchangeSystem; catalogue: Catalogue } | { state: 'error'; error: unknown } | { state: 'missing' };
-
 /** Grant a system one catalogue service: its fields, purposes, legal basis, validity and quota. */
 export function GrantFormPage({ systemId }: { systemId: string }) {
-  const { dt, t, lang } = useText();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const { dt } = useText();
+  const load = useApi(async (signal) => {
+    const [system, catalogue] = await Promise.all([getSystem(systemId, { signal }), loadCatalogue()]);
+    return { system, catalogue };
+  }, [systemId]);
   const headingRef = usePageTitle(dt('x.grantForm.title'));
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    Promise.all([listSystems({ signal: ctrl.signal }), loadCatalogue()]).then(
-      ([s, catalogue]) => {
-        const system = s.items.find((x) => x.id === systemId);
-        setLoad(system ? { state: 'ready', system, catalogue } : { state: 'missing' });
-      },
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [systemId, attempt]);
+  const missing = load.state === 'error' && load.error instanceof ApiError && load.error.status === 404;
 
   return (
     <div className="admin">
       <AdminNav current="members" />
       <p className="x-crumbs">
-        <Link to={`/admin/exchange/systems/${systemId}`}>{load.state === 'ready' ? dt('x.backTo', { name: load.system.name }) : dt('x.backToSystem')}</Link>
+        <Link to={`/admin/exchange/systems/${systemId}`}>{load.state === 'ready' ? dt('x.backTo', { name: load.value.system.name }) : dt('x.backToSystem')}</Link>
       </p>
       <h1 ref={headingRef} tabIndex={-1}>
         {dt('x.grantForm.title')}
       </h1>
-      {load.state === 'loading' && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {load.state === 'missing' && <p className="alert">{dt('x.system.notFound')}</p>}
-      {load.state === 'error' && (
-        <div role="alert" className="alert">
-          <p className="alert__title">{dt('x.grantForm.loadFailed')}</p>
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      )}
-      {load.state === 'ready' && <GrantForm system={load.system} catalogue={load.catalogue} />}
+      {missing ? <p className="alert">{dt('x.system.notFound')}</p> : <LoadState l={load} title={dt('x.grantForm.loadFailed')} />}
+      {load.state === 'ready' && <GrantForm system={load.value.system} catalogue={load.value.catalogue} />}
     </div>
   );
 }
 
 function GrantForm({ system, catalogue }: { system: ExchangeSystem; catalogue: Catalogue }) {
-  const { dt, t, lang } = useText();
-  const id = useId();
-  const [v, setV] = useState<Values>({ service: '', fields: [], purposes: [], basis: '', provision: '', validFrom: todayVn(), validUntil: '', quotaPerDay: '' });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => `${id}-${f}`;
+  const { dt, lang } = useText();
+  const form = useAdminForm<Values>({ initial: () => ({ service: '', fields: [], purposes: [], basis: '', provision: '', validFrom: todayVn(), validUntil: '', quotaPerDay: '' }), order: ORDER, labels: LABELS, fieldOf: formField });
+  const { v, setV, set, errors, setErrors, detail, fid, alertRef, items, submitting } = form;
   const def: CatalogueService | undefined = catalogue.services.find((s) => s.code === v.service);
   const purposeLabel = (code: string) => catalogue.purposes.find((p) => p.code === code)?.label[lang] ?? code;
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
 
   /** Another service: keep the fields, purposes and basis that it also offers. */
   function chooseService(code: ServiceCode) {
@@ -126,13 +87,6 @@ function GrantForm({ system, catalogue }: { system: ExchangeSystem; catalogue: C
       basis: o.basis && next.bases.includes(o.basis) ? o.basis : '',
     }));
     setErrors((o) => ({ ...o, service: undefined }));
-  }
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
   }
 
   function build(): { body: GrantBody | null; errs: Partial<Record<Field, string>> } {
@@ -167,35 +121,11 @@ function GrantForm({ system, catalogue }: { system: ExchangeSystem; catalogue: C
     return { body, errs: e };
   }
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (submitting) return;
-    const { body, errs } = build();
-    if (!body) return show(errs, null);
-    setSubmitting(true);
-    setErrors({});
-    setDetail(null);
-    try {
-      const g = await createGrant(system.id, body);
-      setFlash((d) => d('x.grantForm.created', { id: g.id, system: system.name }));
-      navigate(`/admin/exchange/systems/${system.id}`);
-    } catch (err) {
-      setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError) {
-        for (const fe of err.fieldErrors) {
-          const f = formField(fe.field);
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (f && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!f) other.push(`${fe.field}: ${msg}`);
-        }
-      }
-      show(fieldErrs, Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' '));
-    }
-  }
-
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
+  const onSubmit = form.submit(build, async (body) => {
+    const g = await createGrant(system.id, body);
+    setFlash((d) => d('x.grantForm.created', { id: g.id, system: system.name }));
+    navigate(`/admin/exchange/systems/${system.id}`);
+  });
 
   return (
     <>
@@ -290,14 +220,7 @@ function GrantForm({ system, catalogue }: { system: ExchangeSystem; catalogue: C
         >
           {(p) => <input {...p} name="quotaPerDay" type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={v.quotaPerDay} onChange={(e) => set('quotaPerDay', e.currentTarget.value)} />}
         </FormField>
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting}>
-            {submitting ? dt('x.grantForm.submitting') : dt('x.grantForm.submit')}
-          </button>
-          <Link to={`/admin/exchange/systems/${system.id}`} className="button button--secondary">
-            {dt('x.cancel')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} label={dt('x.grantForm.submit')} busyLabel={dt('x.grantForm.submitting')} cancel={{ to: `/admin/exchange/systems/${system.id}`, label: dt('x.cancel') }} />
       </form>
     </>
   );

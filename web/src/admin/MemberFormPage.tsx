@@ -1,13 +1,10 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
-import { Link, navigate } from '../app/router.tsx';
+import { navigate } from '../app/router.tsx';
 import { useProvinces } from '../registry/reference.ts';
 import { AdminNav } from './AdminNav.tsx';
 import { createMember, MEMBER_KINDS, type MemberKind, type NewMemberBody } from './exchange.api.ts';
-import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 interface Values {
@@ -33,29 +30,11 @@ const CODE_FIELDS: Record<string, Field> = { EXCHANGE_MEMBER_CODE_TAKEN: 'code',
 
 /** Register a member organisation: name, kind, and optionally its tax or agency code, province and contact. */
 export function MemberFormPage() {
-  const { dt, t, lang } = useText();
-  const id = useId();
+  const { dt } = useText();
   const headingRef = usePageTitle(dt('x.memberForm.title'));
   const provinces = useProvinces();
-  const [v, setV] = useState<Values>({ name: '', kind: '', code: '', provinceCode: '', contact: '' });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => `${id}-${f}`;
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
-  }
+  const form = useAdminForm<Values>({ initial: { name: '', kind: '', code: '', provinceCode: '', contact: '' }, order: ORDER, labels: LABELS, codeFields: CODE_FIELDS });
+  const { v, set, errors, detail, fid, alertRef, items, submitting } = form;
 
   function build(): { body: NewMemberBody | null; errs: Partial<Record<Field, string>> } {
     const e: Partial<Record<Field, string>> = {};
@@ -73,37 +52,11 @@ export function MemberFormPage() {
     return { body, errs: e };
   }
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (submitting) return;
-    const { body, errs } = build();
-    if (!body) return show(errs, null);
-    setSubmitting(true);
-    setErrors({});
-    setDetail(null);
-    try {
-      const m = await createMember(body);
-      setFlash((d) => d('x.memberForm.created', { name: m.name }));
-      navigate(`/admin/exchange/members/${m.id}`);
-    } catch (err) {
-      setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError) {
-        for (const fe of err.fieldErrors) {
-          const f = fe.field.split('.')[0] as Field;
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (ORDER.includes(f) && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!ORDER.includes(f)) other.push(`${fe.field}: ${msg}`);
-        }
-        const f = CODE_FIELDS[err.code];
-        if (f && !fieldErrs[f]) fieldErrs[f] = errorText(err, lang, t);
-      }
-      show(fieldErrs, Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' '));
-    }
-  }
-
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
+  const onSubmit = form.submit(build, async (body) => {
+    const m = await createMember(body);
+    setFlash((d) => d('x.memberForm.created', { name: m.name }));
+    navigate(`/admin/exchange/members/${m.id}`);
+  });
 
   return (
     <div className="admin">
@@ -147,14 +100,7 @@ export function MemberFormPage() {
         <FormField id={fid('contact')} label={dt('x.memberForm.contact')} hint={dt('x.memberForm.contactHint')} optional error={errors.contact}>
           {(p) => <textarea {...p} name="contact" rows={2} maxLength={300} value={v.contact} onChange={(e) => set('contact', e.currentTarget.value)} />}
         </FormField>
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting}>
-            {submitting ? dt('x.memberForm.submitting') : dt('x.memberForm.submit')}
-          </button>
-          <Link to="/admin/exchange/members" className="button button--secondary">
-            {dt('x.backToMembers')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} label={dt('x.memberForm.submit')} busyLabel={dt('x.memberForm.submitting')} cancel={{ to: '/admin/exchange/members', label: dt('x.backToMembers') }} />
       </form>
     </div>
   );

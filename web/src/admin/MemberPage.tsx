@@ -1,109 +1,48 @@
-import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import { errorText } from '../api/error-text.ts';
+import { useId, useRef, useState } from 'react';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { useProvinces } from '../registry/reference.ts';
 import { useFocusAfterRender } from '../ui/focus.ts';
-import { formatInstant } from '../ui/format.ts';
+import { formatInstant, formatNumber } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
+import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { getMember, setMemberStatus, type ExchangeSystem, type Member } from './exchange.api.ts';
-import { ConfirmPanel, formatNumber, SortHeader, type Sort } from './exchange.ui.tsx';
-import { Fact, sentence, useFlash } from './fields.tsx';
+import { getMember, listSystems, setMemberStatus, type ExchangeSystem, type Member } from './exchange.api.ts';
+import { ConfirmPanel } from './exchange.ui.tsx';
+import { Fact, useFlash } from './fields.tsx';
 import { MemberStaff } from './MemberStaff.tsx';
 import { memberStatusText } from './MembersPage.tsx';
 import { useText, type DT } from './text.ts';
 
-type Load = { state: 'loading' } | { state: 'ready'; member: Member; systems: ExchangeSystem[] } | { state: 'error'; error: unknown };
 type SortKey = 'name' | 'clientId' | 'status' | 'ratePerSecond' | 'createdAt';
 
-const collator = new Intl.Collator('vi');
+const PAGE = 20;
 
 export const systemStatusText = (s: Pick<ExchangeSystem, 'status'>, dt: DT) => (s.status === 'active' ? dt('x.system.active') : dt('x.system.disabled'));
 
-/** A member: its facts, suspension or reinstatement with a reason, and its systems. */
+/** A member: its facts, suspension or reinstatement with a reason, its systems (a page at a time) and its staff. */
 export function MemberPage({ memberId }: { memberId: string }) {
-  const { dt, t, lang } = useText();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    getMember(memberId, { signal: ctrl.signal }).then(
-      ({ systems, ...member }) => setLoad({ state: 'ready', member, systems }),
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [memberId, attempt]);
-
-  if (load.state === 'loading') return <Frame title={dt('x.member.loadingTitle')} busy />;
-  if (load.state === 'error') {
-    const notFound = load.error instanceof ApiError && load.error.status === 404;
-    return (
-      <Frame title={notFound ? dt('x.member.notFound') : dt('x.member.loadFailed')}>
-        {notFound ? (
-          <p>
-            <Link to="/admin/exchange/members">{dt('x.backToMembers')}</Link>
-          </p>
-        ) : (
-          <div role="alert" className="alert">
-            <p>{sentence(errorText(load.error, lang, t))}</p>
-            <p>
-              <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-                {t('app.retry')}
-              </button>
-            </p>
-          </div>
-        )}
-      </Frame>
-    );
-  }
-  return <MemberView member={load.member} systems={load.systems} onMember={(member) => setLoad({ ...load, member })} />;
-}
-
-function Frame({ title, busy, children }: { title: string; busy?: boolean; children?: ReactNode }) {
   const { dt } = useText();
-  const ref = usePageTitle(title);
-  return (
-    <div className="admin">
-      <AdminNav current="members" />
-      <h1 ref={ref} tabIndex={-1}>
-        {title}
-      </h1>
-      {busy && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {children}
-    </div>
-  );
+  const member = useApi((signal) => getMember(memberId, { signal }).then(({ systems: _, ...m }): Member => m), [memberId]);
+  if (member.state === 'ready') return <MemberView key={member.value.id} member={member.value} onMember={member.set} />;
+  if (member.state === 'error' && member.error instanceof ApiError && member.error.status === 404) return <AdminFrame current="members" title={dt('x.member.notFound')} back={{ to: '/admin/exchange/members', label: dt('x.backToMembers') }} />;
+  return <AdminFrame current="members" title={member.state === 'loading' ? dt('x.member.loadingTitle') : dt('x.member.loadFailed')} l={member} />;
 }
 
-function MemberView({ member: m, systems, onMember }: { member: Member; systems: ExchangeSystem[]; onMember(m: Member): void }) {
-  const { dt, lang } = useText();
+function MemberView({ member: m, onMember }: { member: Member; onMember(m: Member): void }) {
+  const { dt } = useText();
   const id = useId();
   const ref = usePageTitle(m.name);
   const flash = useFlash();
   const provinces = useProvinces();
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
   const [confirming, setConfirming] = useState(false);
-  const [sort, setSort] = useState<Sort<SortKey>>({ key: 'createdAt', dir: 'asc' });
   const statusButton = useRef<HTMLButtonElement>(null);
   const focusAfterRender = useFocusAfterRender();
   const suspend = m.status === 'active';
   const province = m.provinceCode ? (provinces.state === 'ready' ? (provinces.value.find((p) => p.code === m.provinceCode)?.name ?? m.provinceCode) : m.provinceCode) : null;
-
-  const sorted = useMemo(() => {
-    const sign = sort.dir === 'asc' ? 1 : -1;
-    return [...systems].sort((a, b) => {
-      if (sort.key === 'ratePerSecond') return sign * (a.ratePerSecond - b.ratePerSecond);
-      const va = sort.key === 'status' ? systemStatusText(a, dt) : a[sort.key];
-      const vb = sort.key === 'status' ? systemStatusText(b, dt) : b[sort.key];
-      return sign * collator.compare(va, vb);
-    });
-  }, [systems, sort, dt]);
 
   return (
     <div className="admin">
@@ -165,63 +104,43 @@ function MemberView({ member: m, systems, onMember }: { member: Member; systems:
         )}
       </section>
 
-      <section aria-labelledby={`${id}-systems`} data-testid="member-systems">
-        <h2 id={`${id}-systems`}>{dt('x.member.systems')}</h2>
-        <p className="muted">{dt('x.member.systemsIntro')}</p>
-        <p>
-          <Link to={`/admin/exchange/members/${m.id}/systems/new`} className="button button--primary admin-new">
-            {dt('x.member.registerSystem')}
-          </Link>
-        </p>
-        <p className="results__status">{systems.length ? dt('x.member.systemCount', { n: systems.length }) : dt('x.member.noSystems')}</p>
-        {systems.length > 0 && (
-          <>
-            <p className="results__sort-hint" id={`${id}-sort-hint`}>
-              {dt('sortHint')}
-            </p>
-            <table className="results-table" aria-labelledby={`${id}-systems`} aria-describedby={`${id}-sort-hint`} data-testid="systems">
-              <thead>
-                <tr>
-                  <SortHeader sortKey="name" label={dt('x.col.system')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="clientId" label={dt('x.col.clientId')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="status" label={dt('x.col.status')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="ratePerSecond" label={dt('x.col.rate')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="createdAt" label={dt('x.col.createdAt')} sort={sort} onSort={setSort} />
-                </tr>
-              </thead>
-              <tbody>
-                {sorted.map((s) => (
-                  <tr key={s.id} data-testid="system-row" data-system-id={s.id}>
-                    <td data-label={dt('x.col.system')}>
-                      <span>
-                        <Link to={`/admin/exchange/systems/${s.id}`}>{s.name}</Link>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.clientId')}>
-                      <span>
-                        <code>{s.clientId}</code>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.status')}>
-                      <span>
-                        <span className={s.status === 'active' ? 'status' : 'status status--deceased'}>{systemStatusText(s, dt)}</span>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.rate')}>
-                      <span>{dt('x.system.perSecond', { n: formatNumber(s.ratePerSecond, lang) })}</span>
-                    </td>
-                    <td data-label={dt('x.col.createdAt')}>
-                      <span className="nowrap">{formatInstant(s.createdAt)}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
-      </section>
+      <Systems member={m} />
 
       <MemberStaff memberId={m.id} memberName={m.name} />
     </div>
+  );
+}
+
+/** The member's systems, a page at a time, sorted by the server. */
+function Systems({ member: m }: { member: Member }) {
+  const { dt, lang } = useText();
+  const id = useId();
+  const paged = usePagedList((p, signal) => listSystems({ ...p, memberId: m.id }, { signal }), { limit: PAGE, sort: { key: 'createdAt', dir: 'asc' } });
+  const { list } = paged;
+  const columns: Array<Column<ExchangeSystem, SortKey>> = [
+    { label: dt('x.col.system'), sort: 'name', cell: (s) => <Link to={`/admin/exchange/systems/${s.id}`}>{s.name}</Link> },
+    { label: dt('x.col.clientId'), sort: 'clientId', cell: (s) => <code>{s.clientId}</code> },
+    { label: dt('x.col.status'), sort: 'status', cell: (s) => <span className={s.status === 'active' ? 'status' : 'status status--deceased'}>{systemStatusText(s, dt)}</span> },
+    { label: dt('x.col.rate'), sort: 'ratePerSecond', cell: (s) => dt('x.system.perSecond', { n: formatNumber(s.ratePerSecond, lang) }) },
+    { label: dt('x.col.createdAt'), sort: 'createdAt', cell: (s) => <span className="nowrap">{formatInstant(s.createdAt)}</span> },
+  ];
+  const page = list.state === 'ready' ? list.value : null;
+  return (
+    <section aria-labelledby={`${id}-systems`} data-testid="member-systems">
+      <h2 id={`${id}-systems`}>{dt('x.member.systems')}</h2>
+      <p className="muted">{dt('x.member.systemsIntro')}</p>
+      <p>
+        <Link to={`/admin/exchange/members/${m.id}/systems/new`} className="button button--primary admin-new">
+          {dt('x.member.registerSystem')}
+        </Link>
+      </p>
+      <LoadState l={list} />
+      {page && (
+        <>
+          <p className="results__status">{page.items.length ? dt('x.member.systemCount', { from: page.offset + 1, to: page.offset + page.items.length }) : dt('x.member.noSystems')}</p>
+          {page.items.length > 0 && <PagedTable paged={paged} columns={columns} labelledBy={`${id}-systems`} testId="systems" rowKey={(s) => s.id} rowProps={(s) => ({ 'data-testid': 'system-row', 'data-system-id': s.id })} />}
+        </>
+      )}
+    </section>
   );
 }

@@ -1,17 +1,17 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
+import { type FormEvent } from 'react';
 import { usePageTitle } from '../app/page.ts';
-import { Link, navigate } from '../app/router.tsx';
+import { navigate } from '../app/router.tsx';
 import { ROLES, type Role } from '../auth/auth.types.ts';
 import { roleLabel } from '../auth/officer-text.ts';
 import { useOfficer } from '../auth/session.tsx';
 import { UnitSelects } from '../registry/UnitSelects.tsx';
 import { formatInstant } from '../ui/format.ts';
+import { useApi } from '../ui/load.tsx';
+import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { createOfficer, listOfficers, updateOfficer, type AdminOfficer, type OfficerPatch } from './admin.api.ts';
-import { ChoiceGroup, ErrorSummary, FormField, sentence, setFlash, type SummaryItem } from './fields.tsx';
+import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 interface Values {
@@ -43,74 +43,20 @@ function formField(serverField: string): Field | null {
   return ORDER.includes(f) ? f : null;
 }
 
-type Load = { state: 'loading' } | { state: 'ready'; officer: AdminOfficer | null } | { state: 'error'; error: unknown };
-
 /** Create an officer (`officerId` null) or edit one: name, roles, jurisdiction, status. */
 export function OfficerFormPage({ officerId }: { officerId: string | null }) {
-  const { dt, t, lang } = useText();
-  const [load, setLoad] = useState<Load>(officerId ? { state: 'loading' } : { state: 'ready', officer: null });
-  const [attempt, setAttempt] = useState(0);
-
-  // There is no GET /api/v1/officers/:id: the officer is taken from the list.
-  useEffect(() => {
-    if (!officerId) return;
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    listOfficers({ signal: ctrl.signal }).then(
-      (r) => setLoad({ state: 'ready', officer: r.items.find((o) => o.id === officerId) ?? null }),
-      (error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [officerId, attempt]);
-
-  if (load.state === 'loading') return <Frame title={dt('officerForm.editTitle', { name: '' })} busy />;
-  if (load.state === 'error')
-    return (
-      <Frame title={dt('officers.loadFailed')}>
-        <div role="alert" className="alert">
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      </Frame>
-    );
-  if (officerId && !load.officer)
-    return (
-      <Frame title={dt('officerForm.notFound')}>
-        <p>
-          <Link to="/admin/officers">{dt('officerForm.cancel')}</Link>
-        </p>
-      </Frame>
-    );
-  return <OfficerForm officer={load.officer} />;
-}
-
-function Frame({ title, busy, children }: { title: string; busy?: boolean; children?: ReactNode }) {
   const { dt } = useText();
-  const ref = usePageTitle(title);
-  return (
-    <div className="admin">
-      <AdminNav current="officers" />
-      <h1 ref={ref} tabIndex={-1}>
-        {title}
-      </h1>
-      {busy && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {children}
-    </div>
-  );
+  // There is no GET /api/v1/officers/:id: the officer is taken from the list.
+  const load = useApi(async (signal) => (officerId ? ((await listOfficers({ signal })).items.find((o) => o.id === officerId) ?? null) : null), [officerId]);
+  if (!officerId) return <OfficerForm key="new" officer={null} />;
+  if (load.state === 'ready' && load.value) return <OfficerForm key={officerId} officer={load.value} />;
+  if (load.state === 'ready') return <AdminFrame current="officers" title={dt('officerForm.notFound')} back={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />;
+  return <AdminFrame current="officers" title={load.state === 'loading' ? dt('officerForm.editTitle', { name: '' }) : dt('officers.loadFailed')} l={load} />;
 }
 
 function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
-  const { dt, t, lang } = useText();
+  const { dt, t } = useText();
   const me = useOfficer();
-  const id = useId();
   const editing = officer !== null;
   const self = officer?.id === me.id;
   const title = officer ? dt('officerForm.editTitle', { name: officer.displayName }) : dt('officerForm.newTitle');
@@ -124,25 +70,8 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
     communeCode: officer?.jurisdiction.communeCode ?? '',
     status: officer?.status ?? 'active',
   };
-  const [v, setV] = useState<Values>(initial);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => (f === 'provinceCode' ? `${id}-unit-province` : f === 'communeCode' ? `${id}-unit-commune` : `${id}-${f}`);
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
-  }
+  const form = useAdminForm<Values>({ initial, order: ORDER, labels: LABELS, fieldOf: formField, idOf: (id, f) => (f === 'provinceCode' ? `${id}-unit-province` : f === 'communeCode' ? `${id}-unit-commune` : `${id}-${f}`) });
+  const { id, v, setV, set, errors, setErrors, detail, show, fid, alertRef, items, submitting, setSubmitting } = form;
 
   function check(): Partial<Record<Field, string>> {
     const e: Partial<Record<Field, string>> = {};
@@ -180,8 +109,7 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
     const errs = check();
     if (Object.keys(errs).length) return show(errs, null);
     setSubmitting(true);
-    setErrors({});
-    setDetail(null);
+    form.clear();
     try {
       if (officer) {
         const p = patch(officer);
@@ -198,22 +126,10 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
       navigate('/admin/officers');
     } catch (err) {
       setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError)
-        for (const fe of err.fieldErrors) {
-          const f = formField(fe.field);
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (f && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!f) other.push(`${fe.field}: ${msg}`);
-        }
       // A refusal that names no field (self lock-out, a wrong unit) is shown above the form with the server's words.
-      const detailText = Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' ');
-      show(fieldErrs, detailText);
+      form.refused(err);
     }
   }
-
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
 
   return (
     <div className="admin">
@@ -294,14 +210,7 @@ function OfficerForm({ officer }: { officer: AdminOfficer | null }) {
           />
         )}
 
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting}>
-            {editing ? (submitting ? dt('officerForm.saving') : dt('officerForm.save')) : submitting ? dt('officerForm.creating') : dt('officerForm.create')}
-          </button>
-          <Link to="/admin/officers" className="button button--secondary">
-            {dt('officerForm.cancel')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} label={editing ? dt('officerForm.save') : dt('officerForm.create')} busyLabel={editing ? dt('officerForm.saving') : dt('officerForm.creating')} cancel={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />
       </form>
     </div>
   );

@@ -1,15 +1,14 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { listClients } from './admin.api.ts';
-import { jwksProblem } from './ClientsPage.tsx';
+import { jwksProblem } from './KeysForm.tsx';
 import { getMember, registerSystem, type ExchangeSystem, type Member, type NewSystemBody } from './exchange.api.ts';
-import { ErrorSummary, FormField, sentence, type SummaryItem } from './fields.tsx';
+import { ErrorSummary, FormActions, FormField, sentence } from './fields.tsx';
+import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
 
 interface Values {
@@ -36,19 +35,13 @@ const CODE_FIELDS: Record<string, Field> = { EXCHANGE_JWKS_INVALID: 'jwks', EXCH
  */
 export function SystemFormPage({ memberId }: { memberId: string }) {
   const { dt, t, lang } = useText();
-  const id = useId();
   const headingRef = usePageTitle(dt('x.systemForm.title'));
   const [member, setMember] = useState<Member | null>(null);
   const [memberError, setMemberError] = useState<unknown>(null);
-  const [v, setV] = useState<Values>({ name: '', clientId: '', ratePerSecond: '', jwks: '' });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [detail, setDetail] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useAdminForm<Values>({ initial: { name: '', clientId: '', ratePerSecond: '', jwks: '' }, order: ORDER, labels: LABELS, codeFields: CODE_FIELDS });
+  const { v, set, errors, detail, fid, alertRef, items, submitting } = form;
   const [registered, setRegistered] = useState<ExchangeSystem | null>(null);
   const [known, setKnown] = useState<ReadonlySet<string>>(new Set());
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-  const fid = (f: Field) => `${id}-${f}`;
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -63,18 +56,6 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
     );
     return () => ctrl.abort();
   }, [memberId]);
-
-  const set = <F extends Field>(f: F, value: Values[F]) => {
-    setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
-  };
-
-  function show(errs: Partial<Record<Field, string>>, d: string | null) {
-    setErrors(errs);
-    setDetail(d);
-    const first = ORDER.find((f) => errs[f]);
-    focusAfterRender(first ? fid(first) : () => alertRef.current);
-  }
 
   function build(): { body: NewSystemBody | null; errs: Partial<Record<Field, string>> } {
     const e: Partial<Record<Field, string>> = {};
@@ -99,38 +80,9 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
     return { body: Object.keys(e).length ? null : body, errs: e };
   }
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (submitting) return;
-    const { body, errs } = build();
-    if (!body) return show(errs, null);
-    setSubmitting(true);
-    setErrors({});
-    setDetail(null);
-    try {
-      setRegistered(await registerSystem(memberId, body));
-    } catch (err) {
-      setSubmitting(false);
-      const fieldErrs: Partial<Record<Field, string>> = {};
-      const other: string[] = [];
-      if (err instanceof ApiError) {
-        for (const fe of err.fieldErrors) {
-          const f = fe.field.split('.')[0] as Field;
-          const msg = fe.messages?.[lang] ?? fe.message;
-          if (ORDER.includes(f) && !fieldErrs[f]) fieldErrs[f] = msg;
-          else if (!ORDER.includes(f)) other.push(`${fe.field}: ${msg}`);
-        }
-        // The server's whole sentence ("Invalid public key: key 0 …") says more than the bare field message.
-        const f = CODE_FIELDS[err.code];
-        if (f) fieldErrs[f] = errorText(err, lang, t);
-      }
-      show(fieldErrs, Object.keys(fieldErrs).length ? null : [sentence(errorText(err, lang, t)), ...other].join(' '));
-    }
-  }
+  const onSubmit = form.submit(build, async (body) => setRegistered(await registerSystem(memberId, body)));
 
   if (registered && member) return <Registered system={registered} member={member} />;
-
-  const items: SummaryItem[] = ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: dt(LABELS[f]), message: errors[f]! }));
 
   return (
     <div className="admin">
@@ -162,14 +114,7 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
         <FormField id={fid('jwks')} label={dt('x.systemForm.jwks')} hint={dt('x.systemForm.jwksHint')} error={errors.jwks}>
           {(p) => <textarea {...p} name="jwks" rows={8} spellCheck={false} autoComplete="off" className="code-input" value={v.jwks} onChange={(e) => set('jwks', e.currentTarget.value)} />}
         </FormField>
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={submitting || !member}>
-            {submitting ? dt('x.systemForm.submitting') : dt('x.systemForm.submit')}
-          </button>
-          <Link to={`/admin/exchange/members/${memberId}`} className="button button--secondary">
-            {dt('x.cancel')}
-          </Link>
-        </div>
+        <FormActions submitting={submitting} disabled={!member} label={dt('x.systemForm.submit')} busyLabel={dt('x.systemForm.submitting')} cancel={{ to: `/admin/exchange/members/${memberId}`, label: dt('x.cancel') }} />
       </form>
     </div>
   );

@@ -1,102 +1,51 @@
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { useFocusAfterRender } from '../ui/focus.ts';
-import { formatInstant, formatPartialDate } from '../ui/format.ts';
+import { formatInstant, formatNumber, formatPartialDate } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
+import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { listClients, type Jwk } from './admin.api.ts';
-import { jwksProblem } from './ClientsPage.tsx';
-import { disableSystem, getMember, listGrants, listSystems, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member } from './exchange.api.ts';
-import { ConfirmPanel, formatNumber, grantState, grantStateClass, grantStateText, SortHeader, todayVn, type Sort } from './exchange.ui.tsx';
-import { ErrorSummary, Fact, FormField, sentence, useFlash, type SummaryItem } from './fields.tsx';
+import { KeysForm } from './KeysForm.tsx';
+import { disableSystem, getMember, getSystem, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
+import { ConfirmPanel, grantState, grantStateClass, grantStateText, todayVn } from './exchange.ui.tsx';
+import { ErrorSummary, Fact, FilterSelect, FormField, sentence, useFlash, type SummaryItem } from './fields.tsx';
 import { systemStatusText } from './MemberPage.tsx';
 import { useText, type DT } from './text.ts';
 
 interface Loaded {
   system: ExchangeSystem;
   member: Member;
-  grants: Grant[];
   catalogue: Catalogue;
   /** The system's public keys, from its OpenID client (null when that list could not be read). */
   keys: Jwk[] | null;
 }
-type Load = { state: 'loading' } | { state: 'ready'; value: Loaded } | { state: 'error'; error: unknown } | { state: 'missing' };
-
 /**
  * A system: its client ID, keys (replace them for a rotation), rate limit (change it), disabling;
- * and its grants, which can be revoked. There is no GET of one system: it is found in the list.
+ * and its grants, a page at a time, which can be revoked.
  */
 export function SystemPage({ systemId }: { systemId: string }) {
-  const { dt, t, lang } = useText();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    const o = { signal: ctrl.signal };
-    setLoad({ state: 'loading' });
-    (async () => {
-      const system = (await listSystems(o)).items.find((s) => s.id === systemId);
-      if (!system) return setLoad({ state: 'missing' });
-      const [member, grants, catalogue, keys] = await Promise.all([
-        getMember(system.memberId, o),
-        listGrants(systemId, o),
-        loadCatalogue(),
-        listClients(o).then(
-          (r) => r.items.find((c) => c.clientId === system.clientId)?.jwks?.keys ?? [],
-          () => null,
-        ),
-      ]);
-      const { systems: _, ...m } = member;
-      setLoad({ state: 'ready', value: { system, member: m, grants: grants.items, catalogue, keys } });
-    })().catch((error: unknown) => !ctrl.signal.aborted && setLoad({ state: 'error', error }));
-    return () => ctrl.abort();
-  }, [systemId, attempt]);
-
-  if (load.state === 'loading') return <Frame title={dt('x.system.loadingTitle')} busy />;
-  if (load.state === 'missing' || (load.state === 'error' && load.error instanceof ApiError && load.error.status === 404))
-    return (
-      <Frame title={dt('x.system.notFound')}>
-        <p>
-          <Link to="/admin/exchange/members">{dt('x.backToMembers')}</Link>
-        </p>
-      </Frame>
-    );
-  if (load.state === 'error')
-    return (
-      <Frame title={dt('x.system.loadFailed')}>
-        <div role="alert" className="alert">
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      </Frame>
-    );
-  return <SystemView initial={load.value} />;
-}
-
-function Frame({ title, busy, children }: { title: string; busy?: boolean; children?: ReactNode }) {
   const { dt } = useText();
-  const ref = usePageTitle(title);
-  return (
-    <div className="admin">
-      <AdminNav current="members" />
-      <h1 ref={ref} tabIndex={-1}>
-        {title}
-      </h1>
-      {busy && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {children}
-    </div>
-  );
+  const load = useApi(async (signal): Promise<Loaded> => {
+    const o = { signal };
+    const system = await getSystem(systemId, o);
+    const [{ systems: _, ...member }, catalogue, keys] = await Promise.all([
+      getMember(system.memberId, o),
+      loadCatalogue(),
+      listClients(o).then(
+        (r) => r.items.find((c) => c.clientId === system.clientId)?.jwks?.keys ?? [],
+        () => null,
+      ),
+    ]);
+    return { system, member, catalogue, keys };
+  }, [systemId]);
+  if (load.state === 'ready') return <SystemView key={load.value.system.id} initial={load.value} />;
+  if (load.state === 'error' && load.error instanceof ApiError && load.error.status === 404) return <AdminFrame current="members" title={dt('x.system.notFound')} back={{ to: '/admin/exchange/members', label: dt('x.backToMembers') }} />;
+  return <AdminFrame current="members" title={load.state === 'loading' ? dt('x.system.loadingTitle') : dt('x.system.loadFailed')} l={load} />;
 }
 
 type Mode = 'view' | 'keys' | 'edit' | 'disable';
@@ -107,7 +56,6 @@ function SystemView({ initial }: { initial: Loaded }) {
   const flash = useFlash();
   const [sys, setSys] = useState(initial.system);
   const [keys, setKeys] = useState(initial.keys);
-  const [grants, setGrants] = useState(initial.grants);
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
   const [mode, setMode] = useState<Mode>('view');
   const ref = usePageTitle(sys.name);
@@ -171,7 +119,7 @@ function SystemView({ initial }: { initial: Loaded }) {
         )}
         {mode === 'keys' && (
           <KeysForm
-            initial={keys}
+            initial={keys && { keys }}
             onCancel={() => back('keys')}
             onSave={async (jwks) => {
               setSys(await replaceSystemKeys(sys.id, jwks));
@@ -212,58 +160,8 @@ function SystemView({ initial }: { initial: Loaded }) {
         )}
       </section>
 
-      <Grants system={sys} grants={grants} catalogue={initial.catalogue} onRevoked={(g) => {
-        setGrants((list) => list.map((x) => (x.id === g.id ? g : x)));
-        setNotice(() => (d: DT) => d('x.grants.revoked', { id: g.id }));
-      }} />
+      <Grants system={sys} catalogue={initial.catalogue} onRevoked={(g) => setNotice(() => (d: DT) => d('x.grants.revoked', { id: g.id }))} />
     </div>
-  );
-}
-
-/** Paste the new JWKS (old and new keys together for a rotation without downtime). */
-function KeysForm({ initial, onCancel, onSave }: { initial: Jwk[] | null; onCancel(): void; onSave(jwks: { keys: Jwk[] }): Promise<void> }) {
-  const { dt, t, lang } = useText();
-  const id = useId();
-  const [text, setText] = useState(() => (initial?.length ? JSON.stringify({ keys: initial }, null, 2) : ''));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useRef<HTMLTextAreaElement>(null);
-  useLayoutEffect(() => inputRef.current?.focus(), []);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const parsed = jwksProblem(text, dt);
-    if (!parsed.ok) {
-      setError(parsed.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(parsed.jwks);
-    } catch (err) {
-      setBusy(false);
-      setError(errorText(err, lang, t));
-      inputRef.current?.focus();
-    }
-  }
-
-  return (
-    <form className="form client__keys" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="keys-form">
-      <h3 id={`${id}-title`}>{dt('keysForm.title')}</h3>
-      <FormField id={`${id}-jwks`} label={dt('clientForm.jwks')} hint={dt('keysForm.hint')} error={error}>
-        {(p) => <textarea {...p} ref={inputRef} name="jwks" rows={8} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
-      </FormField>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? dt('keysForm.saving') : dt('keysForm.save')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
-          {dt('keysForm.cancel')}
-        </button>
-      </div>
-    </form>
   );
 }
 
@@ -340,14 +238,17 @@ function EditForm({ system: s, onCancel, onSaved }: { system: ExchangeSystem; on
   );
 }
 
-type GrantSortKey = 'id' | 'purposes' | 'basis' | 'validUntil' | 'state';
-const collator = new Intl.Collator('vi');
+type GrantSortKey = 'id' | 'basis' | 'validUntil' | 'state';
+const PAGE = 20;
 
-/** The system's grants (revoked ones too), sortable, each live one with its revoke button. */
-function Grants({ system, grants, catalogue, onRevoked }: { system: ExchangeSystem; grants: Grant[]; catalogue: Catalogue; onRevoked(g: Grant): void }) {
+/** The system's grants (revoked ones too), a page at a time, by service and whether in force; each live one with its revoke button. */
+function Grants({ system, catalogue, onRevoked }: { system: ExchangeSystem; catalogue: Catalogue; onRevoked(g: Grant): void }) {
   const { dt, lang } = useText();
   const id = useId();
-  const [sort, setSort] = useState<Sort<GrantSortKey>>({ key: 'id', dir: 'asc' });
+  const [service, setService] = useState<ServiceCode | ''>('');
+  const [inForce, setInForce] = useState<'' | 'true' | 'false'>('');
+  const paged = usePagedList((p, signal) => listGrants(system.id, { ...p, service, ...(inForce ? { active: inForce === 'true' } : {}) }, { signal }), { limit: PAGE, sort: { key: 'id', dir: 'asc' }, filters: [service, inForce] });
+  const { list } = paged;
   const [revoking, setRevoking] = useState<Grant | null>(null);
   const focusAfterRender = useFocusAfterRender();
   const today = todayVn();
@@ -355,29 +256,62 @@ function Grants({ system, grants, catalogue, onRevoked }: { system: ExchangeSyst
   const purposeName = (code: string) => catalogue.purposes.find((p) => p.code === code)?.label[lang] ?? code;
   const fieldName = (service: string, f: string) => catalogue.services.find((s) => s.code === service)?.fields.find((x) => x.field === f)?.label[lang] ?? f;
   const basisText = (g: Grant) => (g.basis.kind === 'consent' ? dt('x.basis.consent') : (g.basis.provision ?? dt('x.basis.provision')));
+  const page = list.state === 'ready' ? list.value : null;
 
-  const sorted = useMemo(() => {
-    const sign = sort.dir === 'asc' ? 1 : -1;
-    const value = (g: Grant): string | number => {
-      switch (sort.key) {
-        case 'id':
-          return g.id;
-        case 'purposes':
-          return g.purposes.map(purposeName).join(', ');
-        case 'basis':
-          return basisText(g);
-        case 'validUntil':
-          return g.validUntil;
-        case 'state':
-          return grantStateText(grantState(g, today), dt);
-      }
-    };
-    return [...grants].sort((a, b) => {
-      const va = value(a);
-      const vb = value(b);
-      return sign * (typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb)));
-    });
-  }, [grants, sort, lang, dt, today]);
+  const columns: Array<Column<Grant, GrantSortKey>> = [
+    { label: dt('x.col.grant'), sort: 'id', cell: (g) => (
+      <>
+        <span className="muted">#{g.id}</span> <span data-testid="grant-service">{serviceName(g.service)}</span>
+      </>
+    ) },
+    { label: dt('x.col.fields'), cell: (g) => (
+      <ul className="plain-list x-tags">
+        {g.fields.map((f) => (
+          <li key={f} title={f}>
+            {fieldName(g.service, f)}
+          </li>
+        ))}
+      </ul>
+    ) },
+    { label: dt('x.col.purposes'), cell: (g) => (
+      <ul className="plain-list x-tags">
+        {g.purposes.map((p) => (
+          <li key={p}>{purposeName(p)}</li>
+        ))}
+      </ul>
+    ) },
+    { label: dt('x.col.basis'), sort: 'basis', cell: basisText },
+    { label: dt('x.col.validity'), sort: 'validUntil', cell: (g) => {
+      const def = catalogue.services.find((s) => s.code === g.service);
+      return (
+        <>
+          <span className="nowrap" data-testid="grant-validity">
+            {dt('x.grants.validity', { from: formatPartialDate(g.validFrom), until: formatPartialDate(g.validUntil) })}
+          </span>
+          <br />
+          <span className="muted" data-testid="grant-quota">
+            {g.quotaPerDay !== null ? dt('x.grants.perDay', { n: formatNumber(g.quotaPerDay, lang) }) : dt('x.grants.defaultQuota', { n: formatNumber(def?.defaultQuotaPerDay ?? 0, lang) })}
+          </span>
+        </>
+      );
+    } },
+    { label: dt('x.col.status'), sort: 'state', cell: (g) => {
+      const st = grantState(g, today);
+      return (
+        <span className="x-state">
+          <span className={grantStateClass(st)} data-testid="grant-state">
+            {st === 'revoked' ? dt('x.grants.revokedAt', { at: formatInstant(g.revokedAt!) }) : grantStateText(st, dt)}
+          </span>
+          {st !== 'revoked' && (
+            <button type="button" id={`${id}-revoke-${g.id}`} className="button button--secondary button--danger-outline" disabled={revoking?.id === g.id} onClick={() => setRevoking(g)}>
+              {dt('x.grants.revoke')}
+              <span className="visually-hidden"> #{g.id}</span>
+            </button>
+          )}
+        </span>
+      );
+    } },
+  ];
 
   return (
     <section aria-labelledby={`${id}-grants`} data-testid="grants-section">
@@ -390,8 +324,13 @@ function Grants({ system, grants, catalogue, onRevoked }: { system: ExchangeSyst
           </Link>
         </p>
       )}
-      <p className="results__status" data-testid="grants-status">
-        {grants.length ? dt('x.grants.count', { n: grants.length, live: grants.filter((g) => grantState(g, today) === 'current').length }) : dt('x.grants.none')}
+      <div className="form form--inline admin-filter" role="search" aria-label={dt('x.grants.filters')}>
+        <FilterSelect id={`${id}-service`} name="service" label={dt('x.col.service')} any={dt('x.grants.anyService')} options={catalogue.services.map((s) => ({ value: s.code, label: s.name[lang] }))} value={service} onChange={setService} />
+        <FilterSelect id={`${id}-active`} name="active" label={dt('x.grants.inForceFilter')} any={dt('x.grants.anyState')} options={[{ value: 'true' as const, label: dt('x.grantState.current') }, { value: 'false' as const, label: dt('x.grants.notInForce') }]} value={inForce} onChange={setInForce} />
+      </div>
+      <LoadState l={list} />
+      <p className="results__status" role="status" data-testid="grants-status">
+        {page ? (page.items.length ? dt('x.grants.count', { from: page.offset + 1, to: page.offset + page.items.length }) : service || inForce ? dt('x.grants.noneMatch') : dt('x.grants.none')) : ''}
       </p>
       {revoking && (
         <ConfirmPanel
@@ -409,88 +348,13 @@ function Grants({ system, grants, catalogue, onRevoked }: { system: ExchangeSyst
           onConfirm={async () => {
             const g = await revokeGrant(revoking.id);
             setRevoking(null);
+            if (page) list.set({ ...page, items: page.items.map((x) => (x.id === g.id ? g : x)) });
             onRevoked(g);
             focusAfterRender(`${id}-grants`);
           }}
         />
       )}
-      {grants.length > 0 && (
-        <>
-          <p className="results__sort-hint" id={`${id}-sort-hint`}>
-            {dt('sortHint')}
-          </p>
-          <table className="results-table x-grants" aria-labelledby={`${id}-grants`} aria-describedby={`${id}-sort-hint`} data-testid="grants">
-            <thead>
-              <tr>
-                <SortHeader sortKey="id" label={dt('x.col.grant')} sort={sort} onSort={setSort} />
-                <th scope="col">{dt('x.col.fields')}</th>
-                <SortHeader sortKey="purposes" label={dt('x.col.purposes')} sort={sort} onSort={setSort} />
-                <SortHeader sortKey="basis" label={dt('x.col.basis')} sort={sort} onSort={setSort} />
-                <SortHeader sortKey="validUntil" label={dt('x.col.validity')} sort={sort} onSort={setSort} />
-                <SortHeader sortKey="state" label={dt('x.col.status')} sort={sort} onSort={setSort} />
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((g) => {
-                const st = grantState(g, today);
-                const def = catalogue.services.find((s) => s.code === g.service);
-                return (
-                  <tr key={g.id} data-testid="grant-row" data-grant-id={g.id}>
-                    <td data-label={dt('x.col.grant')}>
-                      <span>
-                        <span className="muted">#{g.id}</span> <span data-testid="grant-service">{serviceName(g.service)}</span>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.fields')}>
-                      <ul className="plain-list x-tags">
-                        {g.fields.map((f) => (
-                          <li key={f} title={f}>
-                            {fieldName(g.service, f)}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td data-label={dt('x.col.purposes')}>
-                      <ul className="plain-list x-tags">
-                        {g.purposes.map((p) => (
-                          <li key={p}>{purposeName(p)}</li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td data-label={dt('x.col.basis')}>
-                      <span>{basisText(g)}</span>
-                    </td>
-                    <td data-label={dt('x.col.validity')}>
-                      <span>
-                        <span className="nowrap" data-testid="grant-validity">
-                          {dt('x.grants.validity', { from: formatPartialDate(g.validFrom), until: formatPartialDate(g.validUntil) })}
-                        </span>
-                        <br />
-                        <span className="muted" data-testid="grant-quota">
-                          {g.quotaPerDay !== null ? dt('x.grants.perDay', { n: formatNumber(g.quotaPerDay, lang) }) : dt('x.grants.defaultQuota', { n: formatNumber(def?.defaultQuotaPerDay ?? 0, lang) })}
-                        </span>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.status')}>
-                      <span className="x-state">
-                        <span className={grantStateClass(st)} data-testid="grant-state">
-                          {st === 'revoked' ? dt('x.grants.revokedAt', { at: formatInstant(g.revokedAt!) }) : grantStateText(st, dt)}
-                        </span>
-                        {st !== 'revoked' && (
-                          <button type="button" id={`${id}-revoke-${g.id}`} className="button button--secondary button--danger-outline" disabled={revoking?.id === g.id} onClick={() => setRevoking(g)}>
-                            {dt('x.grants.revoke')}
-                            <span className="visually-hidden"> #{g.id}</span>
-                          </button>
-                        )}
-                      </span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </>
-      )}
+      {page && page.items.length > 0 && <PagedTable paged={paged} columns={columns} labelledBy={`${id}-grants`} className="x-grants" testId="grants" rowKey={(g) => g.id} rowProps={(g) => ({ 'data-testid': 'grant-row', 'data-grant-id': g.id })} />}
     </section>
   );
 }

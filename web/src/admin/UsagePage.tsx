@@ -1,14 +1,15 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useFocusAfterRender } from '../ui/focus.ts';
-import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
-import { formatInstant } from '../ui/format.ts';
+import { formatInstant, formatNumber } from '../ui/format.ts';
+import { LoadState } from '../ui/load.tsx';
+import { DataTable, type Column, type Sort } from '../ui/table.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { getAnomalies, getUsage, loadCatalogue, type Anomalies, type AnomalyQuery, type Catalogue, type Usage } from './exchange.api.ts';
-import { BarCell, formatNumber, SortHeader, todayVn, type Sort } from './exchange.ui.tsx';
-import { ErrorSummary, FormField, sentence, type SummaryItem } from './fields.tsx';
+import { getAnomalies, getUsage, loadCatalogue, type Anomalies, type Anomaly, type AnomalyQuery, type Catalogue, type Usage, type UsageRow } from './exchange.api.ts';
+import { BarCell, todayVn } from './exchange.ui.tsx';
+import { ErrorSummary, FormField, type SummaryItem } from './fields.tsx';
 import { useText } from './text.ts';
 
 const collator = new Intl.Collator('vi');
@@ -53,7 +54,7 @@ type MemberSortKey = 'memberName' | 'calls' | 'people' | 'refused';
 type RowSortKey = 'memberName' | 'systemName' | 'service' | 'calls' | 'people' | 'refused';
 
 function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
-  const { dt, t, lang } = useText();
+  const { dt, lang } = useText();
   const id = useId();
   const [form, setForm] = useState<{ period: Period; from: string; to: string }>(() => ({ period: 'day', from: todayVn(new Date(Date.now() - 7 * DAY)), to: todayVn() }));
   const [errors, setErrors] = useState<{ from?: string; to?: string }>({});
@@ -124,6 +125,18 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
     });
   }, [rows, rowSort, catalogue, lang]);
   const max = (k: 'calls' | 'people' | 'refused', list: ReadonlyArray<Record<typeof k, number>>) => Math.max(0, ...list.map((x) => x[k]));
+  const bars = <R extends Record<'calls' | 'people' | 'refused', number>>(list: readonly R[]): Array<Column<R, 'calls' | 'people' | 'refused'>> =>
+    (['calls', 'people', 'refused'] as const).map((k) => ({ label: dt(`x.col.${k}`), sort: k, cell: (r: R) => <BarCell value={r[k]} max={max(k, list)} tone={k} /> }));
+  const memberColumns: Array<Column<Usage['members'][number], MemberSortKey>> = [
+    { label: dt('x.col.member'), sort: 'memberName', cell: (m) => (m.memberId.startsWith('m_') ? <Link to={`/admin/exchange/members/${m.memberId}`}>{m.memberName}</Link> : m.memberName) },
+    ...bars(members),
+  ];
+  const rowColumns: Array<Column<UsageRow & { memberName: string }, RowSortKey>> = [
+    { label: dt('x.col.member'), sort: 'memberName', cell: (r) => r.memberName },
+    { label: dt('x.col.system'), sort: 'systemName', cell: (r) => <Link to={`/admin/exchange/systems/${r.systemId}`}>{r.systemName}</Link> },
+    { label: dt('x.col.service'), sort: 'service', cell: (r) => serviceName(r.service) },
+    ...bars(rows),
+  ];
   const total = usage ? usage.members.reduce((a, m) => ({ calls: a.calls + m.calls, people: a.people + m.people, refused: a.refused + m.refused }), { calls: 0, people: 0, refused: 0 }) : null;
   const items: SummaryItem[] = [
     ...(errors.from ? [{ id: `${id}-from`, label: dt('x.usage.from'), message: errors.from }] : []),
@@ -161,22 +174,7 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
         </div>
       </form>
 
-      {load.state === 'loading' && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {load.state === 'error' && (
-        <div role="alert" className="alert">
-          <p className="alert__title">{dt('x.usage.loadFailed')}</p>
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      )}
+      <LoadState l={{ ...load, retry: () => setAttempt((a) => a + 1) }} title={dt('x.usage.loadFailed')} />
       {usage && total && (
         <>
           <p role="status" className="results__status" data-testid="usage-status">
@@ -186,78 +184,10 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
           </p>
           {usage.members.length > 0 && (
             <>
-              <p className="results__sort-hint" id={`${id}-sort-hint`}>
-                {dt('x.usage.barsHint')}
-              </p>
               <h3 id={`${id}-members`}>{dt('x.usage.byMember')}</h3>
-              <table className="results-table x-usage" aria-labelledby={`${id}-members`} aria-describedby={`${id}-sort-hint`} data-testid="usage-members">
-                <thead>
-                  <tr>
-                    <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={memberSort} onSort={setMemberSort} />
-                    <SortHeader sortKey="calls" label={dt('x.col.calls')} sort={memberSort} onSort={setMemberSort} />
-                    <SortHeader sortKey="people" label={dt('x.col.people')} sort={memberSort} onSort={setMemberSort} />
-                    <SortHeader sortKey="refused" label={dt('x.col.refused')} sort={memberSort} onSort={setMemberSort} />
-                  </tr>
-                </thead>
-                <tbody>
-                  {members.map((m) => (
-                    <tr key={m.memberId} data-testid="usage-member" data-member-id={m.memberId}>
-                      <td data-label={dt('x.col.member')}>
-                        <span>{m.memberId.startsWith('m_') ? <Link to={`/admin/exchange/members/${m.memberId}`}>{m.memberName}</Link> : m.memberName}</span>
-                      </td>
-                      <td data-label={dt('x.col.calls')}>
-                        <BarCell value={m.calls} max={max('calls', members)} tone="calls" />
-                      </td>
-                      <td data-label={dt('x.col.people')}>
-                        <BarCell value={m.people} max={max('people', members)} tone="people" />
-                      </td>
-                      <td data-label={dt('x.col.refused')}>
-                        <BarCell value={m.refused} max={max('refused', members)} tone="refused" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-
+              <DataTable columns={memberColumns} rows={members} rowKey={(m) => m.memberId} rowProps={(m) => ({ 'data-testid': 'usage-member', 'data-member-id': m.memberId })} sort={memberSort} onSort={setMemberSort} labelledBy={`${id}-members`} hint={dt('x.usage.barsHint')} className="x-usage" testId="usage-members" />
               <h3 id={`${id}-systems`}>{dt('x.usage.bySystem')}</h3>
-              <table className="results-table x-usage" aria-labelledby={`${id}-systems`} aria-describedby={`${id}-sort-hint`} data-testid="usage-systems">
-                <thead>
-                  <tr>
-                    <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={rowSort} onSort={setRowSort} />
-                    <SortHeader sortKey="systemName" label={dt('x.col.system')} sort={rowSort} onSort={setRowSort} />
-                    <SortHeader sortKey="service" label={dt('x.col.service')} sort={rowSort} onSort={setRowSort} />
-                    <SortHeader sortKey="calls" label={dt('x.col.calls')} sort={rowSort} onSort={setRowSort} />
-                    <SortHeader sortKey="people" label={dt('x.col.people')} sort={rowSort} onSort={setRowSort} />
-                    <SortHeader sortKey="refused" label={dt('x.col.refused')} sort={rowSort} onSort={setRowSort} />
-                  </tr>
-                </thead>
-                <tbody>
-                  {sortedRows.map((r) => (
-                    <tr key={`${r.systemId}|${r.service}`} data-testid="usage-system" data-system-id={r.systemId} data-service={r.service}>
-                      <td data-label={dt('x.col.member')}>
-                        <span>{r.memberName}</span>
-                      </td>
-                      <td data-label={dt('x.col.system')}>
-                        <span>
-                          <Link to={`/admin/exchange/systems/${r.systemId}`}>{r.systemName}</Link>
-                        </span>
-                      </td>
-                      <td data-label={dt('x.col.service')}>
-                        <span>{serviceName(r.service)}</span>
-                      </td>
-                      <td data-label={dt('x.col.calls')}>
-                        <BarCell value={r.calls} max={max('calls', rows)} tone="calls" />
-                      </td>
-                      <td data-label={dt('x.col.people')}>
-                        <BarCell value={r.people} max={max('people', rows)} tone="people" />
-                      </td>
-                      <td data-label={dt('x.col.refused')}>
-                        <BarCell value={r.refused} max={max('refused', rows)} tone="refused" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable columns={rowColumns} rows={sortedRows} rowKey={(r) => `${r.systemId}|${r.service}`} rowProps={(r) => ({ 'data-testid': 'usage-system', 'data-system-id': r.systemId, 'data-service': r.service })} sort={rowSort} onSort={setRowSort} labelledBy={`${id}-systems`} hint={null} className="x-usage" testId="usage-systems" />
             </>
           )}
         </>
@@ -280,7 +210,7 @@ type ASortKey = 'systemName' | 'memberName' | 'people' | 'usual' | 'ratio';
 
 /** Systems reading far more people than usual, with the thresholds the admin may change. */
 function AnomalySection() {
-  const { dt, t, lang } = useText();
+  const { dt, lang } = useText();
   const id = useId();
   const [v, setV] = useState<AnomalyValues>(A_DEFAULTS);
   const [errors, setErrors] = useState<Partial<Record<AField, string>>>({});
@@ -352,6 +282,13 @@ function AnomalySection() {
     });
   }, [result, sort]);
   const items: SummaryItem[] = A_ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: labels[f], message: errors[f]! }));
+  const anomalyColumns: Array<Column<Anomaly, ASortKey>> = [
+    { label: dt('x.col.system'), sort: 'systemName', cell: (a) => <Link to={`/admin/exchange/systems/${a.systemId}`}>{a.systemName}</Link> },
+    { label: dt('x.col.member'), sort: 'memberName', cell: (a) => (a.memberId ? <Link to={`/admin/exchange/members/${a.memberId}`}>{a.memberName ?? a.memberId}</Link> : '—') },
+    { label: dt('x.col.peopleWindow'), sort: 'people', cell: (a) => formatNumber(a.people, lang) },
+    { label: dt('x.col.usual'), sort: 'usual', cell: (a) => (a.reason === 'no_history' ? dt('x.anomalies.noHistory') : formatNumber(a.usual, lang)) },
+    { label: dt('x.col.ratio'), sort: 'ratio', cell: (a) => <span className="status status--missing">{a.ratio === null ? dt('x.anomalies.new') : dt('x.anomalies.times', { n: formatNumber(a.ratio, lang) })}</span> },
+  ];
 
   return (
     <section aria-labelledby={`${id}-title`} data-testid="anomalies">
@@ -385,22 +322,7 @@ function AnomalySection() {
           </button>
         </div>
       </form>
-      {load.state === 'loading' && (
-        <p className="loading" role="status">
-          {dt('loading')}
-        </p>
-      )}
-      {load.state === 'error' && (
-        <div role="alert" className="alert">
-          <p className="alert__title">{dt('x.anomalies.loadFailed')}</p>
-          <p>{sentence(errorText(load.error, lang, t))}</p>
-          <p>
-            <button type="button" className="button button--secondary" onClick={() => setAttempt((a) => a + 1)}>
-              {t('app.retry')}
-            </button>
-          </p>
-        </div>
-      )}
+      <LoadState l={{ ...load, retry: () => setAttempt((a) => a + 1) }} title={dt('x.anomalies.loadFailed')} />
       {result && (
         <>
           <p role="status" className="results__status" data-testid="anomalies-status">
@@ -408,44 +330,7 @@ function AnomalySection() {
               ? dt('x.anomalies.count', { n: result.items.length, hours: result.window.hours, factor: formatNumber(result.factor, lang), days: result.baselineDays })
               : dt('x.anomalies.none', { hours: result.window.hours, factor: formatNumber(result.factor, lang), min: formatNumber(result.minPeople, lang) })}
           </p>
-          {sorted.length > 0 && (
-            <table className="results-table" aria-labelledby={`${id}-title`} data-testid="anomaly-list">
-              <thead>
-                <tr>
-                  <SortHeader sortKey="systemName" label={dt('x.col.system')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="memberName" label={dt('x.col.member')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="people" label={dt('x.col.peopleWindow')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="usual" label={dt('x.col.usual')} sort={sort} onSort={setSort} />
-                  <SortHeader sortKey="ratio" label={dt('x.col.ratio')} sort={sort} onSort={setSort} />
-                </tr>
-              </thead>
-              <tbody>
-                {sorted.map((a) => (
-                  <tr key={a.systemId} data-testid="anomaly" data-system-id={a.systemId}>
-                    <td data-label={dt('x.col.system')}>
-                      <span>
-                        <Link to={`/admin/exchange/systems/${a.systemId}`}>{a.systemName}</Link>
-                      </span>
-                    </td>
-                    <td data-label={dt('x.col.member')}>
-                      <span>{a.memberId ? <Link to={`/admin/exchange/members/${a.memberId}`}>{a.memberName ?? a.memberId}</Link> : '—'}</span>
-                    </td>
-                    <td data-label={dt('x.col.peopleWindow')}>
-                      <span>{formatNumber(a.people, lang)}</span>
-                    </td>
-                    <td data-label={dt('x.col.usual')}>
-                      <span>{a.reason === 'no_history' ? dt('x.anomalies.noHistory') : formatNumber(a.usual, lang)}</span>
-                    </td>
-                    <td data-label={dt('x.col.ratio')}>
-                      <span>
-                        <span className="status status--missing">{a.ratio === null ? dt('x.anomalies.new') : dt('x.anomalies.times', { n: formatNumber(a.ratio, lang) })}</span>
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {sorted.length > 0 && <DataTable columns={anomalyColumns} rows={sorted} rowKey={(a) => a.systemId} rowProps={(a) => ({ 'data-testid': 'anomaly', 'data-system-id': a.systemId })} sort={sort} onSort={setSort} labelledBy={`${id}-title`} hint={null} testId="anomaly-list" />}
         </>
       )}
     </section>

@@ -1,4 +1,5 @@
 import { api } from '../api/client.ts';
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 import type { Jwk } from './admin.api.ts';
 
 type Opts = { signal?: AbortSignal };
@@ -18,6 +19,15 @@ export interface Member {
   contact: string | null;
   status: 'active' | 'suspended';
   createdAt: string;
+}
+
+/** A member in the list, with how many systems it has and how many are active. */
+export type MemberRow = Member & { systemCount: number; activeSystemCount: number };
+
+export interface MemberFilter {
+  q?: string;
+  kind?: MemberKind | '';
+  status?: Member['status'] | '';
 }
 
 /** A system (systemView): an OAuth client of the platform's provider, authenticating with private_key_jwt. */
@@ -152,7 +162,7 @@ export function loadCatalogue(): Promise<Catalogue> {
   return catalogue;
 }
 
-export const listMembers = (o: Opts = {}) => api.get<{ items: Member[] }>(`${A}/members`, o);
+export const listMembers = (q: PageQuery & MemberFilter, o: Opts = {}) => api.get<Page<MemberRow>>(withQuery(`${A}/members`, q), o);
 export const getMember = (id: string, o: Opts = {}) => api.get<Member & { systems: ExchangeSystem[] }>(`${A}/members/${enc(id)}`, o);
 export const createMember = (body: NewMemberBody) => api.post<Member>(`${A}/members`, body);
 /**
@@ -161,13 +171,14 @@ export const createMember = (body: NewMemberBody) => api.post<Member>(`${A}/memb
  */
 export const setMemberStatus = (id: string, action: 'suspend' | 'reinstate', reason: string) => api.post<Member>(`${A}/members/${enc(id)}/${action}`, { reason });
 
-export const listSystems = (o: Opts = {}) => api.get<{ items: ExchangeSystem[] }>(`${A}/systems`, o);
+export const listSystems = (q: PageQuery & { memberId?: string; status?: ExchangeSystem['status'] | ''; q?: string }, o: Opts = {}) => api.get<Page<ExchangeSystem>>(withQuery(`${A}/systems`, q), o);
+export const getSystem = (id: string, o: Opts = {}) => api.get<ExchangeSystem>(`${A}/systems/${enc(id)}`, o);
 export const registerSystem = (memberId: string, body: NewSystemBody) => api.post<ExchangeSystem>(`${A}/members/${enc(memberId)}/systems`, body);
 export const updateSystem = (id: string, patch: { name?: string; ratePerSecond?: number }) => api.patch<ExchangeSystem>(`${A}/systems/${enc(id)}`, patch);
 export const replaceSystemKeys = (id: string, jwks: { keys: Jwk[] }) => api.put<ExchangeSystem>(`${A}/systems/${enc(id)}/jwks`, jwks);
 export const disableSystem = (id: string) => api.post<ExchangeSystem>(`${A}/systems/${enc(id)}/disable`);
 
-export const listGrants = (systemId: string, o: Opts = {}) => api.get<{ items: Grant[] }>(`${A}/systems/${enc(systemId)}/grants`, o);
+export const listGrants = (systemId: string, q: PageQuery & { service?: ServiceCode | ''; active?: boolean }, o: Opts = {}) => api.get<Page<Grant>>(withQuery(`${A}/systems/${enc(systemId)}/grants`, q), o);
 export const createGrant = (systemId: string, body: GrantBody) => api.post<Grant>(`${A}/systems/${enc(systemId)}/grants`, body);
 export const revokeGrant = (id: number) => api.post<Grant>(`${A}/grants/${id}/revoke`);
 

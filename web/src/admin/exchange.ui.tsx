@@ -1,36 +1,15 @@
 import { useLayoutEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
-import { vnParts } from '../ui/format.ts';
+import { formatNumber, vnParts } from '../ui/format.ts';
 import { FormField, sentence } from './fields.tsx';
 import type { Grant } from './exchange.api.ts';
 import { useText, type DT } from './text.ts';
-
-export type Sort<K extends string> = { key: K; dir: 'asc' | 'desc' };
-
-/** A column heading that sorts the table (the officers table's pattern: a button inside the th, aria-sort on it). */
-export function SortHeader<K extends string>({ sortKey, label, sort, onSort }: { sortKey: K; label: string; sort: Sort<K>; onSort(s: Sort<K>): void }) {
-  const active = sort.key === sortKey ? sort.dir : null;
-  return (
-    <th scope="col" aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'}>
-      <button type="button" className="sort-button" onClick={() => onSort(active === 'asc' ? { key: sortKey, dir: 'desc' } : { key: sortKey, dir: 'asc' })}>
-        {label}
-        <span className="sort-button__icon" aria-hidden="true">
-          {active === 'asc' ? '▲' : active === 'desc' ? '▼' : '↕'}
-        </span>
-      </button>
-    </th>
-  );
-}
 
 /** Today in Vietnam as yyyy-mm-dd (grant validity dates are Vietnamese calendar days). */
 export function todayVn(now = new Date()): string {
   const p = vnParts(now);
   return `${p.year}-${p.month}-${p.day}`;
-}
-
-export function formatNumber(n: number, lang: 'vi' | 'en'): string {
-  return n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 }
 
 export type GrantState = 'revoked' | 'future' | 'expired' | 'current';

@@ -2,6 +2,7 @@ import { useEffect, useState, type Ref } from 'react';
 import type { DT } from './text.ts';
 import { sentence } from '../ui/fields.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from '../app/router.tsx';
 
 export * from '../ui/fields.tsx';
 
@@ -83,4 +84,18 @@ export function useFlash(): ((dt: DT) => string) | null {
     flash = null;
   }, []);
   return m;
+}
+
+/** A form's send button (saying so while it is sent) and the way back without sending. */
+export function FormActions({ submitting, label, busyLabel, cancel, disabled }: { submitting: boolean; label: string; busyLabel: string; cancel: { to: string; label: string }; disabled?: boolean }) {
+  return (
+    <div className="form__actions">
+      <button type="submit" className="button button--primary" disabled={submitting || disabled}>
+        {submitting ? busyLabel : label}
+      </button>
+      <Link to={cancel.to} className="button button--secondary">
+        {cancel.label}
+      </Link>
+    </div>
+  );
 }

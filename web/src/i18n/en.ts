@@ -5,6 +5,7 @@ export const en = {
   'app.name': 'Open06 — National population database',
   'app.skipToContent': 'Skip to main content',
   'app.loading': 'Loading…',
+  'app.loadFailed': 'The data could not be loaded',
   'app.retry': 'Try again',
   'app.pageTitle': '{page} — Open06',
   'app.moduleFailed': 'This page could not be loaded. Check the network connection, then reload the page.',
@@ -17,6 +18,12 @@ export const en = {
   'form.optional': '(optional)',
   'form.errorPrefix': 'Error:',
   'value.none': 'not recorded',
+
+  'table.sortHint': 'Select a column heading to sort.',
+  'pager.label': 'Pages',
+  'pager.previous': 'Previous page',
+  'pager.next': 'Next page',
+  'pager.page': 'Page {n}',
 
   'nav.label': 'Modules',
   'nav.menu': 'Menu',

@@ -7,6 +7,7 @@ export const vi = {
   'app.name': 'Open06 — CSDL quốc gia về dân cư',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',
   'app.loading': 'Đang tải…',
+  'app.loadFailed': 'Không tải được dữ liệu',
   'app.retry': 'Thử lại',
   'app.pageTitle': '{page} — Open06',
   'app.moduleFailed': 'Không tải được trang này. Kiểm tra kết nối mạng rồi tải lại trang.',
@@ -19,6 +20,12 @@ export const vi = {
   'form.optional': '(không bắt buộc)',
   'form.errorPrefix': 'Lỗi:',
   'value.none': 'chưa có thông tin',
+
+  'table.sortHint': 'Bấm tiêu đề cột để sắp xếp.',
+  'pager.label': 'Các trang',
+  'pager.previous': 'Trang trước',
+  'pager.next': 'Trang sau',
+  'pager.page': 'Trang {n}',
 
   'nav.label': 'Phân hệ',
   'nav.menu': 'Danh mục',

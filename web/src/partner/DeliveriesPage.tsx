@@ -1,31 +1,47 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { usePageTitle } from '../app/page.ts';
-import { Fact, FormField } from '../ui/fields.tsx';
+import { Fact } from '../ui/fields.tsx';
 import { formatInstant } from '../ui/format.ts';
-import { formatNumber, LoadState, useApi } from './load.tsx';
+import { formatNumber } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
 import { listDeliveries, listSubscriptions, type Delivery, type DeliveryStatus } from './partner.api.ts';
 import { useMember } from './PartnerApp.tsx';
+import { StatusFilter } from './StatusFilter.tsx';
 import { textOf, useText } from './text.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'sending', 'delivered', 'failed'];
+const PAGE = 20;
 
-/** Event subscriptions of the member's systems and the deliveries: status, attempts, next retry, last error. */
+/** Event subscriptions of the member's systems and the deliveries, a page at a time: status, attempts, next retry, last error. */
 export function DeliveriesPage() {
   const { xt, lang } = useText();
   const { member } = useMember();
   const id = useId();
   const ref = usePageTitle(xt('deliveries.title'));
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
-  const [applied, setApplied] = useState<DeliveryStatus | ''>('');
   const subs = useApi((signal) => listSubscriptions(member.id, { signal }), [member.id]);
-  const deliveries = useApi((signal) => listDeliveries(member.id, applied, { signal }), [member.id, applied]);
+  const paged = usePagedList((p, signal) => listDeliveries(member.id, { ...p, status }, { signal }), { limit: PAGE, sort: { key: 'createdAt', dir: 'desc' }, filters: [member.id, status] });
+  const deliveries = paged.list;
+  const page = deliveries.state === 'ready' ? deliveries.value : null;
   const topic = (code: string) => textOf(xt, `topic.${code}`, code);
 
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (status === applied) deliveries.retry();
-    else setApplied(status);
-  };
+  const columns: Array<Column<Delivery, 'createdAt' | 'occurredAt'>> = [
+    { label: xt('del.occurred'), sort: 'occurredAt', cell: (d) => formatInstant(d.occurredAt) },
+    { label: xt('del.topic'), cell: (d) => topic(d.topic) },
+    { label: xt('del.person'), cell: (d) => <code>{d.idNumber}</code> },
+    { label: xt('del.system'), cell: (d) => d.systemName },
+    { label: xt('del.status'), cell: (d) => (
+      <>
+        <span className={d.status === 'delivered' ? 'badge badge--ok' : d.status === 'failed' ? 'badge partner-badge--failed' : 'badge'}>{xt(`deliveryStatus.${d.status}`)}</span>
+        {d.deliveredAt && <span className="muted"> {formatInstant(d.deliveredAt)}</span>}
+      </>
+    ) },
+    { label: xt('del.attempts'), cell: (d) => d.attempts },
+    { label: xt('del.next'), cell: (d) => (d.nextAttemptAt ? formatInstant(d.nextAttemptAt) : '—') },
+    { label: xt('del.lastError'), cell: (d) => (d.lastError ? `${d.lastError}${d.lastStatus && !d.lastError.includes(String(d.lastStatus)) ? ` (HTTP ${d.lastStatus})` : ''}` : '—') },
+    { label: xt('del.created'), sort: 'createdAt', cell: (d) => formatInstant(d.createdAt) },
+  ];
 
   return (
     <div className="portal-page">
@@ -62,73 +78,17 @@ export function DeliveriesPage() {
 
       <section className="panel" aria-labelledby={`${id}-del`} data-testid="deliveries">
         <h2 id={`${id}-del`}>{xt('del.title')}</h2>
-        <form className="form form--inline" noValidate onSubmit={submit} role="search" aria-label={xt('del.title')}>
-          <FormField id={`${id}-status`} label={xt('del.filter')}>
-            {(p) => (
-              <select {...p} name="status" value={status} onChange={(e) => setStatus(e.currentTarget.value as DeliveryStatus | '')}>
-                <option value="">{xt('del.any')}</option>
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {xt(`deliveryStatus.${s}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FormField>
-          <button type="submit" className="button button--secondary">
-            {xt('del.apply')}
-          </button>
-        </form>
-        {deliveries.state !== 'ready' && <LoadState l={deliveries} />}
-        {deliveries.state === 'ready' &&
-          (deliveries.value.items.length ? (
-            <table className="portal-table partner-deliveries" data-testid="deliveries-table">
-              <thead>
-                <tr>
-                  <th scope="col">{xt('del.occurred')}</th>
-                  <th scope="col">{xt('del.topic')}</th>
-                  <th scope="col">{xt('del.person')}</th>
-                  <th scope="col">{xt('del.system')}</th>
-                  <th scope="col">{xt('del.status')}</th>
-                  <th scope="col">{xt('del.attempts')}</th>
-                  <th scope="col">{xt('del.next')}</th>
-                  <th scope="col">{xt('del.lastError')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.value.items.map((d) => (
-                  <DeliveryRow key={d.id} d={d} topic={topic(d.topic)} />
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p>{xt('del.none')}</p>
-          ))}
+        <StatusFilter id={`${id}-status`} label={xt('del.filters')} statuses={STATUSES} text={(s) => xt(`deliveryStatus.${s}`)} applied={status} onApply={(s) => (s === status ? deliveries.retry() : setStatus(s))} />
+        {!page && <LoadState l={deliveries} />}
+        {page && (
+          <>
+            <p className="results__status" role="status" data-testid="deliveries-status">
+              {page.items.length ? xt('del.count', { from: page.offset + 1, to: page.offset + page.items.length }) : xt('del.none')}
+            </p>
+            {page.items.length > 0 && <PagedTable paged={paged} columns={columns} labelledBy={`${id}-del`} className="partner-deliveries" testId="deliveries-table" rowKey={(d) => d.id} rowProps={(d) => ({ 'data-testid': 'delivery', 'data-status': d.status })} />}
+          </>
+        )}
       </section>
     </div>
-  );
-}
-
-function DeliveryRow({ d, topic }: { d: Delivery; topic: string }) {
-  const { xt } = useText();
-  const cls = d.status === 'delivered' ? 'badge badge--ok' : d.status === 'failed' ? 'badge partner-badge--failed' : 'badge';
-  return (
-    <tr data-testid="delivery" data-status={d.status}>
-      <th scope="row" data-label={xt('del.occurred')}>
-        {formatInstant(d.occurredAt)}
-      </th>
-      <td data-label={xt('del.topic')}>{topic}</td>
-      <td data-label={xt('del.person')}>
-        <code>{d.idNumber}</code>
-      </td>
-      <td data-label={xt('del.system')}>{d.systemName}</td>
-      <td data-label={xt('del.status')}>
-        <span className={cls}>{xt(`deliveryStatus.${d.status}`)}</span>
-        {d.deliveredAt && <span className="muted"> {formatInstant(d.deliveredAt)}</span>}
-      </td>
-      <td data-label={xt('del.attempts')}>{d.attempts}</td>
-      <td data-label={xt('del.next')}>{d.nextAttemptAt ? formatInstant(d.nextAttemptAt) : '—'}</td>
-      <td data-label={xt('del.lastError')}>{d.lastError ? `${d.lastError}${d.lastStatus && !d.lastError.includes(String(d.lastStatus)) ? ` (HTTP ${d.lastStatus})` : ''}` : '—'}</td>
-    </tr>
   );
 }

@@ -1,7 +1,8 @@
 import { usePageTitle } from '../app/page.ts';
 import { Fact } from '../ui/fields.tsx';
 import { formatPartialDate } from '../ui/format.ts';
-import { formatNumber, LoadState, useApi } from './load.tsx';
+import { formatNumber } from '../ui/format.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { grantsView, type GrantView } from './partner.api.ts';
 import { useMember } from './PartnerApp.tsx';
 import { useText } from './text.ts';

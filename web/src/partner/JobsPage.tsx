@@ -2,12 +2,15 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
-import { ErrorSummary, Fact, FormField, sentence, type SummaryItem } from '../ui/fields.tsx';
+import { ErrorSummary, FormField, sentence, type SummaryItem } from '../ui/fields.tsx';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { formatInstant } from '../ui/format.ts';
-import { formatBytes, formatNumber, LoadState, useApi } from './load.tsx';
-import { cancelJob, listJobs, startJob, type Job, type MemberView } from './partner.api.ts';
+import { formatBytes, formatNumber } from '../ui/format.ts';
+import { LoadState } from '../ui/load.tsx';
+import { PagedTable, usePagedList, type Column, type Sort } from '../ui/table.tsx';
+import { cancelJob, listJobs, startJob, type Job, type JobStatus, type MemberView } from './partner.api.ts';
 import { useMember } from './PartnerApp.tsx';
+import { StatusFilter } from './StatusFilter.tsx';
 import { useText, type XT } from './text.ts';
 
 const FINISHED = new Set(['completed', 'cancelled', 'failed']);
@@ -26,12 +29,19 @@ export function duration(seconds: number, xt: XT): string {
   return xt('job.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
-/** Bulk verification: upload a file (managers), the jobs with live progress, cancel, result download. */
+const PAGE = 10;
+const NEWEST: Sort<JobSort> = { key: 'createdAt', dir: 'desc' };
+const STATUSES: readonly JobStatus[] = ['uploading', 'queued', 'running', 'completed', 'failed', 'cancelled'];
+type JobSort = 'createdAt' | 'status' | 'rows';
+
+/** Bulk verification: upload a file (managers), the jobs a page at a time with live progress, cancel, result download. */
 export function JobsPage() {
   const { xt, lang } = useText();
   const { member } = useMember();
   const ref = usePageTitle(xt('jobs.title'));
-  const jobs = useApi((signal) => listJobs(member.id, { signal }), [member.id]);
+  const [status, setStatus] = useState<JobStatus | ''>('');
+  const paged = usePagedList((p, signal) => listJobs(member.id, { ...p, status }, { signal }), { limit: PAGE, sort: NEWEST, filters: [member.id, status] });
+  const jobs = paged.list;
   const [notice, setNotice] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const noticeRef = useRef<HTMLParagraphElement>(null);
@@ -39,11 +49,12 @@ export function JobsPage() {
   const previous = useRef<Map<string, string>>(new Map());
   const canManage = member.role === 'manager' && member.status === 'active';
 
-  const items = jobs.state === 'ready' ? jobs.value.items : [];
+  const page = jobs.state === 'ready' ? jobs.value : null;
+  const items = page?.items ?? [];
   const live = items.some((j) => !FINISHED.has(j.status));
   const { retry } = jobs;
 
-  // Poll while a job is unfinished; the shown list stays while the next one loads.
+  // Poll while a job on the page is unfinished; the shown page stays while the next answer loads.
   useEffect(() => {
     if (!live) return;
     const timer = window.setTimeout(retry, POLL_MS);
@@ -63,10 +74,42 @@ export function JobsPage() {
   const started = (job: Job) => {
     setNotice(xt('form.started', { id: job.id.slice(0, 8), rows: formatNumber(job.rows.estimated ?? 0, lang) }));
     previous.current.set(job.id, job.status);
-    // Shown at once from the answer; the poll (every second while a job is unfinished) follows it.
-    if (jobs.state === 'ready') jobs.set({ items: [job, ...jobs.value.items.filter((j) => j.id !== job.id)] });
-    else retry();
+    // Shown at once on the first page, newest first; the poll (every second while a job is unfinished) follows it.
+    if (page && page.offset === 0 && !status && paged.sort.key === NEWEST.key && paged.sort.dir === NEWEST.dir) jobs.set({ ...page, items: [job, ...page.items.filter((j) => j.id !== job.id)].slice(0, PAGE) });
+    else {
+      setStatus('');
+      paged.setSort(NEWEST);
+    }
   };
+  const cancelled = (job: Job) => {
+    setNotice(xt('job.cancelled', { id: job.id.slice(0, 8) }));
+    if (page) jobs.set({ ...page, items: page.items.map((x) => (x.id === job.id ? job : x)) });
+    focusAfterRender(() => noticeRef.current);
+  };
+  const purposeLabel = (j: Job) => member.systems.flatMap((s) => s.bulkPurposes).find((p) => p.code === j.purpose)?.label[lang] ?? j.purpose;
+
+  const columns: Array<Column<Job, JobSort>> = [
+    { label: xt('job.col'), sort: 'createdAt', cell: (j) => (
+      <>
+        <strong>{xt('job.title', { id: j.id.slice(0, 8) })}</strong>
+        <span className="partner-job__line">{j.systemName}</span>
+        <span className="partner-job__line muted">{formatInstant(j.createdAt)}</span>
+      </>
+    ) },
+    { label: xt('job.status'), sort: 'status', cell: (j) => (
+      <span className={`badge partner-job__status partner-job__status--${j.status}`} data-testid="job-status">
+        {xt(`jobStatus.${j.status}`)}
+      </span>
+    ) },
+    { label: xt('job.progress'), sort: 'rows', cell: (j) => <Progress j={j} /> },
+    { label: xt('job.purpose'), cell: (j) => (
+      <>
+        {purposeLabel(j)}
+        <span className="partner-job__line muted">{j.legalBasis}</span>
+      </>
+    ) },
+    { label: xt('job.actions'), cell: (j) => <JobActions j={j} member={member} canManage={canManage} onCancelled={cancelled} /> },
+  ];
 
   return (
     <div className="portal-page">
@@ -84,30 +127,17 @@ export function JobsPage() {
 
       <section className="panel" aria-labelledby="jobs-list" data-testid="jobs">
         <h2 id="jobs-list">{xt('jobs.list')}</h2>
-        {jobs.state !== 'ready' && <LoadState l={jobs} />}
-        {jobs.state === 'ready' &&
-          (items.length ? (
-            <>
-              {live && <p className="muted">{xt('jobs.live')}</p>}
-              <ul className="portal-list">
-                {items.map((j) => (
-                  <JobItem
-                    key={j.id}
-                    j={j}
-                    member={member}
-                    canManage={canManage}
-                    onCancelled={(job) => {
-                      setNotice(xt('job.cancelled', { id: job.id.slice(0, 8) }));
-                      jobs.set({ items: items.map((x) => (x.id === job.id ? job : x)) });
-                      focusAfterRender(() => noticeRef.current);
-                    }}
-                  />
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p>{xt('jobs.none')}</p>
-          ))}
+        <StatusFilter id="jobs-status" label={xt('jobs.filter')} statuses={STATUSES} text={(s) => xt(`jobStatus.${s}`)} applied={status} onApply={(s) => (s === status ? retry() : setStatus(s))} />
+        {!page && <LoadState l={jobs} />}
+        {page && (
+          <>
+            <p className="results__status" role="status" data-testid="jobs-status">
+              {items.length ? xt('jobs.count', { from: page.offset + 1, to: page.offset + items.length }) : status ? xt('jobs.noneMatch') : xt('jobs.none')}
+            </p>
+            {live && <p className="muted">{xt('jobs.live')}</p>}
+            {items.length > 0 && <PagedTable paged={paged} columns={columns} labelledBy="jobs-list" className="partner-jobs" rowKey={(j) => j.id} rowProps={(j) => ({ 'data-testid': 'job', 'data-job-id': j.id, 'data-status': j.status })} />}
+          </>
+        )}
       </section>
     </div>
   );
@@ -271,15 +301,44 @@ function UploadForm({ member, onStarted }: { member: MemberView; onStarted(job: 
   );
 }
 
-function JobItem({ j, member, canManage, onCancelled }: { j: Job; member: MemberView; canManage: boolean; onCancelled(job: Job): void }) {
+/** The progress bar with the rows done, the rate and the time left. */
+function Progress({ j }: { j: Job }) {
+  const { xt, lang } = useText();
+  const short = j.id.slice(0, 8);
+  const finished = FINISHED.has(j.status);
+  const pct = j.progress.percent ?? (finished ? 100 : 0);
+  const total = j.rows.estimated;
+  const facts = [
+    total !== null ? xt('job.rows', { done: formatNumber(j.rows.done, lang), total: formatNumber(total, lang) }) : xt('job.rowsUnknown', { done: formatNumber(j.rows.done, lang) }),
+    j.progress.rowsPerSecond && !finished ? xt('job.rate', { rate: formatNumber(j.progress.rowsPerSecond, lang) }) : null,
+    j.progress.etaSeconds && !finished ? xt('job.eta', { eta: duration(j.progress.etaSeconds, xt) }) : null,
+  ].filter(Boolean);
+  return (
+    <div className="partner-progress">
+      <div className="partner-progress__track" role="progressbar" aria-label={xt('job.progressLabel', { id: short })} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-valuetext={`${formatNumber(pct, lang)} % — ${facts.join(', ')}`} data-testid="job-progress">
+        <span className={`partner-progress__fill${j.status === 'failed' || j.status === 'cancelled' ? ' partner-progress__fill--stopped' : ''}`} style={{ width: `${pct}%` }} />
+      </div>
+      <p className="partner-progress__text" data-testid="job-progress-text">
+        <span className="partner-progress__pct">{formatNumber(pct, lang)} %</span> · {facts.join(' · ')}
+      </p>
+      {(j.rows.done > 0 || finished) && (
+        <p className="partner-progress__text muted" data-testid="job-outcomes">
+          {xt('job.outcomeLine', { match: formatNumber(j.rows.match, lang), mismatch: formatNumber(j.rows.mismatch, lang), notFound: formatNumber(j.rows.notFound, lang), malformed: formatNumber(j.rows.malformed, lang), refused: formatNumber(j.rows.refused, lang) })}
+        </p>
+      )}
+      {j.cancelRequested && !finished && <p className="notice">{xt('job.cancelRequested')}</p>}
+      {j.error && <p className="alert">{xt('job.error', { error: j.error })}</p>}
+    </div>
+  );
+}
+
+/** The result download and, for a manager while the job runs, cancelling it. */
+function JobActions({ j, member, canManage, onCancelled }: { j: Job; member: MemberView; canManage: boolean; onCancelled(job: Job): void }) {
   const { xt, t, lang } = useText();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const short = j.id.slice(0, 8);
   const finished = FINISHED.has(j.status);
-  const pct = j.progress.percent ?? (finished ? 100 : 0);
-  const purposeLabel = member.systems.flatMap((s) => s.bulkPurposes).find((p) => p.code === j.purpose)?.label[lang] ?? j.purpose;
-  const total = j.rows.estimated;
 
   async function cancel() {
     setBusy(true);
@@ -292,59 +351,26 @@ function JobItem({ j, member, canManage, onCancelled }: { j: Job; member: Member
     setBusy(false);
   }
 
-  const facts = [
-    total !== null ? xt('job.rows', { done: formatNumber(j.rows.done, lang), total: formatNumber(total, lang) }) : xt('job.rowsUnknown', { done: formatNumber(j.rows.done, lang) }),
-    j.progress.rowsPerSecond && !finished ? xt('job.rate', { rate: formatNumber(j.progress.rowsPerSecond, lang) }) : null,
-    j.progress.etaSeconds && !finished ? xt('job.eta', { eta: duration(j.progress.etaSeconds, xt) }) : null,
-  ].filter(Boolean);
-
   return (
-    <li className="portal-item partner-job" data-testid="job" data-job-id={j.id} data-status={j.status}>
-      <h3 className="portal-item__title">
-        {xt('job.title', { id: short })}{' '}
-        <span className={`badge partner-job__status partner-job__status--${j.status}`} data-testid="job-status">
-          {xt(`jobStatus.${j.status}`)}
-        </span>
-      </h3>
-      <div className="partner-progress">
-        <div className="partner-progress__track" role="progressbar" aria-label={xt('job.progressLabel', { id: short })} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-valuetext={`${formatNumber(pct, lang)} % — ${facts.join(', ')}`} data-testid="job-progress">
-          <span className={`partner-progress__fill${j.status === 'failed' || j.status === 'cancelled' ? ' partner-progress__fill--stopped' : ''}`} style={{ width: `${pct}%` }} />
-        </div>
-        <p className="partner-progress__text" data-testid="job-progress-text">
-          <span className="partner-progress__pct">{formatNumber(pct, lang)} %</span> · {facts.join(' · ')}
-        </p>
-      </div>
-      <dl className="facts facts--compact">
-        <Fact term={xt('job.system')}>{j.systemName}</Fact>
-        <Fact term={xt('job.created')}>{formatInstant(j.createdAt)}</Fact>
-        <Fact term={xt('job.purpose')}>{purposeLabel}</Fact>
-        <Fact term={xt('job.basis')}>{j.legalBasis}</Fact>
-        <Fact term={xt('job.outcomes')} testId="job-outcomes">
-          {j.rows.done > 0 || finished ? xt('job.outcomeLine', { match: formatNumber(j.rows.match, lang), mismatch: formatNumber(j.rows.mismatch, lang), notFound: formatNumber(j.rows.notFound, lang), malformed: formatNumber(j.rows.malformed, lang), refused: formatNumber(j.rows.refused, lang) }) : null}
-        </Fact>
-      </dl>
-      {j.cancelRequested && !finished && <p className="notice">{xt('job.cancelRequested')}</p>}
-      {j.error && <p className="alert">{xt('job.error', { error: j.error })}</p>}
+    <div className="partner-job__actions">
+      {j.result.available && (
+        <a className="button button--primary partner-job__download" href={j.result.url} download data-testid="job-download">
+          {xt('job.download')} <span className="partner-job__size">{xt('job.downloadSize', { size: formatBytes(j.result.bytes) })}</span>
+          <span className="visually-hidden">: {xt('job.title', { id: short })}</span>
+        </a>
+      )}
+      {canManage && !finished && !j.cancelRequested && (
+        <button type="button" className="button button--secondary" onClick={cancel} disabled={busy}>
+          {busy ? xt('job.cancelling') : xt('job.cancel')}
+          <span className="visually-hidden">: {xt('job.title', { id: short })}</span>
+        </button>
+      )}
       {error && (
         <div role="alert" className="alert">
           <p className="alert__title">{xt('job.cancelFailed')}</p>
           <p>{error}</p>
         </div>
       )}
-      <div className="form__actions">
-        {j.result.available && (
-          <a className="button button--primary partner-job__download" href={j.result.url} download data-testid="job-download">
-            {xt('job.download')} <span className="partner-job__size">{xt('job.downloadSize', { size: formatBytes(j.result.bytes) })}</span>
-            <span className="visually-hidden">: {xt('job.title', { id: short })}</span>
-          </a>
-        )}
-        {canManage && !finished && !j.cancelRequested && (
-          <button type="button" className="button button--secondary" onClick={cancel} disabled={busy}>
-            {busy ? xt('job.cancelling') : xt('job.cancel')}
-            <span className="visually-hidden">: {xt('job.title', { id: short })}</span>
-          </button>
-        )}
-      </div>
-    </li>
+    </div>
   );
 }

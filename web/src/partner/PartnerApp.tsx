@@ -1,11 +1,8 @@
-import { createContext, useCallback, useContext, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { onUnauthorized } from '../api/client.ts';
-import { errorText } from '../api/error-text.ts';
-import { ApiError } from '../api/problem.ts';
+import { createContext, useContext, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { CitizenShell, EidSignIn, Loading, NotFound, Unavailable, useEidSession } from '../app/citizen.tsx';
 import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
-import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx';
-import { sentence } from '../ui/fields.tsx';
+import { useApi } from '../ui/load.tsx';
 import { formatInstant } from '../ui/format.ts';
 import '../styles/registry.css';
 import '../styles/portal.css';
@@ -13,13 +10,10 @@ import '../styles/partner.css';
 import { DeliveriesPage } from './DeliveriesPage.tsx';
 import { GrantsPage } from './GrantsPage.tsx';
 import { JobsPage } from './JobsPage.tsx';
-import { useApi } from './load.tsx';
 import { memberView, partnerMe, type MemberView, type PartnerMe } from './partner.api.ts';
 import { SystemsPage } from './SystemsPage.tsx';
 import { textOf, useText, type PlainKey } from './text.ts';
 import { UsagePage } from './UsagePage.tsx';
-
-type State = { kind: 'loading' } | { kind: 'signed-out'; ended: boolean } | { kind: 'signed-in'; me: PartnerMe } | { kind: 'unavailable'; error: unknown };
 
 /** The sections of a member, in menu order ('' = systems and keys). */
 const SECTIONS: ReadonlyArray<{ section: string; label: PlainKey }> = [
@@ -68,28 +62,12 @@ export function useMember(): MemberContextValue {
  * citizen is staff of the member and may change things.
  */
 export default function PartnerApp({ path }: { path: string }) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    partnerMe({ signal: ctrl.signal }).then(
-      (me) => setState({ kind: 'signed-in', me }),
-      (error: unknown) => {
-        if (ctrl.signal.aborted) return;
-        if (error instanceof ApiError && error.status === 401) setState((s) => ({ kind: 'signed-out', ended: s.kind === 'signed-in' }));
-        else setState({ kind: 'unavailable', error });
-      },
-    );
-    return () => ctrl.abort();
-  }, [attempt]);
-
-  useEffect(() => onUnauthorized(() => setState((s) => (s.kind === 'signed-in' ? { kind: 'signed-out', ended: true } : s))), []);
-  const refresh = useCallback(() => setAttempt((a) => a + 1), []);
+  const { xt } = useText();
+  const { session: state, refresh } = useEidSession((signal) => partnerMe({ signal }));
 
   const r = route(path);
   // With one organisation, /partner opens it.
-  const only = state.kind === 'signed-in' && state.me.organisations.length === 1 ? state.me.organisations[0]! : null;
+  const only = state.kind === 'signed-in' && state.value.organisations.length === 1 ? state.value.organisations[0]! : null;
   useEffect(() => {
     if (only && r.memberId === null) navigate(memberPath(only.id), { replace: true });
   }, [only, r.memberId]);
@@ -109,18 +87,18 @@ export default function PartnerApp({ path }: { path: string }) {
     );
   if (!r.valid)
     return (
-      <Shell path={path} route={r} me={state.me}>
-        <NotFound path={path} />
+      <Shell path={path} route={r} me={state.value}>
+        <NotFound title={xt('notFound.title')} body={xt('notFound.body', { path })} back="/partner" backLabel={xt('notFound.back')} />
       </Shell>
     );
   if (r.memberId === null)
     return (
-      <Shell path={path} route={r} me={state.me}>
-        {only ? <Loading /> : <OrganisationsPage me={state.me} />}
+      <Shell path={path} route={r} me={state.value}>
+        {only ? <Loading /> : <OrganisationsPage me={state.value} />}
       </Shell>
     );
   return (
-    <Shell path={path} route={r} me={state.me}>
+    <Shell path={path} route={r} me={state.value}>
       <MemberPages key={r.memberId} memberId={r.memberId} section={r.section} />
     </Shell>
   );
@@ -130,7 +108,8 @@ function MemberPages({ memberId, section }: { memberId: string; section: string 
   const { xt } = useText();
   const member = useApi((signal) => memberView(memberId, { signal }));
   if (member.state === 'loading') return <Loading />;
-  if (member.state === 'error') return <MemberError error={member.error} />;
+  // Not (or no longer) staff, or the server failed.
+  if (member.state === 'error') return <Unavailable error={member.error} back={{ to: '/partner', label: xt('notFound.back') }} testId="member-error" />;
   const m = member.value;
   return (
     <MemberContext value={{ member: m, reload: member.retry }}>
@@ -147,25 +126,6 @@ function MemberPages({ memberId, section }: { memberId: string; section: string 
       </div>
       <Section key={section} section={section} />
     </MemberContext>
-  );
-}
-
-/** The member could not be read: not (or no longer) staff, or the server failed. */
-function MemberError({ error }: { error: unknown }) {
-  const { xt, t, lang } = useText();
-  const ref = usePageTitle(xt('loadFailed'));
-  return (
-    <div className="portal-page">
-      <h1 ref={ref} tabIndex={-1}>
-        {xt('loadFailed')}
-      </h1>
-      <p role="alert" className="alert" data-testid="member-error">
-        {sentence(errorText(error, lang, t))}
-      </p>
-      <p>
-        <Link to="/partner">{xt('notFound.back')}</Link>
-      </p>
-    </div>
   );
 }
 
@@ -219,69 +179,8 @@ function OrganisationsPage({ me }: { me: PartnerMe }) {
 
 /** Before sign-in: what the console is, and "Sign in with eID" (the server's /portal/login, back to this address). */
 function SignInPage({ path, ended }: { path: string; ended: boolean }) {
-  const { xt, lang } = useText();
-  const ref = usePageTitle(xt('signIn.title'), { focusOnMount: ended });
-  const href = `/portal/login?returnTo=${encodeURIComponent(path)}${lang === 'en' ? '&lang=en' : ''}`;
-  return (
-    <div className="signin portal-signin">
-      <h1 ref={ref} tabIndex={-1}>
-        {xt('signIn.title')}
-      </h1>
-      <p className="signin__intro">{xt('signIn.intro')}</p>
-      <div role="status" className={ended ? 'notice' : 'visually-hidden'}>
-        {ended ? xt('signIn.sessionEnded') : ''}
-      </div>
-      <p>
-        <a className="button button--primary portal-signin__button" href={href}>
-          {xt('signIn.button')}
-        </a>
-      </p>
-      <p className="form__note">{xt('signIn.note')}</p>
-    </div>
-  );
-}
-
-function Loading() {
   const { xt } = useText();
-  return (
-    <p className="loading" role="status">
-      {xt('loading')}
-    </p>
-  );
-}
-
-function Unavailable({ error, retry }: { error: unknown; retry(): void }) {
-  const { xt, t, lang } = useText();
-  const ref = usePageTitle(xt('loadFailed'));
-  return (
-    <div className="portal-page">
-      <h1 ref={ref} tabIndex={-1}>
-        {xt('loadFailed')}
-      </h1>
-      <p role="alert" className="alert">
-        {errorText(error, lang, t)}
-      </p>
-      <button type="button" className="button button--primary" onClick={retry}>
-        {xt('retry')}
-      </button>
-    </div>
-  );
-}
-
-function NotFound({ path }: { path: string }) {
-  const { xt } = useText();
-  const ref = usePageTitle(xt('notFound.title'));
-  return (
-    <div className="portal-page">
-      <h1 ref={ref} tabIndex={-1}>
-        {xt('notFound.title')}
-      </h1>
-      <p>{xt('notFound.body', { path })}</p>
-      <p>
-        <Link to="/partner">{xt('notFound.back')}</Link>
-      </p>
-    </div>
-  );
+  return <EidSignIn path={path} ended={ended} texts={{ title: xt('signIn.title'), intro: xt('signIn.intro'), button: xt('signIn.button'), note: xt('signIn.note'), sessionEnded: xt('signIn.sessionEnded') }} />;
 }
 
 /** Switches organisation: a select and a button (changing the select alone does not navigate, so arrow keys are safe). */
@@ -314,55 +213,13 @@ function Switcher({ me, route: r }: { me: PartnerMe; route: Route }) {
 
 /** Header (console name, language, organisation switcher, eID level and sign-out), the member's menu, the page. */
 function Shell({ path, route: r, me, children }: { path: string; route: Route; me?: PartnerMe; children: ReactNode }) {
-  const { xt, t } = useText();
+  const { xt } = useText();
   const current = me?.organisations.find((o) => o.id === r.memberId) ?? null;
+  const texts = { brand: xt('brand'), level: me ? xt('header.level', { level: me.level }) : '', signOut: xt('header.signOut') };
+  const nav = me && current ? { label: xt('nav.label'), items: SECTIONS.map((s) => ({ to: memberPath(current.id, s.section), label: xt(s.label), current: path === memberPath(current.id, s.section) })) } : null;
   return (
-    <>
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <header className="app-header portal-header partner-header">
-        <div className="app-header__inner">
-          {me ? (
-            <Link to="/partner" className="brand">
-              {xt('brand')}
-            </Link>
-          ) : (
-            <p className="brand">{xt('brand')}</p>
-          )}
-          <LanguageSwitch />
-        </div>
-        {me && (
-          <div className="app-header__inner app-header__officer partner-header__bar">
-            <Switcher me={me} route={r} />
-            <p className="portal-level" data-testid="partner-level">
-              {xt('header.level', { level: me.level })}
-            </p>
-            <a href="/portal/logout" className="button button--quiet portal-signout">
-              {xt('header.signOut')}
-            </a>
-          </div>
-        )}
-      </header>
-      {me && current && (
-        <nav aria-label={xt('nav.label')} className="portal-nav">
-          <ul>
-            {SECTIONS.map((s) => {
-              const to = memberPath(current.id, s.section);
-              return (
-                <li key={s.section}>
-                  <Link to={to} aria-current={path === to ? 'page' : undefined}>
-                    {xt(s.label)}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-      )}
-      <main id="main" tabIndex={-1} className="portal-main partner-main">
-        {children}
-      </main>
-    </>
+    <CitizenShell texts={texts} home="/partner" signedIn={!!me} bar={me && <Switcher me={me} route={r} />} nav={nav} area="partner">
+      {children}
+    </CitizenShell>
   );
 }

@@ -1,7 +1,7 @@
-import { useId, useLayoutEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { errorText } from '../api/error-text.ts';
+import { useId, useRef, useState } from 'react';
 import { usePageTitle } from '../app/page.ts';
-import { Fact, FormField } from '../ui/fields.tsx';
+import { Fact } from '../ui/fields.tsx';
+import { JwksForm } from '../ui/JwksForm.tsx';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { formatInstant } from '../ui/format.ts';
 import { replaceKeys, type Jwk, type PartnerSystem } from './partner.api.ts';
@@ -145,63 +145,10 @@ function SystemItem({ s, canManage, onSaved }: { s: PartnerSystem; canManage: bo
 
 /** Paste or upload the new JWKS; what was typed stays when the server refuses it, with the reason next to the field. */
 function KeysForm({ memberId, system, onCancel, onSaved }: { memberId: string; system: PartnerSystem; onCancel(): void; onSaved(s: PartnerSystem): void }) {
-  const { xt, t, lang } = useText();
-  const id = useId();
-  const [text, setText] = useState(() => JSON.stringify(system.jwks, null, 2));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useRef<HTMLTextAreaElement>(null);
-  useLayoutEffect(() => inputRef.current?.focus(), []);
-
-  async function readFile(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.currentTarget.files?.[0];
-    if (!file) return;
-    try {
-      setText(await file.text());
-      setError(null);
-    } catch {
-      setError(xt('keys.err.file', { name: file.name }));
-    }
-    inputRef.current?.focus();
-  }
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (busy) return;
-    const parsed = jwksProblem(text, xt);
-    if (!parsed.ok) {
-      setError(parsed.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await replaceKeys(memberId, system.id, parsed.jwks));
-    } catch (err) {
-      setBusy(false);
-      setError(errorText(err, lang, t));
-      inputRef.current?.focus();
-    }
-  }
-
-  return (
-    <form className="form partner-keys-form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="keys-form">
-      <h3 id={`${id}-title`}>{xt('keys.formTitle', { system: system.name })}</h3>
-      <FormField id={`${id}-jwks`} label={xt('keys.jwks')} hint={xt('keys.hint')} error={error}>
-        {(p) => <textarea {...p} ref={inputRef} name="jwks" rows={10} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
-      </FormField>
-      <FormField id={`${id}-file`} label={xt('keys.file')} optional>
-        {(p) => <input {...p} name="jwksFile" type="file" accept=".json,.jwks,application/json" onChange={readFile} />}
-      </FormField>
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? xt('keys.saving') : xt('keys.save')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
-          {xt('keys.cancel')}
-        </button>
-      </div>
-    </form>
-  );
+  const { xt } = useText();
+  const texts = {
+    title: xt('keys.formTitle', { system: system.name }), label: xt('keys.jwks'), hint: xt('keys.hint'), save: xt('keys.save'), saving: xt('keys.saving'), cancel: xt('keys.cancel'),
+    file: { label: xt('keys.file'), unreadable: (name: string) => xt('keys.err.file', { name }) },
+  };
+  return <JwksForm initial={system.jwks} texts={texts} className="partner-keys-form" check={(text) => jwksProblem(text, xt)} onSave={async (jwks) => onSaved(await replaceKeys(memberId, system.id, jwks))} onCancel={onCancel} />;
 }

@@ -1,4 +1,5 @@
 import { api } from '../api/client.ts';
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 import { ApiError, parseProblem } from '../api/problem.ts';
 
 /** The partner console's API (src/exchange/staff/staff.routes.ts, /api/v1/partner/…). */
@@ -171,11 +172,10 @@ export const memberView = (memberId: string, o: Opts = {}) => api.get<MemberView
 export const replaceKeys = (memberId: string, systemId: string, jwks: { keys: Jwk[] }) => api.put<PartnerSystem>(`${base(memberId)}/systems/${encodeURIComponent(systemId)}/jwks`, jwks);
 export const grantsView = (memberId: string, o: Opts = {}) => api.get<GrantsView>(`${base(memberId)}/grants`, o);
 export const usageView = (memberId: string, days: number, o: Opts = {}) => api.get<UsageView>(`${base(memberId)}/usage?days=${days}`, o);
-export const listJobs = (memberId: string, o: Opts = {}) => api.get<{ items: Job[] }>(`${base(memberId)}/bulk-jobs`, o);
+export const listJobs = (memberId: string, q: PageQuery & { status?: JobStatus | ''; systemId?: string }, o: Opts = {}) => api.get<Page<Job>>(withQuery(`${base(memberId)}/bulk-jobs`, q), o);
 export const cancelJob = (memberId: string, jobId: string) => api.post<Job>(`${base(memberId)}/bulk-jobs/${encodeURIComponent(jobId)}/cancel`);
 export const listSubscriptions = (memberId: string, o: Opts = {}) => api.get<{ items: Subscription[] }>(`${base(memberId)}/subscriptions`, o);
-export const listDeliveries = (memberId: string, status: DeliveryStatus | '', o: Opts = {}) =>
-  api.get<{ items: Delivery[] }>(`${base(memberId)}/deliveries${status ? `?status=${status}` : ''}`, o);
+export const listDeliveries = (memberId: string, q: PageQuery & { status?: DeliveryStatus | ''; systemId?: string }, o: Opts = {}) => api.get<Page<Delivery>>(withQuery(`${base(memberId)}/deliveries`, q), o);
 
 /**
  * Uploads a file as the raw body (streamed by the browser from disk, never read into the page)

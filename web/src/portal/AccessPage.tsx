@@ -1,14 +1,14 @@
-import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { usePageTitle } from '../app/page.ts';
 import { Fact, FormField } from '../ui/fields.tsx';
 import { formatInstant } from '../ui/format.ts';
-import { LoadState, useApi } from './load.tsx';
-import { accessLog, accessLogQuery, exchangeCatalogue, exchangeMembers, listConsents, type AccessItem, type AccessQuery, type Localised } from './portal.api.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
+import { accessLog, accessLogCsv, exchangeCatalogue, exchangeMembers, listConsents, type AccessItem, type AccessQuery, type Localised } from './portal.api.ts';
 import { textOf, useText, type PT } from './text.ts';
 
-const PAGE = 50;
-/** How many accesses are fetched at once (the API pages by `limit` only); shown 50 at a time. */
-const FETCH = 1000;
+const PAGE = 20;
+type AccessSort = 'at' | 'organisation' | 'service';
 
 interface Filters {
   from: string;
@@ -27,7 +27,7 @@ function vnDayStart(day: string, next = false): string {
 }
 
 function toQuery(f: Filters): AccessQuery {
-  const q: AccessQuery = { limit: FETCH };
+  const q: AccessQuery = {};
   if (f.from) q.from = vnDayStart(f.from);
   if (f.to) q.to = vnDayStart(f.to, true);
   if (f.memberId) q.memberId = f.memberId;
@@ -36,7 +36,7 @@ function toQuery(f: Filters): AccessQuery {
   return q;
 }
 
-/** Who accessed my data: the access history, filtered and exported as the citizen asks. */
+/** Who accessed my data: the access history, a page at a time, sorted, filtered and exported as the citizen asks. */
 export function AccessPage() {
   const { pt, lang } = useText();
   const id = useId();
@@ -44,23 +44,13 @@ export function AccessPage() {
   const [form, setForm] = useState<Filters>(NONE);
   const [applied, setApplied] = useState<Filters>(NONE);
   const [dateError, setDateError] = useState<string | null>(null);
-  const [shown, setShown] = useState(PAGE);
-  const log = useApi((signal) => accessLog(toQuery(applied), { signal }));
+  const paged = usePagedList((p, signal) => accessLog({ ...toQuery(applied), ...p }, { signal }), { limit: PAGE, sort: { key: 'at', dir: 'desc' }, filters: [applied] });
+  const log = paged.list;
   const catalogue = useApi((signal) => exchangeCatalogue({ signal }));
   const members = useApi((signal) => exchangeMembers({ signal }));
   // Receipts exist for consents given through the data exchange; an eID sign-in's consent has none.
   const consents = useApi((signal) => listConsents({ signal }));
   const receipts = new Set(consents.state === 'ready' ? consents.value.items.map((c) => c.id) : []);
-  const listRef = useRef<HTMLOListElement>(null);
-  const focusItem = useRef<number | null>(null);
-
-  // After "show more", keyboard users continue at the first access just shown.
-  useLayoutEffect(() => {
-    const i = focusItem.current;
-    if (i === null) return;
-    focusItem.current = null;
-    (listRef.current?.children[i]?.querySelector('h3') as HTMLElement | null)?.focus();
-  });
 
   const serviceName = (code: string | null): string | null => {
     if (!code) return null;
@@ -76,25 +66,24 @@ export function AccessPage() {
       return;
     }
     setDateError(null);
-    setApplied(form);
-    setShown(PAGE);
-    log.retry();
+    // The same filters again read the history again.
+    if (JSON.stringify(form) === JSON.stringify(applied)) log.retry();
+    else setApplied(form);
   }
 
   function clear() {
     setForm(NONE);
     setApplied(NONE);
     setDateError(null);
-    setShown(PAGE);
-    log.retry();
   }
 
-  const items = log.state === 'ready' ? log.value.items : [];
+  const page = log.state === 'ready' ? log.value : null;
   const set = (k: keyof Filters) => (e: { currentTarget: { value: string } }) => {
     const v = e.currentTarget.value;
     setForm((o) => ({ ...o, [k]: v }));
     if (k === 'to' || k === 'from') setDateError(null);
   };
+  const columns = accessColumns(pt, lang, serviceName, receipts);
 
   return (
     <div className="portal-page">
@@ -158,46 +147,28 @@ export function AccessPage() {
           <button type="button" className="button button--secondary" onClick={clear}>
             {pt('access.clear')}
           </button>
-          <a className="button button--secondary access-export" href={accessLogQuery({ ...toQuery(applied), limit: 5000 }, 'csv')} download="open06-access-log.csv">
+          <a className="button button--secondary access-export" href={accessLogCsv(toQuery(applied))} download="open06-access-log.csv">
             {pt('access.export')}
           </a>
         </div>
       </form>
 
-      <section aria-labelledby={`${id}-results`} aria-busy={log.state === 'loading'}>
+      <section aria-labelledby={`${id}-results`} aria-busy={log.busy}>
         <h2 id={`${id}-results`} className="visually-hidden">
           {pt('access.results')}
         </h2>
         <p role="status" className="results__status" data-testid="access-status">
-          {log.state === 'loading' ? pt('access.searching') : log.state === 'ready' ? (items.length ? `${pt('access.count', { n: items.length })}${items.length > shown ? ` ${pt('access.showing', { shown, total: items.length })}` : ''}` : pt('access.none')) : ''}
+          {!page ? (log.state === 'loading' ? pt('access.searching') : '') : page.items.length ? pt('access.count', { from: page.offset + 1, to: page.offset + page.items.length }) : pt('access.none')}
         </p>
         {log.state === 'error' && <LoadState l={log} />}
-        {log.state === 'ready' && log.value.truncated && <p className="notice">{pt('access.truncated')}</p>}
-        {items.length > 0 && (
-          <ol ref={listRef} className="portal-list access-list" data-testid="access-items">
-            {items.slice(0, shown).map((a) => (
-              <AccessEntry key={`${a.source}:${a.ref}`} a={a} service={serviceName(a.service)} hasReceipt={!!a.consentId && receipts.has(a.consentId)} pt={pt} />
-            ))}
-          </ol>
-        )}
-        {items.length > shown && (
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              focusItem.current = shown;
-              setShown((n) => n + PAGE);
-            }}
-          >
-            {pt('access.more')}
-          </button>
-        )}
-        {log.state === 'ready' && log.value.followedBy.length > 0 && (
+        {page?.truncated && <p className="notice">{pt('access.truncated')}</p>}
+        {page && page.items.length > 0 && <PagedTable paged={paged} columns={columns} labelledBy={`${id}-results`} className="access-table" testId="access-items" rowKey={(a) => `${a.source}:${a.ref}`} rowProps={(a) => ({ 'data-testid': 'access-item', 'data-kind': a.who.kind })} />}
+        {page && page.followedBy.length > 0 && (
           <section className="panel access-followed" aria-labelledby={`${id}-followed`} data-testid="access-followed">
             <h2 id={`${id}-followed`}>{pt('access.followed')}</h2>
             <p>{pt('access.followedLead')}</p>
             <ul className="portal-list">
-              {log.value.followedBy.map((w) => (
+              {page.followedBy.map((w) => (
                 <li key={w.subscriptionId} className="portal-item">
                   <p className="portal-item__title">
                     <strong>{w.memberName ?? w.memberId}</strong>
@@ -221,46 +192,50 @@ export function AccessPage() {
 
 const labelOf = (l: Localised | null, lang: 'vi' | 'en'): string | null => (l ? l[lang] : null);
 
-function AccessEntry({ a, service, hasReceipt, pt }: { a: AccessItem; service: string | null; hasReceipt: boolean; pt: PT }) {
-  const { lang } = useText();
+/** The history's columns: when, who (with the system), what (why, the outcome), on what basis, which fields. */
+function accessColumns(pt: PT, lang: 'vi' | 'en', serviceName: (code: string | null) => string | null, receipts: ReadonlySet<string>): Array<Column<AccessItem, AccessSort>> {
   // An application the citizen signed in to with eID is named by its client ID (the history gives no organisation).
-  const signIn = a.action === 'eid.claims.release';
-  const who = a.who.kind === 'partner' ? (a.who.name ?? a.who.memberId ?? (a.who.id === 'open06-portal' ? pt('who.portal') : a.who.id)) : textOf(pt, `who.${a.who.kind}`, a.who.kind);
-  const activity = textOf(pt, `action.${a.action}`, '') || service || a.action;
-  const consentReceipt = hasReceipt ? `/api/v1/exchange/me/consents/${encodeURIComponent(a.consentId!)}/receipt` : null;
-  return (
-    <li className="portal-item access-item" data-testid="access-item" data-kind={a.who.kind}>
-      <h3 tabIndex={-1} className="portal-item__title">
-        <span>{who}</span>
-        {a.who.kind === 'partner' && <span className="badge">{signIn ? pt('who.application') : pt('who.partner')}</span>}
-      </h3>
-      <p className="muted">
-        <time dateTime={a.at}>{formatInstant(a.at)}</time> · {activity}
-      </p>
-      <dl className="facts facts--compact">
-        {a.who.systemName && <Fact term={pt('access.system')}>{a.who.systemName}</Fact>}
-        {service && service !== activity && <Fact term={pt('access.service')}>{service}</Fact>}
-        {(a.purpose.label || a.purpose.code) && <Fact term={pt('access.purpose')}>{labelOf(a.purpose.label, lang) ?? a.purpose.code}</Fact>}
-        {(a.legalBasis || a.consentId) && (
-          <Fact term={pt('access.basis')} testId="access-basis">
-            {consentReceipt ? (
-              <>
-                {pt('access.byConsent')} —{' '}
-                <a href={consentReceipt} target="_blank" rel="noopener">
-                  {pt('access.receipt')}
-                </a>
-              </>
-            ) : a.consentId || a.legalBasis === 'consent' ? (
-              pt(signIn ? 'access.bySignIn' : 'access.byConsent')
-            ) : (
-              a.legalBasis
-            )}
-          </Fact>
-        )}
-        {a.fields.length > 0 && <Fact term={pt('access.fields')}>{a.fields.map((f) => f.label[lang]).join(', ')}</Fact>}
-        {a.outcome && <Fact term={pt('access.outcome')}>{textOf(pt, `outcome.${a.outcome}`, a.outcome)}</Fact>}
-      </dl>
-    </li>
-  );
+  const signIn = (a: AccessItem) => a.action === 'eid.claims.release';
+  const activity = (a: AccessItem) => textOf(pt, `action.${a.action}`, '') || serviceName(a.service) || a.action;
+  return [
+    { label: pt('access.at'), sort: 'at', cell: (a) => <time dateTime={a.at}>{formatInstant(a.at)}</time> },
+    { label: pt('access.whoCol'), sort: 'organisation', cell: (a) => (
+      <>
+        <strong>{a.who.kind === 'partner' ? (a.who.name ?? a.who.memberId ?? (a.who.id === 'open06-portal' ? pt('who.portal') : a.who.id)) : textOf(pt, `who.${a.who.kind}`, a.who.kind)}</strong>
+        {a.who.kind === 'partner' && <span className="badge">{signIn(a) ? pt('who.application') : pt('who.partner')}</span>}
+        {a.who.systemName && <span className="muted access-table__line">{a.who.systemName}</span>}
+      </>
+    ) },
+    { label: pt('access.activity'), sort: 'service', cell: (a) => {
+      const service = serviceName(a.service);
+      const purpose = labelOf(a.purpose.label, lang) ?? a.purpose.code;
+      return (
+        <>
+          {service && service !== activity(a) ? `${activity(a)} · ${service}` : activity(a)}
+          {purpose && <span className="access-table__line">{pt('access.purposeIs', { purpose })}</span>}
+          {a.outcome && <span className="access-table__line muted">{textOf(pt, `outcome.${a.outcome}`, a.outcome)}</span>}
+        </>
+      );
+    } },
+    { label: pt('access.basis'), cell: (a) => {
+      const receipt = a.consentId && receipts.has(a.consentId) ? `/api/v1/exchange/me/consents/${encodeURIComponent(a.consentId)}/receipt` : null;
+      return (
+        <span data-testid="access-basis">
+          {receipt ? (
+            <>
+              {pt('access.byConsent')} —{' '}
+              <a href={receipt} target="_blank" rel="noopener">
+                {pt('access.receipt')}
+              </a>
+            </>
+          ) : a.consentId || a.legalBasis === 'consent' ? (
+            pt(signIn(a) ? 'access.bySignIn' : 'access.byConsent')
+          ) : (
+            (a.legalBasis ?? '—')
+          )}
+        </span>
+      );
+    } },
+    { label: pt('access.fields'), cell: (a) => (a.fields.length ? a.fields.map((f) => f.label[lang]).join(', ') : '—') },
+  ];
 }
-

@@ -4,7 +4,7 @@ import { errorText } from '../api/error-text.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Fact, sentence } from '../ui/fields.tsx';
 import { formatInstant } from '../ui/format.ts';
-import { LoadState, useApi } from './load.tsx';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { listApplications, withdrawApplication, type Application } from './portal.api.ts';
 import { textOf, useText } from './text.ts';
 

@@ -4,7 +4,7 @@ import { usePageTitle } from '../app/page.ts';
 import { Fact, sentence } from '../ui/fields.tsx';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { formatInstant, formatPartialDate } from '../ui/format.ts';
-import { LoadState, useApi } from './load.tsx';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { decideConsentRequest, listConsentRequests, listConsents, withdrawConsent, type Consent, type ConsentRequest } from './portal.api.ts';
 import { textOf, useText } from './text.ts';
 

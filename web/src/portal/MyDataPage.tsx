@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { usePageTitle } from '../app/page.ts';
 import { Fact } from '../ui/fields.tsx';
 import { formatInstant, formatPartialDate } from '../ui/format.ts';
-import { LoadState, useApi } from './load.tsx';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { ethnicGroups, portalMe, type AddressView, type HolderCard, type PortalMe } from './portal.api.ts';
 import { textOf, useText, type PT } from './text.ts';
 

@@ -5,7 +5,7 @@ import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { ErrorSummary, FormField, sentence, type SummaryItem } from '../ui/fields.tsx';
 import { formatInstant } from '../ui/format.ts';
-import { LoadState, useApi } from './load.tsx';
+import { LoadState, useApi } from '../ui/load.tsx';
 import { useCitizen } from './PortalApp.tsx';
 import { changePassword, confirmTotp, deletePasskey, listPasskeys, passkeyOptions, registerPasskey, removeTotp, renamePasskey, startTotp, type Passkey } from './portal.api.ts';
 import { useText, type PT } from './text.ts';

@@ -1,4 +1,4 @@
-import { usePageTitle } from '../app/page.ts';
+import { EidSignIn } from '../app/citizen.tsx';
 import { useText, type PlainKey } from './text.ts';
 
 const KNOWN_ERRORS: Record<string, PlainKey> = {
@@ -14,22 +14,12 @@ const KNOWN_ERRORS: Record<string, PlainKey> = {
  * failed or cancelled sign-in comes back as `?signin_error=…`.
  */
 export function SignInPage({ path, ended }: { path: string; ended: boolean }) {
-  const { pt, lang } = useText();
+  const { pt } = useText();
   const error = new URLSearchParams(window.location.search).get('signin_error');
-  const ref = usePageTitle(pt('signIn.title'), { focusOnMount: ended || !!error });
-  // Back to this page after sign-in; the eID pages open in the portal's language.
-  const href = `/portal/login?returnTo=${encodeURIComponent(path)}${lang === 'en' ? '&lang=en' : ''}`;
   const errorKey = error ? KNOWN_ERRORS[error] : undefined;
-
+  const texts = { title: pt('signIn.title'), intro: pt('signIn.intro'), button: pt('signIn.button'), note: pt('signIn.note'), sessionEnded: pt('signIn.sessionEnded') };
   return (
-    <div className="signin portal-signin">
-      <h1 ref={ref} tabIndex={-1}>
-        {pt('signIn.title')}
-      </h1>
-      <p className="signin__intro">{pt('signIn.intro')}</p>
-      <div role="status" className={ended && !error ? 'notice' : 'visually-hidden'}>
-        {ended && !error ? pt('signIn.sessionEnded') : ''}
-      </div>
+    <EidSignIn path={path} ended={ended && !error} focus={ended || !!error} texts={texts}>
       <div role="alert" className={error ? 'alert' : 'visually-hidden'} data-testid="portal-signin-error">
         {error ? (
           <>
@@ -38,12 +28,6 @@ export function SignInPage({ path, ended }: { path: string; ended: boolean }) {
           </>
         ) : null}
       </div>
-      <p>
-        <a className="button button--primary portal-signin__button" href={href}>
-          {pt('signIn.button')}
-        </a>
-      </p>
-      <p className="form__note">{pt('signIn.note')}</p>
-    </div>
+    </EidSignIn>
   );
 }

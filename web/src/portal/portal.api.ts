@@ -1,4 +1,5 @@
 import { api, request } from '../api/client.ts';
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 
 type Opts = { signal?: AbortSignal };
 
@@ -170,10 +171,11 @@ export interface Watch {
   legalBasis: string | null;
 }
 
-export interface AccessLog {
+/** A page of the history, with the subscriptions following the citizen. */
+export interface AccessLog extends Page<AccessItem> {
   idNumber: string;
-  items: AccessItem[];
   followedBy: Watch[];
+  /** Sorted other than newest first, only the most recent accesses were sorted. */
   truncated: boolean;
 }
 
@@ -183,17 +185,14 @@ export interface AccessQuery {
   memberId?: string;
   service?: string;
   actorKind?: string;
-  limit?: number;
 }
 
-export function accessLogQuery(q: AccessQuery, format?: 'csv'): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') qs.set(k, String(v));
-  if (format) qs.set('format', format);
-  return `/api/v1/exchange/me/access-log?${qs.toString()}`;
-}
+const ACCESS_LOG = '/api/v1/exchange/me/access-log';
 
-export const accessLog = (q: AccessQuery, o: Opts = {}) => api.get<AccessLog>(accessLogQuery(q), o);
+/** The CSV of every access the filters select (the server streams them all, not one page). */
+export const accessLogCsv = (q: AccessQuery) => withQuery(ACCESS_LOG, { ...q, format: 'csv' });
+
+export const accessLog = (q: AccessQuery & PageQuery, o: Opts = {}) => api.get<AccessLog>(withQuery(ACCESS_LOG, q), o);
 
 /** The public catalogue: service names (for filters and labels). */
 export const exchangeCatalogue = (o: Opts = {}) => api.get<{ services: Array<{ code: string; name: Localised }> }>('/api/v1/exchange/services', o);

@@ -3,6 +3,7 @@ import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
+import { SortHeader } from '../ui/table.tsx';
 import { FormField } from './fields.tsx';
 import { formatPartialDate, sentence, sexText, statusText } from './format.ts';
 import { navigateWithQuery, useLocationSearch } from './location.ts';
@@ -183,19 +184,7 @@ export function SearchPage() {
     return rt('search.found', { from: r.offset + 1, to: r.offset + r.items.length, more: r.hasMore ? rt('search.hasMore') : '' });
   })();
 
-  const header = (key: SortKey, label: string) => {
-    const active = sort?.key === key ? sort.dir : null;
-    return (
-      <th scope="col" role="columnheader" aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'}>
-        <button type="button" className="sort-button" onClick={() => setSort(active === 'asc' ? { key, dir: 'desc' } : { key, dir: 'asc' })}>
-          {label}
-          <span className="sort-button__icon" aria-hidden="true">
-            {active === 'asc' ? '▲' : active === 'desc' ? '▼' : '↕'}
-          </span>
-        </button>
-      </th>
-    );
-  };
+  const header = (key: SortKey, label: string) => <SortHeader sortKey={key} label={label} sort={sort} onSort={setSort} />;
 
   return (
     <div className="registry">

@@ -107,3 +107,20 @@ export function Fact({ term, children, testId }: { term: string; children: React
     </div>
   );
 }
+
+/** A list's filter: a labelled select whose first option, "any", is the empty value. */
+export function FilterSelect<V extends string>({ id, name, label, any, options, value, onChange }: { id: string; name: string; label: string; any: string; options: ReadonlyArray<{ value: V; label: string }>; value: NoInfer<V> | ''; onChange(v: NoInfer<V> | ''): void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.currentTarget.value as V | '')}>
+        <option value="">{any}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -24,3 +24,16 @@ export function formatInstant(iso: string): string {
   const p = vnParts(at);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
+
+/** A number with the page language's digit grouping. */
+export function formatNumber(n: number, lang: 'vi' | 'en'): string {
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB').format(n);
+}
+
+/** A byte count as B, KB, MB or GB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
