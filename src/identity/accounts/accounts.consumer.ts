@@ -2,7 +2,8 @@
  * Reactions of the eID accounts to other modules' events (docs/events.md): a registered death
  * closes the person's account and ends its sessions, publishing `identity.account.closed` in the
  * same transaction. Delivered at least once; an account already closed is left alone, so a
- * redelivery changes nothing. An organisation's consent request is told to the citizen by SMS.
+ * redelivery changes nothing. A declaration of missing suspends the account until it is revoked.
+ * An organisation's consent request is told to the citizen by SMS.
  */
 import type { Kysely } from 'kysely';
 import { consumeAll } from '../../platform/events/outbox.ts';
@@ -13,12 +14,27 @@ import type { OtpMessage, OtpSender } from './otp-sender.ts';
 
 export const DEATH_CONSUMER = 'identity.close-on-death';
 export const CONSENT_REQUEST_CONSUMER = 'identity.notify-consent-request';
+export const MISSING_CONSUMER = 'identity.suspend-on-missing';
 
 /** Handles every `person.deceased` event not yet handled; returns the number of outbox rows read. */
 export function closeAccountsOfDeceased(db: Kysely<any>, enrolment: EnrolmentService): Promise<number> {
   return consumeAll(db, DEATH_CONSUMER, ['person.deceased'], async (event, trx) => {
     const subjects = (event.payload.subjects ?? []) as Array<{ idNumber: string; role: string }>;
     for (const s of subjects) if (s.role === 'deceased') await enrolment.closeForDeath(trx, s.idNumber, event.payload.eventId);
+  });
+}
+
+/**
+ * Handles every `person.declared_missing` (the account is suspended) and `person.missing_revoked`
+ * (an account suspended for it is reactivated) not yet handled; returns the outbox rows read.
+ */
+export function followMissingDeclarations(db: Kysely<any>, enrolment: EnrolmentService): Promise<number> {
+  return consumeAll(db, MISSING_CONSUMER, ['person.declared_missing', 'person.missing_revoked'], async (event, trx) => {
+    const subjects = (event.payload.subjects ?? []) as Array<{ idNumber: string; role: string }>;
+    for (const s of subjects) {
+      if (event.topic === 'person.declared_missing') await enrolment.suspendForMissing(trx, s.idNumber, event.payload.eventId);
+      else await enrolment.reactivateAfterMissing(trx, s.idNumber, event.payload.eventId);
+    }
   });
 }
 

@@ -9,7 +9,7 @@ import { ProblemSchema } from '../../platform/http/schemas.ts';
 import { RegistryService } from '../../registry/index.ts';
 import { cardsServices } from '../../cards/index.ts';
 import { AccountService } from './accounts.service.ts';
-import { closeAccountsOfDeceased, notifyConsentRequests } from './accounts.consumer.ts';
+import { closeAccountsOfDeceased, followMissingDeclarations, notifyConsentRequests } from './accounts.consumer.ts';
 import { DEFAULT_ENROLMENT_SETTINGS, EnrolmentService, type ChipVerifier, type EnrolmentSettings, type PublicMeta } from './enrolment.service.ts';
 import { DevOtpSender, NullOtpSender, type OtpSender } from './otp-sender.ts';
 import * as S from './accounts.schema.ts';
@@ -94,7 +94,9 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       return principal;
     };
 
-    const poller = new Poller(async () => { if (await closeAccountsOfDeceased(p.db, enrolment)) p.chainer.poke(); }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: person.deceased consumer failed'));
+    const poller = new Poller(async () => {
+      if ((await closeAccountsOfDeceased(p.db, enrolment)) + (await followMissingDeclarations(p.db, enrolment))) p.chainer.poke();
+    }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: person.deceased / declared_missing consumer failed'));
     const portalUrl = `${p.config.PUBLIC_BASE_URL}/portal/consents`;
     const notices = new Poller(() => notifyConsentRequests(p.db, sender, portalUrl), opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: consent-request notices failed'));
     app.addHook('onReady', async () => {

@@ -34,6 +34,11 @@ import { ageToday, birthDateOfFacts, normalisePhone, SELF_REGISTRATION_AGE, stat
 export const LEVEL2_MIN_AGE = 6;
 const OFFICER_ROLES = ['card_officer'] as const;
 const STATUS_ROLES = ['supervisor', 'card_officer'] as const;
+/** Who suspends the account of a person declared missing, as `status_changed_by` and in the audit log. */
+export const MISSING_CONSUMER_ID = 'identity.suspend-on-missing';
+const MISSING_ACTOR = `system:${MISSING_CONSUMER_ID}`;
+const MISSING_REASON = 'declared_missing';
+const registryRequest = (eventId: unknown) => (eventId === undefined ? null : `registry.event:${String(eventId)}`);
 
 export type ChipVerifier = (input: PaInput) => Promise<PaReport>;
 
@@ -466,13 +471,44 @@ export class EnrolmentService {
     return summaryOf(a, now);
   }
 
+  // ---- missing -----------------------------------------------------------------------------------
+
+  /**
+   * A person declared missing cannot sign in while the declaration stands: an open, unsuspended
+   * account is suspended by the system (sessions end, `identity.account.suspended`). Nothing when
+   * there is no such account, so a redelivery changes nothing.
+   */
+  async suspendForMissing(trx: Transaction<any>, idNumber: string, eventId: unknown): Promise<boolean> {
+    const a = await store.openAccount(trx, idNumber, { forUpdate: true });
+    if (!a || a.status === 'suspended') return false;
+    const now = this.clock.now();
+    await store.updateAccount(trx, a.id, { status: 'suspended', status_reason: MISSING_REASON, status_changed_at: now, status_changed_by: MISSING_ACTOR, failed_attempts: 0, locked_until: null }, now);
+    const revoked = await store.revokeSessions(trx, a.id, now, 'suspended');
+    await recordEffects(trx, {
+      events: [{ topic: IDENTITY_TOPIC.suspended, key: a.id_number, payload: { accountId: a.id, idNumber: a.id_number, reason: MISSING_REASON, at: now.toISOString() } }],
+      audit: [{ at: now, actorKind: 'system', actorId: MISSING_CONSUMER_ID, action: 'eid.account.suspended', subjectKind: 'person', subjectId: a.id_number, fields: ['eid.status'], requestId: registryRequest(eventId), details: { accountId: a.id, reason: MISSING_REASON, sessionsRevoked: revoked } }],
+    });
+    return true;
+  }
+
+  /** The declaration revoked: an account this consumer suspended is active again (one an officer suspended stays so). */
+  async reactivateAfterMissing(trx: Transaction<any>, idNumber: string, eventId: unknown): Promise<boolean> {
+    const a = await store.openAccount(trx, idNumber, { forUpdate: true });
+    if (!a || a.status !== 'suspended' || a.status_changed_by !== MISSING_ACTOR) return false;
+    const now = this.clock.now();
+    const to = a.password_hash ? 'active' : 'pending_activation';
+    await store.updateAccount(trx, a.id, { status: to, status_reason: 'missing_revoked', status_changed_at: now, status_changed_by: MISSING_ACTOR }, now);
+    await recordEffects(trx, { events: [], audit: [{ at: now, actorKind: 'system', actorId: MISSING_CONSUMER_ID, action: 'eid.account.reactivated', subjectKind: 'person', subjectId: a.id_number, fields: ['eid.status'], requestId: registryRequest(eventId), details: { accountId: a.id, reason: 'missing_revoked' } }] });
+    return true;
+  }
+
   // ---- death -------------------------------------------------------------------------------------
 
   /** Closes the account of a person who died and ends its sessions (nothing when there is none open: idempotent). */
   async closeForDeath(trx: Transaction<any>, idNumber: string, eventId: unknown): Promise<boolean> {
     const a = await store.openAccount(trx, idNumber, { forUpdate: true });
     if (!a) return false;
-    await closeAccountIn(trx, a, 'deceased', { kind: 'system', id: 'identity.close-on-death', requestId: eventId === undefined ? null : `registry.event:${String(eventId)}` }, this.clock.now());
+    await closeAccountIn(trx, a, 'deceased', { kind: 'system', id: 'identity.close-on-death', requestId: registryRequest(eventId) }, this.clock.now());
     return true;
   }
 }
