@@ -150,8 +150,17 @@ export class UsageMeter {
     p.refused += r.refused ?? 0;
   }
 
-  /** Writes the counted increments and re-reads today's totals (which include other processes'). */
-  flush(): Promise<void> {
+  /**
+   * Writes the counted increments and re-reads today's totals (which include other processes').
+   * A flush already running may have started before the latest counts: wait for it, then flush
+   * again, so that everything counted before the call is written when it resolves.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    return this.flushNow();
+  }
+
+  private flushNow(): Promise<void> {
     this.flushing ??= (async () => {
       try {
         const batch = [...this.pending.values()];
