@@ -11,6 +11,7 @@ import * as platform0001 from './platform/migrations/20261124_0001_create_platfo
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as platform0003 from './platform/migrations/20261124_0003_create_audit_append.ts';
 import * as platform0004 from './platform/migrations/20261124_0004_create_jose_keys.ts';
+import * as platform0005 from './platform/migrations/20261124_0005_officer_list_indexes.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0002_create_outbox': platform0002,
   '20261124_0003_create_audit_append': platform0003,
   '20261124_0004_create_jose_keys': platform0004,
+  '20261124_0005_officer_list_indexes': platform0005,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,

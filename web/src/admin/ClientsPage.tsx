@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useId, useRef, useState } from 'react';
+import { useLayoutEffect, useId, useRef, useState } from 'react';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { errorText } from '../api/error-text.ts';
 import { usePageTitle } from '../app/page.ts';
@@ -7,7 +7,8 @@ import { formatInstant } from '../ui/format.ts';
 import { LoadState, useApi } from '../ui/load.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { KeysForm } from './KeysForm.tsx';
-import { disableClient, listClients, listOfficers, replaceClientKeys, type OidcClient } from './admin.api.ts';
+import { disableClient, listClients, replaceClientKeys, type OidcClient } from './admin.api.ts';
+import { useOfficerUsernames } from './officer-names.ts';
 import { Fact, sentence, useFlash } from './fields.tsx';
 import { textOf, useText, type DT } from './text.ts';
 
@@ -20,16 +21,8 @@ export function ClientsPage() {
   const clients = useApi((signal) => listClients({ signal }));
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
 
-  // Clients record the officer who registered them by ID: show the username (best effort).
-  const [usernames, setUsernames] = useState<ReadonlyMap<string, string>>(new Map());
-  useEffect(() => {
-    const ctrl = new AbortController();
-    listOfficers({ signal: ctrl.signal }).then(
-      (r) => setUsernames(new Map(r.items.map((o) => [o.id, o.username]))),
-      () => undefined,
-    );
-    return () => ctrl.abort();
-  }, []);
+  // Clients record the officer who registered them by ID: show the username.
+  const username = useOfficerUsernames(clients.state === 'ready' ? clients.value.items.map((c) => c.createdBy) : []);
 
   const replace = (c: OidcClient, message: (dt: DT) => string) => {
     if (clients.state === 'ready') clients.set({ items: clients.value.items.map((x) => (x.clientId === c.clientId ? c : x)) });
@@ -60,7 +53,7 @@ export function ClientsPage() {
           <p className="results__status">{clients.value.items.length ? dt('clients.count', { n: clients.value.items.length }) : dt('clients.none')}</p>
           <ul className="client-list" data-testid="clients">
             {clients.value.items.map((c) => (
-              <ClientItem key={c.clientId} c={c} createdBy={usernames.get(c.createdBy) ?? c.createdBy} onChanged={replace} />
+              <ClientItem key={c.clientId} c={c} createdBy={username(c.createdBy)} onChanged={replace} />
             ))}
           </ul>
         </section>

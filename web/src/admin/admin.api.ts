@@ -1,4 +1,5 @@
 import { api } from '../api/client.ts';
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 import type { Officer, Role } from '../auth/auth.types.ts';
 
 type Opts = { signal?: AbortSignal };
@@ -29,8 +30,20 @@ export interface OfficerPatch {
   status?: 'active' | 'disabled';
 }
 
-export function listOfficers(opts: Opts = {}): Promise<{ items: AdminOfficer[] }> {
-  return api.get('/api/v1/officers', opts);
+/** The filters of GET /api/v1/officers (empty: any). */
+export interface OfficerFilter {
+  q?: string;
+  role?: Role | '';
+  provinceCode?: string;
+  status?: 'active' | 'disabled' | '';
+}
+
+export function listOfficers(q: PageQuery & OfficerFilter, opts: Opts = {}): Promise<Page<AdminOfficer>> {
+  return api.get(withQuery('/api/v1/officers', q), opts);
+}
+
+export function getOfficer(id: string, opts: Opts = {}): Promise<AdminOfficer> {
+  return api.get(`/api/v1/officers/${encodeURIComponent(id)}`, opts);
 }
 
 export function createOfficer(body: NewOfficerBody): Promise<Officer> {
