@@ -231,6 +231,21 @@ describe('administration (browser)', () => {
     await item.getByText(/Đã vô hiệu hoá lúc/).waitFor();
     const list = await call(server.baseUrl, 'GET', '/api/v1/admin/oidc-clients', undefined, { authorization: `Bearer ${(await call(server.baseUrl, 'POST', '/api/v1/auth/login', { username: ROOT.username, password: ROOT.password, bearer: true })).json.token}` });
     assert.ok(list.json.items.find((c: any) => c.clientId === 'vidu-bank').disabledAt, 'disabled on the server');
+
+    // Filtered and sorted by the server.
+    const shown = () => page.locator('[data-testid="clients"]:not([aria-busy])').getByTestId('client').evaluateAll((els) => els.map((e) => e.getAttribute('data-client-id')));
+    const status = page.getByTestId('clients-status');
+    await page.getByLabel('Lọc theo tổ chức hoặc mã ứng dụng').fill('ngan hang');
+    await status.getByText('Đang hiển thị ứng dụng 1–2.').waitFor();
+    assert.deepEqual(await shown(), ['vidu-bank', 'khac-bank'], 'registration order');
+    await page.getByLabel('Sắp xếp').selectOption({ label: 'Tên tổ chức A–Z' });
+    await page.locator('[data-testid="clients"]:not([aria-busy]) [data-testid="client"]').first().and(page.locator('[data-client-id="khac-bank"]')).waitFor();
+    assert.deepEqual(await shown(), ['khac-bank', 'vidu-bank']);
+    await page.getByLabel('Trạng thái', { exact: true }).selectOption({ label: 'Đã vô hiệu hoá' });
+    await status.getByText('Đang hiển thị ứng dụng 1–1.').waitFor();
+    assert.deepEqual(await shown(), ['vidu-bank']);
+    await page.getByLabel('Loại', { exact: true }).selectOption({ label: 'Ứng dụng của hệ thống' });
+    await status.getByText('Không có ứng dụng nào phù hợp.').waitFor();
     await close();
   });
 
