@@ -11,13 +11,16 @@ import * as platform0001 from './platform/migrations/20261124_0001_create_platfo
 import * as platform0002 from './platform/migrations/20261124_0002_create_outbox.ts';
 import * as platform0003 from './platform/migrations/20261124_0003_create_audit_append.ts';
 import * as platform0004 from './platform/migrations/20261124_0004_create_jose_keys.ts';
+import * as platform0005 from './platform/migrations/20261124_0005_officer_list_indexes.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
 import * as registry0104 from './registry/migrations/20261124_0104_expect_rows.ts';
+import * as registry0105 from './registry/migrations/20261124_0105_review_queue_indexes.ts';
 import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
+import * as identity0303 from './identity/migrations/20261124_0303_oidc_client_list_index.ts';
 import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
 import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_batches.ts';
 import * as exchange0403 from './exchange/migrations/20261124_0403_create_member_staff.ts';
@@ -29,13 +32,16 @@ export const migrations: Record<string, Migration> = {
   '20261124_0002_create_outbox': platform0002,
   '20261124_0003_create_audit_append': platform0003,
   '20261124_0004_create_jose_keys': platform0004,
+  '20261124_0005_officer_list_indexes': platform0005,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,
   '20261124_0104_expect_rows': registry0104,
+  '20261124_0105_review_queue_indexes': registry0105,
   '20261124_0201_create_cards': cards0201,
   '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,
+  '20261124_0303_oidc_client_list_index': identity0303,
   '20261124_0401_create_exchange': exchange0401,
   '20261124_0402_job_person_batches': exchange0402,
   '20261124_0403_create_member_staff': exchange0403,

@@ -15,12 +15,13 @@ export const DEMO_OFFICERS: ReadonlyArray<{ username: string; displayName: strin
 ];
 
 export async function ensureDemo(p: Platform, opts: { seedPeople: number; log: (m: string) => void }): Promise<{ lines: string[] }> {
-  const existing = await p.officers.list();
-  if (existing.length === 0) {
+  const first = { limit: 1, offset: 0, sort: 'username' } as const;
+  const none = (await p.officers.list({}, first)).items.length === 0;
+  if (none) {
     for (const o of DEMO_OFFICERS) await p.officers.create({ ...o, password: DEMO_PASSWORD }, 'first-start');
   }
   const lines: string[] = [];
-  if (existing.length === 0 || existing.some((o) => o.username === 'canbo.hanoi')) {
+  if (none || (await p.officers.list({ q: 'canbo.hanoi' }, first)).items.some((o) => o.username === 'canbo.hanoi')) {
     lines.push(`Demo officer:   canbo.hanoi / ${DEMO_PASSWORD}  (registrar + card officer, Hà Nội; also admin, kiemtoan, canbo.badinh, lanhdao.hanoi with the same password)`);
   }
   if (opts.seedPeople > 0) {

@@ -11,7 +11,7 @@ import { searchChain, type ChainedEntry } from '../platform/audit/index.ts';
 import type { Localised } from '../platform/i18n/lang.ts';
 import { compareVi } from '../vn/index.ts';
 import { fieldLabel, purposeLabel } from './catalogue.ts';
-import { pageOf, parseSort, type PageRequest, type SortParam } from './paging.ts';
+import { pageOf, parseSort, type PageRequest, type SortParam } from '../platform/http/paging.ts';
 import { bulkStore } from './bulk/bulk.store.ts';
 import type { EventsService } from './events.service.ts';
 import { exchangeStore, type MemberRow, type SystemRow } from './exchange.store.ts';

@@ -17,7 +17,7 @@ import type { ClientStore } from '../identity/oidc/clients.ts';
 import { CATALOGUE, PURPOSE_CODES, SERVICES, type ServiceCode } from './catalogue.ts';
 import type { Directory } from './entitlements.ts';
 import { exchangeStore, MEMBER_KINDS, type GRANT_SORTS, type GrantFilter, type GrantRow, type MEMBER_SORTS, type MemberFilter, type MemberKind, type MemberListRow, type MemberRow, type SYSTEM_SORTS, type SystemFilter, type SystemRow } from './exchange.store.ts';
-import type { PageRequest, SortParam } from './paging.ts';
+import type { PageRequest, SortParam } from '../platform/http/paging.ts';
 import './exchange.errors.ts';
 
 export interface AdminDeps {

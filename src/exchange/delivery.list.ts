@@ -1,7 +1,7 @@
 /** The list of webhook deliveries to some systems (one system's own, or a member's in the partner console), paged. */
 import { sql, type Kysely } from 'kysely';
 import { deliveryView, type DeliveryRow } from './events.service.ts';
-import { orderBy, pageOf, type Page, type PageRequest, type SortParam } from './paging.ts';
+import { orderBy, pageOf, type Page, type PageRequest, type SortParam } from '../platform/http/paging.ts';
 
 export const DELIVERY_SORTS = ['createdAt', 'occurredAt'] as const;
 const DELIVERY_ORDER = { createdAt: [sql`created_at`], occurredAt: [sql`occurred_at`] };

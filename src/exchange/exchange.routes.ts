@@ -31,7 +31,7 @@ import { CardVerifyService } from './card-verify.service.ts';
 import { cardVerifyRoutes } from './card-verify.routes.ts';
 import { deliveryPage } from './delivery.list.ts';
 import { exchangeStore, type GrantRow, type MemberListRow, type MemberRow, type SystemRow } from './exchange.store.ts';
-import { pageOf } from './paging.ts';
+import { pageOf } from '../platform/http/paging.ts';
 import { today } from './partner.service.ts';
 import * as S from './exchange.schema.ts';
 

@@ -3,7 +3,7 @@ import { EVENT_TOPICS, PURPOSE_CODES, QUESTION_AGES, RECORD_FIELDS, SERVICES } f
 import { GRANT_SORTS, MEMBER_KINDS, MEMBER_SORTS, SYSTEM_SORTS } from './exchange.store.ts';
 import { JOB_SORTS } from './bulk/bulk.store.ts';
 import { DELIVERY_SORTS } from './delivery.list.ts';
-import { pageQuery } from './paging.ts';
+import { pageQuery } from '../platform/http/paging.ts';
 import { ACCESS_SORTS } from './access-log.service.ts';
 
 type Lits<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };

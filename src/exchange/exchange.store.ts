@@ -1,6 +1,6 @@
 /** SQL of the exchange module for members, systems, grants, consents and usage (bulk jobs and events have their own stores). */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { containsFolded, folded, orderBy, type PageRequest, type SortParam } from './paging.ts';
+import { allOf, byName, containsFolded, folded, orderBy, type PageRequest, type SortExprs, type SortParam } from '../platform/http/paging.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 
@@ -91,21 +91,17 @@ export interface SystemFilter { memberId?: string; status?: SystemRow['status'];
 /** `active`: in force on `today` (not revoked, within its dates) or, false, every other. */
 export interface GrantFilter { service?: string; active?: boolean; today: string }
 
-type Exprs<C extends string> = Record<C, readonly RawBuilder<unknown>[]>;
-// Names sort folded (Đ next to D), then as written.
-const byName = (col: RawBuilder<unknown>) => [folded(col), col];
-const MEMBER_ORDER: Exprs<(typeof MEMBER_SORTS)[number]> = {
+const MEMBER_ORDER: SortExprs<(typeof MEMBER_SORTS)[number]> = {
   name: byName(sql`m.name`), kind: [sql`m.kind`], code: [sql`m.code`], systems: [sql`system_count`], status: [sql`m.status`], createdAt: [sql`m.created_at`],
 };
-const SYSTEM_ORDER: Exprs<(typeof SYSTEM_SORTS)[number]> = {
+const SYSTEM_ORDER: SortExprs<(typeof SYSTEM_SORTS)[number]> = {
   name: byName(sql`name`), clientId: [sql`client_id`], status: [sql`status`], ratePerSecond: [sql`rate_per_second`], createdAt: [sql`created_at`],
 };
-const grantOrder = (today: string): Exprs<(typeof GRANT_SORTS)[number]> => ({
+const grantOrder = (today: string): SortExprs<(typeof GRANT_SORTS)[number]> => ({
   id: [sql`id`], service: [sql`service`], basis: [sql`basis`, sql`provision`], validFrom: [sql`valid_from`], validUntil: [sql`valid_until`], createdAt: [sql`created_at`],
   state: [sql`case when revoked_at is not null then 3 when valid_until < ${today}::date then 2 when valid_from > ${today}::date then 1 else 0 end`],
 });
 const inForce = (today: string) => sql`(revoked_at is null and valid_from <= ${today}::date and valid_until >= ${today}::date)`;
-const all = (conditions: RawBuilder<unknown>[]) => (conditions.length ? sql.join(conditions, sql` and `) : sql`true`);
 
 export const exchangeStore = {
   // ---- members and systems ----------------------------------------------------------------------
@@ -128,7 +124,7 @@ export const exchangeStore = {
       select m.*, s.n::int as system_count, s.active::int as active_system_count
       from exchange.member m
       cross join lateral (select count(*) as n, count(*) filter (where status = 'active') as active from exchange.system where member_id = m.id) s
-      where ${all(where)}
+      where ${allOf(where)}
       ${orderBy(p.sort, MEMBER_ORDER, sql`m.id`)}
       limit ${p.limit + 1} offset ${p.offset}`.execute(db);
     return rows;
@@ -161,7 +157,7 @@ export const exchangeStore = {
     if (f.status) where.push(sql`status = ${f.status}`);
     if (f.q) where.push(sql`(${folded(sql`name`)} like ${containsFolded(f.q)} or ${folded(sql`client_id`)} like ${containsFolded(f.q)})`);
     const { rows } = await sql<SystemRow>`
-      select * from exchange.system where ${all(where)}
+      select * from exchange.system where ${allOf(where)}
       ${orderBy(p.sort, SYSTEM_ORDER, sql`id`)}
       limit ${p.limit + 1} offset ${p.offset}`.execute(db);
     return rows;
@@ -190,7 +186,7 @@ export const exchangeStore = {
     if (f.service) where.push(sql`service = ${f.service}`);
     if (f.active !== undefined) where.push(f.active ? inForce(f.today) : sql`not ${inForce(f.today)}`);
     const { rows } = await sql<GrantRow>`
-      select * from exchange.grant where ${all(where)}
+      select * from exchange.grant where ${allOf(where)}
       ${orderBy(p.sort, grantOrder(f.today), sql`id`)}
       limit ${p.limit + 1} offset ${p.offset}`.execute(db);
     return rows;

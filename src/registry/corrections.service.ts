@@ -7,6 +7,8 @@ import { inJurisdiction, registryStore as store } from './registry.store.ts';
 import { assertAllowed, checkIdNumber, type EventBase, type EventContext, type RegistryService } from './registry.service.ts';
 import type { PersonPatch } from './registry.types.ts';
 import { unitsOf } from './registry.view.ts';
+import { pageOf } from '../platform/http/paging.ts';
+import { reviewDirection, type ReviewPage } from './review-queue.ts';
 
 /** Fields a correction may change. The personal ID number and sex are not corrected here: they need a new number. */
 export interface CorrectionChanges {
@@ -60,15 +62,17 @@ export class CorrectionService {
     });
   }
 
-  async pending(ctx: EventContext, opts: { limit: number }) {
+  /** Pending corrections in the officer's jurisdiction, a page at a time. */
+  async pending(ctx: EventContext, page: ReviewPage) {
     assertRole(ctx.actor, ['supervisor', 'registrar']);
     let q = this.db.selectFrom('registry.correction as c').innerJoin('registry.person as p', 'p.id_number', 'c.id_number')
       .select(['c.id', 'c.id_number', 'c.changes', 'c.reason', 'c.legal_basis', 'c.requested_by', 'c.requested_at', 'p.full_name'])
       .where('c.status', '=', 'pending');
     const j = ctx.actor.jurisdiction;
     if (j.provinceCode) q = q.where(inJurisdiction(j.provinceCode, j.communeCode, 'p.'));
-    const rows = await q.orderBy('c.id').limit(opts.limit).execute();
-    return rows.map((r: any) => ({ id: Number(r.id), idNumber: r.id_number, fullName: r.full_name, changes: r.changes, reason: r.reason, legalBasis: r.legal_basis, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
+    const dir = reviewDirection(page);
+    const rows = await q.orderBy('c.requested_at', dir).orderBy('c.id', dir).limit(page.limit + 1).offset(page.offset).execute();
+    return pageOf(rows, page, (r: any) => ({ id: Number(r.id), idNumber: r.id_number, fullName: r.full_name, changes: r.changes, reason: r.reason, legalBasis: r.legal_basis, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString() }));
   }
 
   async decide(ctx: EventContext, correctionId: number, input: { decision: 'approve' | 'reject'; note?: string; legalBasis?: string }) {

@@ -8,6 +8,7 @@ import { getCommune2025, getProvince2025 } from '../vn/index.ts';
 import type { BirthInput, EventContext, RegistryService } from './registry.service.ts';
 import type { PersonRow } from './registry.types.ts';
 import { birthDateIso } from './registry.view.ts';
+import { reviewDirection, type ReviewPage } from './review-queue.ts';
 
 type CandidateRow = Pick<PersonRow, 'id_number' | 'full_name' | 'sex' | 'birth_year' | 'birth_month' | 'birth_day' | 'status' | 'birth_reg_province_code' | 'birth_reg_commune_code' | 'father_id' | 'mother_id'>;
 const CANDIDATE_COLUMNS = ['id_number', 'full_name', 'sex', 'birth_year', 'birth_month', 'birth_day', 'status', 'birth_reg_province_code', 'birth_reg_commune_code', 'father_id', 'mother_id'] as const;
@@ -35,24 +36,28 @@ export class DuplicateService {
    * of every candidate side by side. A candidate may live outside the jurisdiction (the check runs
    * nationwide): the summary is what the decision needs, and each one shown is audited.
    */
-  async pending(ctx: EventContext, opts: { limit: number }) {
+  async pending(ctx: EventContext, page: ReviewPage) {
     assertRole(ctx.actor, ['supervisor', 'registrar']);
-    let q = this.db.selectFrom('registry.duplicate_review').selectAll().where('status', '=', 'pending').orderBy('id').limit(opts.limit);
+    const dir = reviewDirection(page);
+    let q = this.db.selectFrom('registry.duplicate_review').selectAll().where('status', '=', 'pending').orderBy('requested_at', dir).orderBy('id', dir).limit(page.limit + 1).offset(page.offset);
     const j = ctx.actor.jurisdiction;
     if (j.provinceCode) q = q.where('province_code', '=', j.provinceCode);
     if (j.communeCode) q = q.where('commune_code', '=', j.communeCode);
-    const rows = await q.execute();
+    const all = await q.execute();
+    const hasMore = all.length > page.limit;
+    const rows = all.slice(0, page.limit);
     const ids = [...new Set(rows.flatMap((r: any) => r.candidates as string[]))];
     const people = ids.length ? ((await this.db.selectFrom('registry.person').select([...CANDIDATE_COLUMNS] as any).where('id_number', 'in', ids).execute()) as CandidateRow[]) : [];
     const byId = new Map(people.map((p) => [p.id_number, p]));
     const at = this.clock.now();
     await Promise.all(rows.flatMap((r: any) => (r.candidates as string[]).filter((c) => byId.has(c)).map((c) =>
       this.audit.append({ at, actorKind: 'officer', actorId: ctx.actor.id, action: 'person.duplicate_candidate_read', subjectKind: 'person', subjectId: c, fields: CANDIDATE_FIELDS, purpose: 'duplicate review', requestId: ctx.requestId, details: { reviewId: Number(r.id) } }))));
-    return rows.map((r: any) => ({
+    const items = rows.map((r: any) => ({
       id: Number(r.id), kind: r.kind, request: r.request, held: heldSummary(r.request as BirthInput),
       candidates: r.candidates, candidateSummaries: (r.candidates as string[]).flatMap((c) => (byId.has(c) ? [candidateSummary(byId.get(c)!)] : [])),
       reasons: r.reasons, requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString(),
     }));
+    return { items, offset: page.offset, limit: page.limit, hasMore };
   }
 
   async decide(ctx: EventContext, id: number, input: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string }) {

@@ -8,6 +8,7 @@ import { RegistryService, type EventContext } from './registry.service.ts';
 import { RegistryQueries, READ_ROLES } from './registry.queries.ts';
 import { CorrectionService } from './corrections.service.ts';
 import { DuplicateService } from './duplicates.service.ts';
+import { reviewQuery } from './review-queue.ts';
 import * as S from './registry.schema.ts';
 
 const REGISTRAR = { roles: ['registrar'] } as const;
@@ -66,12 +67,12 @@ export function registryModule(p: Platform): FastifyPluginAsync {
       async (req) => done(await service.registerDivorce(ctx(req), req.body)));
     r.post('/api/v1/registry/people/:idNumber/corrections', { config: { auth: REGISTRAR }, schema: ev('Request a correction of personal data (takes effect on a supervisor\'s approval)', S.CorrectionBody, S.IdParams) },
       async (req, reply) => reply.status(202).send(done(await corrections.request(ctx(req), req.params.idNumber, req.body))));
-    r.get('/api/v1/registry/corrections', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Corrections awaiting approval in your jurisdiction', querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }) } },
-      async (req) => ({ items: await corrections.pending(ctx(req), req.query) }));
+    r.get('/api/v1/registry/corrections', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Corrections awaiting approval in your jurisdiction', description: 'A page at a time, oldest request first (`sort=-requestedAt`: newest first).', querystring: Type.Object(reviewQuery()) } },
+      async (req) => corrections.pending(ctx(req), req.query));
     r.post('/api/v1/registry/corrections/:id/decision', { config: { auth: { roles: ['supervisor'] } }, schema: { tags: ['registry: review'], summary: 'Approve or reject a correction (not by its requester)', body: S.DecisionBody, headers: IdemHeader, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
       async (req) => done(await corrections.decide(ctx(req), req.params.id, req.body)));
-    r.get('/api/v1/registry/duplicates', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Registrations held as probable duplicates, each with a summary of the held registration and of each candidate (audited)', querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }), response: { 200: S.DuplicateQueue } } },
-      async (req) => ({ items: await duplicates.pending(ctx(req), req.query) }));
+    r.get('/api/v1/registry/duplicates', { config: { auth: { roles: ['supervisor', 'registrar'] } }, schema: { tags: ['registry: review'], summary: 'Registrations held as probable duplicates, each with a summary of the held registration and of each candidate (audited)', description: 'A page at a time, oldest request first (`sort=-requestedAt`: newest first).', querystring: Type.Object(reviewQuery()), response: { 200: S.DuplicateQueue } } },
+      async (req) => duplicates.pending(ctx(req), req.query));
     r.post('/api/v1/registry/duplicates/:id/decision', { config: { auth: { roles: ['supervisor'] } }, schema: { tags: ['registry: review'], summary: 'Merge into an existing person, or confirm distinct (then the registration proceeds)', body: S.ReviewDecisionBody, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
       async (req) => done(await duplicates.decide(ctx(req), req.params.id, req.body)));
 

@@ -77,6 +77,9 @@ export const DuplicateQueue = Type.Object({
     requestedBy: Type.String(),
     requestedAt: Type.String({ format: 'date-time' }),
   })),
+  offset: Type.Integer(),
+  limit: Type.Integer(),
+  hasMore: Type.Boolean(),
 });
 
 export const SearchQuery = Type.Object({

@@ -41,7 +41,7 @@ describe('administration (browser)', () => {
     await page.getByRole('navigation', { name: 'Các trang quản trị' }).getByRole('link', { name: 'Cán bộ' }).click();
     await page.getByRole('heading', { level: 1, name: 'Tài khoản cán bộ' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
-    await page.getByTestId('officers-status').getByText('Đang hiển thị 2 trên 2 cán bộ.').waitFor();
+    await page.getByTestId('officers-status').getByText('Đang hiển thị cán bộ 1–2.').waitFor();
 
     await page.getByRole('link', { name: 'Thêm cán bộ' }).click();
     await page.getByRole('heading', { level: 1, name: 'Thêm cán bộ' }).waitFor();
@@ -99,9 +99,12 @@ describe('administration (browser)', () => {
 
     // Sorting and filtering without diacritics.
     await page.getByLabel('Lọc theo họ tên hoặc tên đăng nhập').fill('pham thi');
-    await page.getByTestId('officers-status').getByText('Đang hiển thị 1 trên 3 cán bộ.').waitFor();
+    await page.getByTestId('officers-status').getByText('Đang hiển thị cán bộ 1–1.').waitFor();
     await page.getByLabel('Lọc theo họ tên hoặc tên đăng nhập').fill('');
+    await page.getByTestId('officers-status').getByText('Đang hiển thị cán bộ 1–3.').waitFor();
     await page.getByRole('button', { name: /Họ tên/ }).click();
+    await page.getByRole('columnheader', { name: /Họ tên/ }).and(page.locator('[aria-sort="ascending"]')).waitFor();
+    await page.locator('table[data-testid="officers"]:not([aria-busy])').waitFor();
     assert.deepEqual(await page.getByTestId('officer-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-username'))), ['kiem.toan', NEW.username, ROOT.username]);
 
     // The administrator's own account: a warning, and the server refuses a self lock-out.
@@ -112,6 +115,43 @@ describe('administration (browser)', () => {
     await page.getByTestId('officer-errors').getByText(/không thể tự vô hiệu hoá tài khoản của mình/).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'officer-errors', 'focus on the message');
     assert.equal(await page.getByRole('radio', { name: /Vô hiệu hoá/ }).isChecked(), true, 'the choice stays');
+    await close();
+  });
+
+  test('the officers list pages and sorts on the server, filtered by role, province and status', async () => {
+    // 22 more officers: two pages of 20 and more.
+    for (let i = 1; i <= 22; i++) {
+      const n = String(i).padStart(2, '0');
+      await server.createOfficer({ username: `trang.${n}`, password: ROOT.password, displayName: `Cán Bộ Trang ${n}`, roles: i % 2 ? ['registrar'] : ['card_officer'], provinceCode: i <= 3 ? '79' : '01' });
+    }
+    const { page, close } = await signedIn({ at: '/admin/officers' });
+    const status = page.getByTestId('officers-status');
+    const usernames = () => page.locator('table[data-testid="officers"]:not([aria-busy])').getByTestId('officer-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-username')));
+    await status.getByText('Đang hiển thị cán bộ 1–20.').waitFor();
+    assert.deepEqual((await usernames()).slice(0, 3), ['kiem.toan', NEW.username, ROOT.username]);
+
+    const pager = page.getByTestId('pager');
+    await pager.getByRole('button', { name: /Trang sau/ }).click();
+    await status.getByText('Đang hiển thị cán bộ 21–25.').waitFor();
+    assert.deepEqual(await usernames(), ['trang.18', 'trang.19', 'trang.20', 'trang.21', 'trang.22']);
+    assert.equal(await pager.getByRole('button', { name: /Trang sau/ }).isDisabled(), true);
+    assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /Trang trước/, 'focus moves to the button that still works');
+
+    // Newest first: back to the first page.
+    await page.getByRole('button', { name: /Ngày tạo/ }).click();
+    await page.getByRole('button', { name: /Ngày tạo/ }).click();
+    await page.getByRole('columnheader', { name: /Ngày tạo/ }).and(page.locator('[aria-sort="descending"]')).waitFor();
+    await status.getByText('Đang hiển thị cán bộ 1–20.').waitFor();
+    assert.deepEqual((await usernames()).slice(0, 2), ['trang.22', 'trang.21']);
+
+    await page.getByLabel('Vai trò', { exact: true }).selectOption({ label: 'Cán bộ cấp thẻ' });
+    await page.getByLabel('Tỉnh, thành phố').selectOption({ label: 'Thành phố Hồ Chí Minh' });
+    await status.getByText('Đang hiển thị cán bộ 1–2.').waitFor();
+    assert.deepEqual(await usernames(), ['trang.02', NEW.username]);
+    await page.getByLabel('Trạng thái', { exact: true }).selectOption({ label: 'Đã vô hiệu hoá' });
+    await status.getByText('Đang hiển thị cán bộ 1–1.').waitFor();
+    assert.deepEqual(await usernames(), [NEW.username]);
+    await screenshot(page, 'admin-officers-filtered');
     await close();
   });
 
@@ -191,6 +231,21 @@ describe('administration (browser)', () => {
     await item.getByText(/Đã vô hiệu hoá lúc/).waitFor();
     const list = await call(server.baseUrl, 'GET', '/api/v1/admin/oidc-clients', undefined, { authorization: `Bearer ${(await call(server.baseUrl, 'POST', '/api/v1/auth/login', { username: ROOT.username, password: ROOT.password, bearer: true })).json.token}` });
     assert.ok(list.json.items.find((c: any) => c.clientId === 'vidu-bank').disabledAt, 'disabled on the server');
+
+    // Filtered and sorted by the server.
+    const shown = () => page.locator('[data-testid="clients"]:not([aria-busy])').getByTestId('client').evaluateAll((els) => els.map((e) => e.getAttribute('data-client-id')));
+    const status = page.getByTestId('clients-status');
+    await page.getByLabel('Lọc theo tổ chức hoặc mã ứng dụng').fill('ngan hang');
+    await status.getByText('Đang hiển thị ứng dụng 1–2.').waitFor();
+    assert.deepEqual(await shown(), ['vidu-bank', 'khac-bank'], 'registration order');
+    await page.getByLabel('Sắp xếp').selectOption({ label: 'Tên tổ chức A–Z' });
+    await page.locator('[data-testid="clients"]:not([aria-busy]) [data-testid="client"]').first().and(page.locator('[data-client-id="khac-bank"]')).waitFor();
+    assert.deepEqual(await shown(), ['khac-bank', 'vidu-bank']);
+    await page.getByLabel('Trạng thái', { exact: true }).selectOption({ label: 'Đã vô hiệu hoá' });
+    await status.getByText('Đang hiển thị ứng dụng 1–1.').waitFor();
+    assert.deepEqual(await shown(), ['vidu-bank']);
+    await page.getByLabel('Loại', { exact: true }).selectOption({ label: 'Ứng dụng của hệ thống' });
+    await status.getByText('Không có ứng dụng nào phù hợp.').waitFor();
     await close();
   });
 

@@ -47,6 +47,36 @@ describe('eID sign-in: lock-out, unlock, per-IP limit, suspension', () => {
     assert.ok(outcomes.includes('failure:locked'));
   });
 
+  test('the sign-in history pages on the server: newest first, oldest first on request; a bad sort or limit names the field', async () => {
+    const id = await t.person({ fullName: 'Lưu Văn Trang', sex: 'male', birthDate: '1983-03-13' });
+    await t.level1({ idNumber: id, fullName: 'Lưu Văn Trang', birthDate: '1983-03-13', phone: newPhone() });
+    for (const pw of [PASSWORD, WRONG, PASSWORD, WRONG]) {
+      t.clock.advance(60_000);
+      await t.signIn(id, pw);
+    }
+    t.clock.advance(60_000);
+    const me = await t.citizen(id);
+    const all = (await t.get('/api/v1/eid/me/sign-ins', me)).json();
+    assert.equal(all.hasMore, false);
+    const n = all.items.length;
+    assert.ok(n >= 5, `${n} sign-ins`);
+    const times = all.items.map((i: any) => i.at);
+    assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+    assert.deepEqual(all.items.slice(1, 5).map((i: any) => i.outcome), ['failure', 'success', 'failure', 'success']);
+
+    const first = (await t.get('/api/v1/eid/me/sign-ins?limit=2', me)).json();
+    assert.deepEqual([first.items.map((i: any) => i.at), first.offset, first.limit, first.hasMore], [times.slice(0, 2), 0, 2, true]);
+    const last = (await t.get(`/api/v1/eid/me/sign-ins?limit=2&offset=${n - 1}`, me)).json();
+    assert.deepEqual([last.items.map((i: any) => i.at), last.hasMore], [[times[n - 1]], false]);
+    const oldest = (await t.get('/api/v1/eid/me/sign-ins?sort=at&limit=3', me)).json();
+    assert.deepEqual(oldest.items.map((i: any) => i.at), [...times].reverse().slice(0, 3));
+
+    for (const [qs, field] of [['sort=ip', 'sort'], ['limit=0', 'limit'], ['limit=201', 'limit'], ['offset=-1', 'offset']]) {
+      const p = problem(await t.get(`/api/v1/eid/me/sign-ins?${qs}`, me), 400, 'VALIDATION_FAILED');
+      assert.deepEqual(p.errors.map((e: any) => e.field), [field], qs);
+    }
+  });
+
   test('self-service unlock: ID number + registered phone → code → unlocked; a wrong phone gets the same answer and no code', async () => {
     const id = await t.person({ fullName: 'Đoàn Thị Mở', sex: 'female', birthDate: '1994-10-01' });
     const phone = newPhone();

@@ -1,7 +1,8 @@
 /**
  * Officer administration over the API: an admin lists officers with their status, changes an
  * officer's name, roles and jurisdiction, disables and re-enables the account; every change is
- * audited with the values before and after, and an admin cannot lock themself out.
+ * audited with the values before and after, and an admin cannot lock themself out. The list pages
+ * on the server, sorted by username, name or creation, filtered by name, role, province and status.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,9 +115,70 @@ describe('officer administration', () => {
     assert.deepEqual(more.json().roles, ['admin', 'auditor']);
   });
 
+  test('the list pages and sorts on the server, filters by name without diacritics, role, province and status; one officer by id', async () => {
+    const made: Array<[string, string, string[], string | null]> = [
+      ['ds.zeta', 'Zeta Danh Sách', ['registrar'], '01'],
+      ['ds.dong', 'Đông Danh Sách', ['card_officer'], '79'],
+      ['ds.anh', 'Ánh Danh Sách', ['registrar', 'supervisor'], '79'],
+      ['ds.dau', 'Dầu Danh Sách', ['auditor'], null],
+    ];
+    const ids: Record<string, string> = {};
+    for (const [username, displayName, roles, provinceCode] of made) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/officers', headers: admin, payload: { username, displayName, password: TEST_PASSWORD, roles, provinceCode } });
+      assert.equal(r.statusCode, 201, r.body);
+      ids[username] = r.json().id;
+    }
+    const list = async (qs: string) => {
+      const r = await t.app.inject({ url: `/api/v1/officers?${qs}`, headers: admin });
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json();
+    };
+    const names = async (qs: string) => (await list(qs)).items.map((o: any) => o.username);
+    const q = 'q=danh%20sach';
+
+    assert.deepEqual(await names(q), ['ds.anh', 'ds.dau', 'ds.dong', 'ds.zeta'], 'by username by default');
+    const pages = [];
+    for (let offset = 0; ; offset += 3) {
+      const page = await list(`${q}&sort=name&limit=3&offset=${offset}`);
+      assert.deepEqual([page.offset, page.limit], [offset, 3]);
+      pages.push(page.items.map((o: any) => o.displayName));
+      if (!page.hasMore) break;
+    }
+    assert.deepEqual(pages, [['Ánh Danh Sách', 'Dầu Danh Sách', 'Đông Danh Sách'], ['Zeta Danh Sách']], 'Vietnamese order: Đ after D');
+    assert.deepEqual(await names(`${q}&sort=-name&limit=2`), ['ds.zeta', 'ds.dong']);
+    assert.deepEqual(await names(`${q}&sort=-createdAt`), ['ds.dau', 'ds.anh', 'ds.dong', 'ds.zeta']);
+    assert.deepEqual(await names('q=DONG%20danh'), ['ds.dong'], 'without diacritics, any case');
+    assert.deepEqual(await names('q=ds.z'), ['ds.zeta'], 'by username');
+    assert.deepEqual(await names(`${q}&role=registrar`), ['ds.anh', 'ds.zeta']);
+    assert.deepEqual(await names(`${q}&provinceCode=79`), ['ds.anh', 'ds.dong']);
+    assert.equal((await list('q=%25')).items.length, 0, 'a % is a character, not a wildcard');
+
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/officers/${ids['ds.dong']}`, headers: admin, payload: { status: 'disabled' } });
+    assert.deepEqual(await names(`${q}&status=disabled`), ['ds.dong']);
+    assert.deepEqual(await names(`${q}&status=active&provinceCode=79`), ['ds.anh']);
+
+    const one = await t.app.inject({ url: `/api/v1/officers/${ids['ds.anh']}`, headers: admin });
+    assert.equal(one.statusCode, 200, one.body);
+    assert.deepEqual([one.json().username, one.json().status, one.json().jurisdiction.provinceCode], ['ds.anh', 'active', '79']);
+    problem(await t.app.inject({ url: '/api/v1/officers/00000000-0000-0000-0000-000000000000', headers: admin }), 404, 'OFFICER_NOT_FOUND');
+
+    const badField = async (qs: string, field: string) => {
+      const p = problem(await t.app.inject({ url: `/api/v1/officers?${qs}`, headers: admin }), 400, 'VALIDATION_FAILED');
+      assert.deepEqual(p.errors.map((e: any) => e.field), [field], JSON.stringify(p));
+    };
+    await badField('sort=password_hash', 'sort');
+    await badField('limit=0', 'limit');
+    await badField('limit=201', 'limit');
+    await badField('offset=-1', 'offset');
+    await badField('role=king', 'role');
+    await badField('status=asleep', 'status');
+    await badField('provinceCode=1', 'provinceCode');
+  });
+
   test('only admins may change officers', async () => {
     const registrar = await t.officer('dang.ky', ['registrar'], '01');
     problem(await t.app.inject({ method: 'PATCH', url: `/api/v1/officers/${officerId}`, headers: registrar, payload: { status: 'disabled' } }), 403, 'FORBIDDEN_ROLE');
     problem(await t.app.inject({ method: 'PATCH', url: `/api/v1/officers/${officerId}`, payload: { status: 'disabled' } }), 401, 'AUTH_REQUIRED');
+    problem(await t.app.inject({ url: `/api/v1/officers/${officerId}`, headers: registrar }), 403, 'FORBIDDEN_ROLE');
   });
 });

@@ -18,7 +18,7 @@ import { basisText, type PartnerService } from '../partner.service.ts';
 import type { UsageMeter } from '../quota.ts';
 import { BULK_COLUMNS, HeaderError, readHeader } from './bulk.parse.ts';
 import { jobAuditEntry } from './bulk.runner.ts';
-import { pageOf, type Page, type PageRequest, type SortParam } from '../paging.ts';
+import { pageOf, type Page, type PageRequest, type SortParam } from '../../platform/http/paging.ts';
 import { bulkStore, CHUNK, type JOB_SORTS, type JobRow, type JobStatus } from './bulk.store.ts';
 
 export interface BulkDeps {

@@ -1,7 +1,7 @@
 /** SQL of bulk verification jobs: the job row (checkpoint and lease), input and result chunks, the per-person index. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
-import { orderBy, type PageRequest, type SortParam } from '../paging.ts';
+import { orderBy, type PageRequest, type SortParam } from '../../platform/http/paging.ts';
 
 type Db = Kysely<any> | Transaction<any>;
 

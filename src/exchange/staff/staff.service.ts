@@ -24,7 +24,7 @@ import { validatePublicJwks } from '../index.ts';
 import { jobView, type JobView } from '../bulk/bulk.service.ts';
 import { bulkStore, type JOB_SORTS, type JobRow, type JobStatus } from '../bulk/bulk.store.ts';
 import { deliveryPage, type DELIVERY_SORTS } from '../delivery.list.ts';
-import { pageOf, type PageRequest, type SortParam } from '../paging.ts';
+import { pageOf, type PageRequest, type SortParam } from '../../platform/http/paging.ts';
 import type { DeliveryRow } from '../events.service.ts';
 import { exchangeStore, type GrantRow, type MemberRow, type SystemRow } from '../exchange.store.ts';
 import type { ExchangeServices } from '../exchange.routes.ts';

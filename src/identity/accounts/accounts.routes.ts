@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Platform } from '../../platform/platform.ts';
 import { actorOf, citizenOf, readCookie } from '../../platform/http/guard.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { Poller } from '../../platform/events/poller.ts';
 import { ProblemSchema } from '../../platform/http/schemas.ts';
+import { pageQuery, PageSchema } from '../../platform/http/paging.ts';
 import { RegistryService } from '../../registry/index.ts';
 import { cardsServices } from '../../cards/index.ts';
-import { AccountService } from './accounts.service.ts';
+import { AccountService, SIGN_IN_SORTS } from './accounts.service.ts';
 import { closeAccountsOfDeceased, followMissingDeclarations, notifyConsentRequests } from './accounts.consumer.ts';
 import { DEFAULT_ENROLMENT_SETTINGS, EnrolmentService, type ChipVerifier, type EnrolmentSettings, type PublicMeta } from './enrolment.service.ts';
 import { DevOtpSender, NullOtpSender, type OtpSender } from './otp-sender.ts';
@@ -276,7 +278,10 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       return { revoked: await accounts.revokeOtherSessions(c.accountId, c.sessionId) };
     });
 
-    r.get('/api/v1/eid/me/sign-ins', { config: CITIZEN, schema: { tags: TAGS.me, summary: 'My recent sign-ins and failed attempts (newest first, 50)', response: { 200: S.ItemsOf(S.SignInRecordSchema) } } }, async (req) => ({ items: await accounts.signIns(citizenOf(req).accountId) }));
+    r.get('/api/v1/eid/me/sign-ins', {
+      config: CITIZEN,
+      schema: { tags: TAGS.me, summary: 'My sign-ins and failed attempts, a page at a time (newest first unless `sort=at`)', querystring: Type.Object(pageQuery(SIGN_IN_SORTS, '-at')), response: { 200: PageSchema(S.SignInRecordSchema) } },
+    }, async (req) => accounts.signIns(citizenOf(req).accountId, req.query));
 
     r.post('/api/v1/eid/me/children', {
       config: CITIZEN,

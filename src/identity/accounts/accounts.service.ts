@@ -25,6 +25,7 @@ import { recordEffects } from '../../platform/events/effects.ts';
 import type { CitizenPrincipal } from '../../platform/http/guard.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { WindowLimiter } from '../../platform/http/rate-limit.ts';
+import { pageOf, parseSort, type PageRequest, type SortParam } from '../../platform/http/paging.ts';
 import { identityFacts } from '../../registry/index.ts';
 import { accountsStore as store, type AccountRow, type AccountStatus, type PasskeyRow, type SessionRow, type SignInMethod } from './accounts.store.ts';
 import { fieldError } from './accounts.errors.ts';
@@ -40,6 +41,9 @@ export const IDENTITY_TOPIC = {
 } as const;
 
 export type CloseReason = 'deceased' | 'citizen_request';
+
+export const SIGN_IN_SORTS = ['at'] as const;
+export type SignInSort = SortParam<(typeof SIGN_IN_SORTS)[number]>;
 
 export interface AccountSummary {
   id: string;
@@ -374,9 +378,10 @@ export class AccountService {
     }));
   }
 
-  async signIns(accountId: string, limit = 50) {
-    const rows = await store.signIns(this.db, accountId, limit);
-    return rows.map((r) => ({ at: r.at.toISOString(), outcome: r.outcome, method: r.method, reason: r.reason, ip: r.ip, userAgent: r.user_agent }));
+  /** The account's sign-ins and failed attempts, a page at a time. */
+  async signIns(accountId: string, page: PageRequest<SignInSort>) {
+    const rows = await store.signIns(this.db, accountId, { ...page, desc: parseSort(page.sort).desc });
+    return pageOf(rows, page, (r) => ({ at: r.at.toISOString(), outcome: r.outcome, method: r.method, reason: r.reason, ip: r.ip, userAgent: r.user_agent }));
   }
 
   // ---- the citizen's own credentials --------------------------------------------------------------

@@ -219,8 +219,10 @@ export const accountsStore = {
     await db.insertInto('identity.sign_in').values({ reason: null, ip: null, user_agent: null, ...s }).execute();
   },
 
-  async signIns(db: Db, accountId: string, limit: number): Promise<Array<{ at: Date; outcome: 'success' | 'failure'; method: string; reason: string | null; ip: string | null; user_agent: string | null }>> {
-    return (await db.selectFrom('identity.sign_in').select(['at', 'outcome', 'method', 'reason', 'ip', 'user_agent']).where('account_id', '=', accountId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as never;
+  /** A page of the account's sign-ins (`limit + 1` rows), by time (`desc`: newest first). */
+  async signIns(db: Db, accountId: string, p: { limit: number; offset: number; desc: boolean }): Promise<Array<{ at: Date; outcome: 'success' | 'failure'; method: string; reason: string | null; ip: string | null; user_agent: string | null }>> {
+    const dir = p.desc ? 'desc' : 'asc';
+    return (await db.selectFrom('identity.sign_in').select(['at', 'outcome', 'method', 'reason', 'ip', 'user_agent']).where('account_id', '=', accountId).orderBy('at', dir).orderBy('id', dir).limit(p.limit + 1).offset(p.offset).execute()) as never;
   },
 
   // ---- passkeys and WebAuthn challenges ---------------------------------------------------------

@@ -5,8 +5,9 @@
  * marks a relying party for client_secret_basic.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JWK } from 'jose';
+import { allOf, byName, containsFolded, folded, orderBy, type PageRequest, type SortExprs, type SortParam } from '../../platform/http/paging.ts';
 
 export type ClientKind = 'relying_party' | 'partner_system' | 'first_party';
 
@@ -24,6 +25,18 @@ export interface ClientRow {
   updated_at: Date;
   disabled_at: Date | null;
 }
+
+export const CLIENT_SORTS = ['name', 'createdAt'] as const;
+export type ClientSort = SortParam<(typeof CLIENT_SORTS)[number]>;
+
+export interface ClientFilter {
+  kind?: ClientKind;
+  status?: 'active' | 'disabled';
+  /** Part of the organisation's name or the client ID, with or without diacritics. */
+  q?: string;
+}
+
+const CLIENT_ORDER: SortExprs<(typeof CLIENT_SORTS)[number]> = { name: byName(sql`organisation`), createdAt: [sql`created_at`] };
 
 export interface ClientInput {
   clientId?: string;
@@ -100,10 +113,17 @@ export class ClientStore {
     return usable;
   }
 
-  async list(kind?: ClientKind): Promise<ClientRow[]> {
-    let q = this.db.selectFrom('identity.oidc_clients').selectAll().orderBy('created_at');
-    if (kind) q = q.where('kind', '=', kind);
-    return await q.execute() as ClientRow[];
+  /** A page of clients (`limit + 1` rows), filtered and sorted. */
+  async page(f: ClientFilter, p: PageRequest<ClientSort>): Promise<ClientRow[]> {
+    const where: RawBuilder<unknown>[] = [];
+    if (f.kind) where.push(sql`kind = ${f.kind}`);
+    if (f.status) where.push(f.status === 'active' ? sql`disabled_at is null` : sql`disabled_at is not null`);
+    if (f.q) where.push(sql`(${folded(sql`organisation`)} like ${containsFolded(f.q)} or lower(client_id) like ${containsFolded(f.q)})`);
+    const { rows } = await sql<ClientRow>`
+      select * from identity.oidc_clients where ${allOf(where)}
+      ${orderBy(p.sort, CLIENT_ORDER, sql`client_id`)}
+      limit ${p.limit + 1} offset ${p.offset}`.execute(this.db);
+    return rows;
   }
 
   /** Inserts or replaces a client; returns the row and, for client_secret_basic, the secret (shown once). */

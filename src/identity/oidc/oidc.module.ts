@@ -17,7 +17,8 @@ import { Poller } from '../../platform/events/poller.ts';
 import { JoseKeys } from '../../platform/keys/jose-keys.ts';
 import { AccessTokenVerifier } from './access-tokens.ts';
 import { purgeExpired, revokeAccount } from './adapter.ts';
-import { ClientStore, type ClientInput, type ClientRow } from './clients.ts';
+import { CLIENT_SORTS, ClientStore, type ClientInput, type ClientRow } from './clients.ts';
+import { pageOf, pageQuery } from '../../platform/http/paging.ts';
 import { createProvider, EXCHANGE_RESOURCE, type AccountPort } from './provider.ts';
 import { interactionRoutes, type SignInPort } from './interactions.ts';
 import { errorPageHtml } from './pages.ts';
@@ -196,8 +197,28 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       if (c.kind === 'first_party') throw new AppError('OIDC_CLIENT_PROTECTED', { clientId, owner: { vi: 'nền tảng', en: 'the platform' } });
     };
 
-    r.get('/api/v1/admin/oidc-clients', { config: { auth: ADMIN }, schema: { tags, summary: 'Registered OpenID Connect clients and partner systems' } },
-      async () => ({ items: (await s.clients.list()).map(clientView) }));
+    r.get('/api/v1/admin/oidc-clients', {
+      config: { auth: ADMIN },
+      schema: {
+        tags, summary: 'Registered OpenID Connect clients and partner systems, a page at a time',
+        description: 'Filters: kind, status (active or disabled), part of the organisation or client ID (`q`, diacritics ignored). In registration order unless `sort` says otherwise.',
+        querystring: Type.Object({
+          ...pageQuery(CLIENT_SORTS, 'createdAt'),
+          kind: Type.Optional(Type.Union([Type.Literal('relying_party'), Type.Literal('partner_system'), Type.Literal('first_party')])),
+          status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the organisation or client ID, with or without diacritics' })),
+        }),
+      },
+    }, async (req) => {
+      const { limit, offset, sort, ...filter } = req.query;
+      return pageOf(await s.clients.page(filter, { limit, offset, sort }), req.query, clientView);
+    });
+
+    r.get('/api/v1/admin/oidc-clients/:clientId', { config: { auth: ADMIN }, schema: { tags, summary: 'One registered client', params: Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 200 }) }) } }, async (req) => {
+      const row = await s.clients.find(req.params.clientId);
+      if (!row) throw new AppError('OIDC_CLIENT_NOT_FOUND', { clientId: req.params.clientId });
+      return clientView(row);
+    });
 
     r.post('/api/v1/admin/oidc-clients', {
       config: { auth: ADMIN },

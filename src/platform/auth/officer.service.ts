@@ -5,7 +5,8 @@ import type { Clock } from '../clock.ts';
 import type { AuditWriter } from '../audit/index.ts';
 import { getCommune2025, getProvince2025 } from '../../vn/index.ts';
 import { dummyHash, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
-import { OfficerStore, type OfficerChanges, type OfficerRow } from './officer.store.ts';
+import { OfficerStore, type OfficerChanges, type OfficerFilter, type OfficerRow, type OfficerSort } from './officer.store.ts';
+import { pageOf, type Page, type PageRequest } from '../http/paging.ts';
 import './officer.errors.ts';
 import type { OfficerActor, Role } from './actor.ts';
 
@@ -120,8 +121,14 @@ export class OfficerService {
     return toView(row);
   }
 
-  list(): Promise<AdminOfficerView[]> {
-    return this.store.list().then((rows) => rows.map(toAdminView));
+  async list(f: OfficerFilter, p: PageRequest<OfficerSort>): Promise<Page<AdminOfficerView>> {
+    return pageOf(await this.store.page(f, p), p, toAdminView);
+  }
+
+  async adminView(id: string): Promise<AdminOfficerView> {
+    const row = await this.store.byId(id);
+    if (!row) throw new AppError('OFFICER_NOT_FOUND', { id });
+    return toAdminView(row);
   }
 
   /**

@@ -1,6 +1,20 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { Role } from './actor.ts';
+import { allOf, byName, containsFolded, folded, orderBy, type PageRequest, type SortExprs, type SortParam } from '../http/paging.ts';
+
+export const OFFICER_SORTS = ['username', 'name', 'createdAt'] as const;
+export type OfficerSort = SortParam<(typeof OFFICER_SORTS)[number]>;
+
+export interface OfficerFilter {
+  /** Part of the name or username, with or without diacritics. */
+  q?: string;
+  role?: Role;
+  provinceCode?: string;
+  status?: 'active' | 'disabled';
+}
+
+const OFFICER_ORDER: SortExprs<(typeof OFFICER_SORTS)[number]> = { username: [sql`username`], name: byName(sql`display_name`), createdAt: [sql`created_at`] };
 
 export interface OfficerRow {
   id: string;
@@ -46,8 +60,18 @@ export class OfficerStore {
     return this.db.selectFrom('platform.officer').selectAll().where('id', '=', id).executeTakeFirst() as Promise<OfficerRow | undefined>;
   }
 
-  list(): Promise<OfficerRow[]> {
-    return this.db.selectFrom('platform.officer').selectAll().orderBy('username').execute() as Promise<OfficerRow[]>;
+  /** A page of officers (`limit + 1` rows), filtered and sorted. */
+  async page(f: OfficerFilter, p: PageRequest<OfficerSort>): Promise<OfficerRow[]> {
+    const where: RawBuilder<unknown>[] = [];
+    if (f.q) where.push(sql`(${folded(sql`display_name`)} like ${containsFolded(f.q)} or username like ${containsFolded(f.q)})`);
+    if (f.role) where.push(sql`${f.role} = any(roles)`);
+    if (f.provinceCode) where.push(sql`province_code = ${f.provinceCode}`);
+    if (f.status) where.push(sql`status = ${f.status}`);
+    const { rows } = await sql<OfficerRow>`
+      select * from platform.officer where ${allOf(where)}
+      ${orderBy(p.sort, OFFICER_ORDER, sql`id`)}
+      limit ${p.limit + 1} offset ${p.offset}`.execute(this.db);
+    return rows;
   }
 
   async update(id: string, changes: OfficerChanges): Promise<OfficerRow | null> {

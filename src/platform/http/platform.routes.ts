@@ -9,6 +9,8 @@ import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
 import { WindowLimiter } from './rate-limit.ts';
+import { pageQuery, PageSchema } from './paging.ts';
+import { OFFICER_SORTS } from '../auth/officer.store.ts';
 
 const Jurisdiction = Type.Object({
   provinceCode: Type.Union([Type.String(), Type.Null()]),
@@ -83,7 +85,29 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     return reply.status(204).send();
   });
 
-  r.get('/api/v1/officers', { config: { auth: { roles: ['admin'] } }, schema: { tags: ['officers'], summary: 'List officers (admin), with their status', response: { 200: Type.Object({ items: Type.Array(AdminOfficerSchema) }) } } }, async () => ({ items: await p.officers.list() }));
+  r.get('/api/v1/officers', {
+    config: { auth: { roles: ['admin'] } },
+    schema: {
+      tags: ['officers'], summary: 'List officers (admin), with their status, a page at a time',
+      description: 'Filters: part of the name or username (`q`, diacritics ignored), a role, a province, a status. Sorted by username unless `sort` says otherwise.',
+      querystring: Type.Object({
+        ...pageQuery(OFFICER_SORTS, 'username'),
+        q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name or username, with or without diacritics' })),
+        role: Type.Optional(RoleSchema),
+        provinceCode: Type.Optional(Type.String({ pattern: '^\\d{2}$', description: 'Officers of this province' })),
+        status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+      }),
+      response: { 200: PageSchema(AdminOfficerSchema), 400: ProblemSchema },
+    },
+  }, async (req) => {
+    const { limit, offset, sort, ...filter } = req.query;
+    return p.officers.list(filter, { limit, offset, sort });
+  });
+
+  r.get('/api/v1/officers/:id', {
+    config: { auth: { roles: ['admin'] } },
+    schema: { tags: ['officers'], summary: 'One officer (admin), with their status', params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }) }), response: { 200: AdminOfficerSchema, 400: ProblemSchema, 404: ProblemSchema } },
+  }, async (req) => p.officers.adminView(req.params.id));
 
   r.patch('/api/v1/officers/:id', {
     config: { auth: { roles: ['admin'] } },

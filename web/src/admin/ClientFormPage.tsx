@@ -2,10 +2,11 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { usePageTitle } from '../app/page.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { CLIENT_SCOPES, listClients, registerClient, type ClientBody, type ClientScope, type OidcClient } from './admin.api.ts';
+import { CLIENT_SCOPES, registerClient, type ClientBody, type ClientScope, type OidcClient } from './admin.api.ts';
 import { jwksProblem } from './KeysForm.tsx';
 import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
 import { useAdminForm } from './form.ts';
+import { refuseTakenClientId } from './client-id.ts';
 import { useText, type PlainKey } from './text.ts';
 
 type Kind = 'relying_party' | 'partner_system';
@@ -83,18 +84,7 @@ export function ClientFormPage() {
   });
   const { v, setV, set, errors, detail, fid, alertRef, items, submitting } = form;
   const [registered, setRegistered] = useState<Registered | null>(null);
-  const [known, setKnown] = useState<ReadonlySet<string>>(new Set());
   const signsIn = v.kind === 'relying_party';
-
-  // The server replaces a client registered again under the same ID: the form refuses a known ID instead.
-  useEffect(() => {
-    const ctrl = new AbortController();
-    listClients({ signal: ctrl.signal }).then(
-      (r) => setKnown(new Set(r.items.map((c) => c.clientId))),
-      () => undefined,
-    );
-    return () => ctrl.abort();
-  }, []);
 
   function build(): { body: ClientBody | null; errs: Partial<Record<Field, string>> } {
     const e: Partial<Record<Field, string>> = {};
@@ -102,7 +92,6 @@ export function ClientFormPage() {
     const clientId = v.clientId.trim();
     if (clientId) {
       if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId)) e.clientId = dt('clientForm.clientIdFormat');
-      else if (known.has(clientId)) e.clientId = dt('clientForm.clientIdTaken', { clientId });
       else body.clientId = clientId;
     }
     if (body.organisation.length < 2) e.organisation = dt('clientForm.organisationRequired');
@@ -140,6 +129,7 @@ export function ClientFormPage() {
   }
 
   const onSubmit = form.submit(build, async (body) => {
+    if (await refuseTakenClientId(form, body.clientId, dt)) return;
     const r = await registerClient(body);
     if (r.clientSecret) return setRegistered(r);
     setFlash((d) => d('clientForm.registered', { org: r.organisation, clientId: r.clientId }));

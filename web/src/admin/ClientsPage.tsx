@@ -1,39 +1,51 @@
-import { useEffect, useLayoutEffect, useId, useRef, useState } from 'react';
+import { useLayoutEffect, useId, useRef, useState } from 'react';
 import { useFocusAfterRender } from '../ui/focus.ts';
 import { errorText } from '../api/error-text.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { formatInstant } from '../ui/format.ts';
-import { LoadState, useApi } from '../ui/load.tsx';
+import { LoadState } from '../ui/load.tsx';
+import { FilterSelect } from '../ui/fields.tsx';
+import { Pager, sortParam, useDebounced, usePagedList, type Sort } from '../ui/table.tsx';
+import type { Page } from '../api/page.ts';
 import { AdminNav } from './AdminNav.tsx';
 import { KeysForm } from './KeysForm.tsx';
-import { disableClient, listClients, listOfficers, replaceClientKeys, type OidcClient } from './admin.api.ts';
+import { disableClient, listClients, replaceClientKeys, type ClientKind, type OidcClient } from './admin.api.ts';
+import { useOfficerUsernames } from './officer-names.ts';
 import { Fact, sentence, useFlash } from './fields.tsx';
 import { textOf, useText, type DT } from './text.ts';
 
-/** The registered clients, newest registration last, each with its keys and the admin's actions. */
+type SortKey = 'name' | 'createdAt';
+const SORTS = ['createdAt', '-createdAt', 'name', '-name'] as const;
+const PAGE = 20;
+
+/** The registered clients, a page at a time (in registration order, or by name), filtered by the server; each with its keys and the admin's actions. */
 export function ClientsPage() {
   const { dt } = useText();
   const id = useId();
   const ref = usePageTitle(dt('clients.title'));
   const flash = useFlash();
-  const clients = useApi((signal) => listClients({ signal }));
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
+  const [q, setQ] = useState('');
+  const [kind, setKind] = useState<ClientKind | ''>('');
+  const [status, setStatus] = useState<'' | 'active' | 'disabled'>('');
+  const name = useDebounced(q.trim());
+  const paged = usePagedList<Page<OidcClient>, SortKey>((p, signal) => listClients({ ...p, q: name, kind, status }, { signal }), { limit: PAGE, sort: { key: 'createdAt', dir: 'asc' }, filters: [name, kind, status] });
+  const { list: clients } = paged;
 
-  // Clients record the officer who registered them by ID: show the username (best effort).
-  const [usernames, setUsernames] = useState<ReadonlyMap<string, string>>(new Map());
-  useEffect(() => {
-    const ctrl = new AbortController();
-    listOfficers({ signal: ctrl.signal }).then(
-      (r) => setUsernames(new Map(r.items.map((o) => [o.id, o.username]))),
-      () => undefined,
-    );
-    return () => ctrl.abort();
-  }, []);
+  // Clients record the officer who registered them by ID: show the username.
+  const username = useOfficerUsernames(clients.state === 'ready' ? clients.value.items.map((c) => c.createdBy) : []);
 
   const replace = (c: OidcClient, message: (dt: DT) => string) => {
-    if (clients.state === 'ready') clients.set({ items: clients.value.items.map((x) => (x.clientId === c.clientId ? c : x)) });
+    if (clients.state === 'ready') clients.set({ ...clients.value, items: clients.value.items.map((x) => (x.clientId === c.clientId ? c : x)) });
     setNotice(() => message);
+  };
+
+  const statusLine = () => {
+    if (clients.state !== 'ready') return '';
+    const { items, offset } = clients.value;
+    if (items.length) return dt('clients.count', { from: offset + 1, to: offset + items.length });
+    return name || kind || status ? dt('clients.noMatch') : dt('clients.none');
   };
 
   return (
@@ -51,23 +63,48 @@ export function ClientsPage() {
           {dt('clients.new')}
         </Link>
       </p>
-      <LoadState l={clients} title={dt('clients.loadFailed')} />
-      {clients.state === 'ready' && (
-        <section aria-labelledby={`${id}-list`}>
-          <h2 id={`${id}-list`} className="visually-hidden">
-            {dt('clients.title')}
-          </h2>
-          <p className="results__status">{clients.value.items.length ? dt('clients.count', { n: clients.value.items.length }) : dt('clients.none')}</p>
-          <ul className="client-list" data-testid="clients">
-            {clients.value.items.map((c) => (
-              <ClientItem key={c.clientId} c={c} createdBy={usernames.get(c.createdBy) ?? c.createdBy} onChanged={replace} />
-            ))}
-          </ul>
-        </section>
-      )}
+      <section aria-labelledby={`${id}-list`}>
+        <h2 id={`${id}-list`} className="visually-hidden">
+          {dt('clients.title')}
+        </h2>
+        <div className="form form--inline admin-filter admin-filter--wide" role="search" aria-label={dt('clients.filters')}>
+          <div className="field">
+            <label htmlFor={`${id}-q`}>{dt('clients.filter')}</label>
+            <input id={`${id}-q`} name="q" type="search" autoComplete="off" spellCheck={false} maxLength={100} value={q} onChange={(e) => setQ(e.currentTarget.value)} />
+          </div>
+          <FilterSelect id={`${id}-kind`} name="kind" label={dt('clients.kind')} any={dt('clients.allKinds')} options={(['relying_party', 'partner_system', 'first_party'] as const).map((k) => ({ value: k, label: dt(`kind.${k}`) }))} value={kind} onChange={setKind} />
+          <FilterSelect id={`${id}-status`} name="status" label={dt('clients.status')} any={dt('clients.allStatuses')} options={(['active', 'disabled'] as const).map((v) => ({ value: v, label: dt(`clients.status.${v}`) }))} value={status} onChange={setStatus} />
+          <div className="field">
+            <label htmlFor={`${id}-sort`}>{dt('clients.sort')}</label>
+            <select id={`${id}-sort`} name="sort" value={sortParam(paged.sort)} onChange={(e) => paged.setSort(sortOf(e.currentTarget.value))}>
+              {SORTS.map((v) => (
+                <option key={v} value={v}>
+                  {dt(`clients.sort.${v}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {clients.state !== 'ready' && <LoadState l={clients} title={dt('clients.loadFailed')} />}
+        <p role="status" className="results__status" data-testid="clients-status">
+          {statusLine()}
+        </p>
+        {clients.state === 'ready' && clients.value.items.length > 0 && (
+          <>
+            <ul className="client-list" data-testid="clients" aria-busy={clients.busy || undefined}>
+              {clients.value.items.map((c) => (
+                <ClientItem key={c.clientId} c={c} createdBy={username(c.createdBy)} onChanged={replace} />
+              ))}
+            </ul>
+            <Pager page={clients.value} onPage={paged.setOffset} />
+          </>
+        )}
+      </section>
     </div>
   );
 }
+
+const sortOf = (v: string): Sort<SortKey> => (v.startsWith('-') ? { key: v.slice(1) as SortKey, dir: 'desc' } : { key: v as SortKey, dir: 'asc' });
 
 function ClientItem({ c, createdBy, onChanged }: { c: OidcClient; createdBy: string; onChanged(c: OidcClient, message: (dt: DT) => string): void }) {
   const { dt, lang } = useText();

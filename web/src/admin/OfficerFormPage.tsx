@@ -7,9 +7,10 @@ import { useOfficer } from '../auth/session.tsx';
 import { UnitSelects } from '../registry/UnitSelects.tsx';
 import { formatInstant } from '../ui/format.ts';
 import { useApi } from '../ui/load.tsx';
+import { ApiError } from '../api/problem.ts';
 import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { createOfficer, listOfficers, updateOfficer, type AdminOfficer, type OfficerPatch } from './admin.api.ts';
+import { createOfficer, getOfficer, updateOfficer, type AdminOfficer, type OfficerPatch } from './admin.api.ts';
 import { ChoiceGroup, ErrorSummary, FormActions, FormField, setFlash } from './fields.tsx';
 import { useAdminForm } from './form.ts';
 import { useText, type PlainKey } from './text.ts';
@@ -46,11 +47,10 @@ function formField(serverField: string): Field | null {
 /** Create an officer (`officerId` null) or edit one: name, roles, jurisdiction, status. */
 export function OfficerFormPage({ officerId }: { officerId: string | null }) {
   const { dt } = useText();
-  // There is no GET /api/v1/officers/:id: the officer is taken from the list.
-  const load = useApi(async (signal) => (officerId ? ((await listOfficers({ signal })).items.find((o) => o.id === officerId) ?? null) : null), [officerId]);
+  const load = useApi(async (signal) => (officerId ? await getOfficer(officerId, { signal }) : null), [officerId]);
   if (!officerId) return <OfficerForm key="new" officer={null} />;
   if (load.state === 'ready' && load.value) return <OfficerForm key={officerId} officer={load.value} />;
-  if (load.state === 'ready') return <AdminFrame current="officers" title={dt('officerForm.notFound')} back={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />;
+  if (load.state === 'error' && load.error instanceof ApiError && (load.error.status === 404 || load.error.status === 400)) return <AdminFrame current="officers" title={dt('officerForm.notFound')} back={{ to: '/admin/officers', label: dt('officerForm.cancel') }} />;
   return <AdminFrame current="officers" title={load.state === 'loading' ? dt('officerForm.editTitle', { name: '' }) : dt('officers.loadFailed')} l={load} />;
 }
 

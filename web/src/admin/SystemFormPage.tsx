@@ -4,7 +4,7 @@ import { errorText } from '../api/error-text.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { listClients } from './admin.api.ts';
+import { refuseTakenClientId } from './client-id.ts';
 import { jwksProblem } from './KeysForm.tsx';
 import { getMember, registerSystem, type ExchangeSystem, type Member, type NewSystemBody } from './exchange.api.ts';
 import { ErrorSummary, FormActions, FormField, sentence } from './fields.tsx';
@@ -41,18 +41,12 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
   const form = useAdminForm<Values>({ initial: { name: '', clientId: '', ratePerSecond: '', jwks: '' }, order: ORDER, labels: LABELS, codeFields: CODE_FIELDS });
   const { v, set, errors, detail, fid, alertRef, items, submitting } = form;
   const [registered, setRegistered] = useState<ExchangeSystem | null>(null);
-  const [known, setKnown] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(() => {
     const ctrl = new AbortController();
     getMember(memberId, { signal: ctrl.signal }).then(
       ({ systems: _, ...m }) => setMember(m),
       (e: unknown) => !ctrl.signal.aborted && setMemberError(e),
-    );
-    // A client ID already in use (by any OpenID client) is refused in the page too (the server answers 409 EXCHANGE_CLIENT_ID_TAKEN).
-    listClients({ signal: ctrl.signal }).then(
-      (r) => setKnown(new Set(r.items.map((c) => c.clientId))),
-      () => undefined,
     );
     return () => ctrl.abort();
   }, [memberId]);
@@ -65,7 +59,6 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
     const clientId = v.clientId.trim();
     if (clientId) {
       if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId)) e.clientId = dt('clientForm.clientIdFormat');
-      else if (known.has(clientId)) e.clientId = dt('clientForm.clientIdTaken', { clientId });
       else body.clientId = clientId;
     }
     const rate = v.ratePerSecond.trim();
@@ -80,7 +73,11 @@ export function SystemFormPage({ memberId }: { memberId: string }) {
     return { body: Object.keys(e).length ? null : body, errs: e };
   }
 
-  const onSubmit = form.submit(build, async (body) => setRegistered(await registerSystem(memberId, body)));
+  // A client ID already in use (by any OpenID client) is refused in the page too (the server answers 409 EXCHANGE_CLIENT_ID_TAKEN).
+  const onSubmit = form.submit(build, async (body) => {
+    if (await refuseTakenClientId(form, body.clientId, dt)) return;
+    setRegistered(await registerSystem(memberId, body));
+  });
 
   if (registered && member) return <Registered system={registered} member={member} />;
 

@@ -9,7 +9,7 @@ import { LoadState, useApi } from '../ui/load.tsx';
 import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
 import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { listClients, type Jwk } from './admin.api.ts';
+import { getClient, type Jwk } from './admin.api.ts';
 import { KeysForm } from './KeysForm.tsx';
 import { disableSystem, getMember, getSystem, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
 import { ConfirmPanel, grantState, grantStateClass, grantStateText, todayVn } from './exchange.ui.tsx';
@@ -36,8 +36,8 @@ export function SystemPage({ systemId }: { systemId: string }) {
     const [{ systems: _, ...member }, catalogue, keys] = await Promise.all([
       getMember(system.memberId, o),
       loadCatalogue(),
-      listClients(o).then(
-        (r) => r.items.find((c) => c.clientId === system.clientId)?.jwks?.keys ?? [],
+      getClient(system.clientId, o).then(
+        (c) => c.jwks?.keys ?? [],
         () => null,
       ),
     ]);

@@ -1,4 +1,5 @@
 import { api } from '../api/client.ts';
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 import type { Officer, Role } from '../auth/auth.types.ts';
 
 type Opts = { signal?: AbortSignal };
@@ -29,8 +30,20 @@ export interface OfficerPatch {
   status?: 'active' | 'disabled';
 }
 
-export function listOfficers(opts: Opts = {}): Promise<{ items: AdminOfficer[] }> {
-  return api.get('/api/v1/officers', opts);
+/** The filters of GET /api/v1/officers (empty: any). */
+export interface OfficerFilter {
+  q?: string;
+  role?: Role | '';
+  provinceCode?: string;
+  status?: 'active' | 'disabled' | '';
+}
+
+export function listOfficers(q: PageQuery & OfficerFilter, opts: Opts = {}): Promise<Page<AdminOfficer>> {
+  return api.get(withQuery('/api/v1/officers', q), opts);
+}
+
+export function getOfficer(id: string, opts: Opts = {}): Promise<AdminOfficer> {
+  return api.get(`/api/v1/officers/${encodeURIComponent(id)}`, opts);
 }
 
 export function createOfficer(body: NewOfficerBody): Promise<Officer> {
@@ -83,8 +96,25 @@ export interface ClientBody {
   clientSecretBasic?: boolean;
 }
 
-export function listClients(opts: Opts = {}): Promise<{ items: OidcClient[] }> {
-  return api.get('/api/v1/admin/oidc-clients', opts);
+/** The filters of GET /api/v1/admin/oidc-clients (empty: any). */
+export interface ClientFilter {
+  kind?: ClientKind | '';
+  status?: 'active' | 'disabled' | '';
+  q?: string;
+}
+
+export function listClients(q: PageQuery & ClientFilter, opts: Opts = {}): Promise<Page<OidcClient>> {
+  return api.get(withQuery('/api/v1/admin/oidc-clients', q), opts);
+}
+
+export function getClient(clientId: string, opts: Opts = {}): Promise<OidcClient> {
+  return api.get(`/api/v1/admin/oidc-clients/${encodeURIComponent(clientId)}`, opts);
+}
+
+/** Whether a client ID is registered already (asked through the list, which answers 200 either way). */
+export async function clientIdTaken(clientId: string, opts: Opts = {}): Promise<boolean> {
+  const page = await listClients({ q: clientId, limit: 200, offset: 0, sort: 'createdAt' }, opts);
+  return page.items.some((c) => c.clientId === clientId);
 }
 
 /** The client, and for client_secret_basic the secret (returned this once). */

@@ -1,4 +1,4 @@
-/** A page of a list as the API answers it (`limit`, `offset`, `sort` in; src/exchange/paging.ts). */
+/** A page of a list as the API answers it (`limit`, `offset`, `sort` in; src/platform/http/paging.ts). */
 export interface Page<T> {
   items: T[];
   offset: number;

@@ -5,6 +5,7 @@ import { usePageTitle } from '../app/page.ts';
 import { Fact, sentence } from '../ui/fields.tsx';
 import { formatInstant } from '../ui/format.ts';
 import { LoadState, useApi } from '../ui/load.tsx';
+import { Pager, usePagedList } from '../ui/table.tsx';
 import { listSessions, revokeOtherSessions, revokeSession, signIns, type EidSession } from './portal.api.ts';
 import { textOf, useText, type PT } from './text.ts';
 
@@ -130,9 +131,14 @@ function SessionsSection() {
   );
 }
 
+const SIGN_INS_PAGE = 20;
+const NEWEST_FIRST = { key: 'at', dir: 'desc' } as const;
+
+/** The sign-ins, newest first, a page at a time. */
 function SignInsSection() {
   const { pt } = useText();
-  const list = useApi((signal) => signIns({ signal }));
+  const paged = usePagedList((p, signal) => signIns(p, { signal }), { limit: SIGN_INS_PAGE, sort: NEWEST_FIRST });
+  const { list } = paged;
   return (
     <section className="panel" aria-labelledby="devices-signins" data-testid="devices-signins">
       <h2 id="devices-signins">{pt('signIns.title')}</h2>
@@ -177,6 +183,7 @@ function SignInsSection() {
         ) : (
           <p>{pt('signIns.none')}</p>
         ))}
+      {list.state === 'ready' && <Pager page={list.value} onPage={paged.setOffset} label={pt('signIns.pages')} />}
     </section>
   );
 }

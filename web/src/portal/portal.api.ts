@@ -127,7 +127,8 @@ export const deletePasskey = (credentialId: string) => api.delete<void>(`/api/v1
 export const listSessions = (o: Opts = {}) => api.get<{ items: EidSession[] }>('/api/v1/eid/me/sessions', o);
 export const revokeSession = (id: string) => api.delete<void>(`/api/v1/eid/me/sessions/${encodeURIComponent(id)}`);
 export const revokeOtherSessions = () => api.post<{ revoked: number }>('/api/v1/eid/me/sessions/revoke-others');
-export const signIns = (o: Opts = {}) => api.get<{ items: SignInRecord[] }>('/api/v1/eid/me/sign-ins', o);
+/** The account's sign-ins and failed attempts, a page at a time (`-at`: newest first). */
+export const signIns = (q: PageQuery, o: Opts = {}) => api.get<Page<SignInRecord>>(withQuery('/api/v1/eid/me/sign-ins', q), o);
 
 export const listApplications = (o: Opts = {}) => api.get<{ items: Application[] }>('/api/v1/eid/me/applications', o);
 export const withdrawApplication = (clientId: string) => api.delete<void>(`/api/v1/eid/me/applications/${encodeURIComponent(clientId)}`);

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { Page } from '../api/page.ts';
+import { Pager, usePagedList, type PagedList } from '../ui/table.tsx';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
@@ -16,10 +18,13 @@ import { decideCorrection, decideDuplicate, listCorrections, listDuplicates, rea
 import type { CorrectionChanges, DuplicateReview, DuplicateSummary, PendingCorrection, PersonRecord } from './registry.types.ts';
 import { useText, type RT } from './text.ts';
 
-type List<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'error'; error: unknown };
-
 /** What the last decision did, announced in a live region at the top of the page. */
 type Outcome = { text: string; idNumber: string | null };
+
+/** Both queues page on the server by request time, oldest first unless asked otherwise. */
+type Queue<T> = PagedList<Page<T>, 'requestedAt'>;
+const PAGE = 20;
+const OLDEST_FIRST = { key: 'requestedAt', dir: 'asc' } as const;
 
 /**
  * Registrations held as probable duplicates and corrections waiting for a supervisor. A supervisor
@@ -31,29 +36,14 @@ export function ReviewPage() {
   const officer = useOfficer();
   const canDecide = officer.roles.includes('supervisor');
   const headingRef = usePageTitle(rt('review.title'));
-  const [dups, setDups] = useState<List<DuplicateReview>>({ state: 'loading' });
-  const [corrs, setCorrs] = useState<List<PendingCorrection>>({ state: 'loading' });
+  const dups = usePagedList<Page<DuplicateReview>, 'requestedAt'>((p, signal) => listDuplicates(p, { signal }), { limit: PAGE, sort: OLDEST_FIRST });
+  const corrs = usePagedList<Page<PendingCorrection>, 'requestedAt'>((p, signal) => listCorrections(p, { signal }), { limit: PAGE, sort: OLDEST_FIRST });
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const outcomeRef = useRef<HTMLDivElement>(null);
-  const [reloads, setReloads] = useState(0);
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setDups({ state: 'loading' });
-    setCorrs({ state: 'loading' });
-    listDuplicates({ signal: ctrl.signal }).then(
-      (r) => setDups({ state: 'ready', items: r.items }),
-      (error: unknown) => !ctrl.signal.aborted && setDups({ state: 'error', error }),
-    );
-    listCorrections({ signal: ctrl.signal }).then(
-      (r) => setCorrs({ state: 'ready', items: r.items }),
-      (error: unknown) => !ctrl.signal.aborted && setCorrs({ state: 'error', error }),
-    );
-    return () => ctrl.abort();
-  }, [reloads]);
-
-  const done = useCallback((o: Outcome, remove: () => void) => {
-    remove();
+  const done = useCallback(<T extends { id: number }>(o: Outcome, queue: Queue<T>, id: number) => {
+    const { list } = queue;
+    if (list.state === 'ready') list.set({ ...list.value, items: list.value.items.filter((x) => x.id !== id) });
     setOutcome(o);
   }, []);
 
@@ -80,43 +70,28 @@ export function ReviewPage() {
       </div>
 
       <section aria-labelledby="dup-title" className="review-section" data-testid="duplicate-queue">
-        <h2 id="dup-title">{rt('dup.title', { n: dups.state === 'ready' ? dups.items.length : '…' })}</h2>
+        <h2 id="dup-title">{rt('dup.title')}</h2>
         <p className="form__note">{rt('dup.auditNote')}</p>
-        <ListBody list={dups} empty={rt('dup.none')} onRetry={() => setReloads((n) => n + 1)}>
-          {(items) =>
-            items.map((d) => (
-              <DuplicateCard
-                key={d.id}
-                review={d}
-                canDecide={canDecide}
-                onDone={(o) => done(o, () => setDups((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.filter((x) => x.id !== d.id) } : l)))}
-              />
-            ))
-          }
+        <ListBody queue={dups} name="dup" empty={rt('dup.none')}>
+          {(d) => <DuplicateCard key={d.id} review={d} canDecide={canDecide} onDone={(o) => done(o, dups, d.id)} />}
         </ListBody>
       </section>
 
       <section aria-labelledby="corr-title" className="review-section" data-testid="correction-queue">
-        <h2 id="corr-title">{rt('corr.title', { n: corrs.state === 'ready' ? corrs.items.length : '…' })}</h2>
-        <ListBody list={corrs} empty={rt('corr.none')} onRetry={() => setReloads((n) => n + 1)}>
-          {(items) =>
-            items.map((c) => (
-              <CorrectionCard
-                key={c.id}
-                correction={c}
-                canDecide={canDecide}
-                onDone={(o) => done(o, () => setCorrs((l) => (l.state === 'ready' ? { state: 'ready', items: l.items.filter((x) => x.id !== c.id) } : l)))}
-              />
-            ))
-          }
+        <h2 id="corr-title">{rt('corr.title')}</h2>
+        <ListBody queue={corrs} name="corr" empty={rt('corr.none')}>
+          {(c) => <CorrectionCard key={c.id} correction={c} canDecide={canDecide} onDone={(o) => done(o, corrs, c.id)} />}
         </ListBody>
       </section>
     </div>
   );
 }
 
-function ListBody<T>({ list, empty, onRetry, children }: { list: List<T>; empty: string; onRetry(): void; children: (items: T[]) => ReactNode }) {
+/** One queue: its order, the page shown (or why it could not be read) and the pager. */
+function ListBody<T>({ queue, name, empty, children }: { queue: Queue<T>; name: string; empty: string; children: (item: T) => ReactNode }) {
   const { rt, t, lang } = useText();
+  const { list } = queue;
+  const id = useId();
   if (list.state === 'loading')
     return (
       <p role="status" className="results__status">
@@ -128,13 +103,33 @@ function ListBody<T>({ list, empty, onRetry, children }: { list: List<T>; empty:
       <div role="alert" className="alert">
         <p className="alert__title">{rt('review.loadFailed')}</p>
         <p>{sentence(errorText(list.error, lang, t))}</p>
-        <button type="button" className="button button--secondary" onClick={onRetry}>
+        <button type="button" className="button button--secondary" onClick={list.retry}>
           {rt('review.retry')}
         </button>
       </div>
     );
-  if (!list.items.length) return <p className="muted">{empty}</p>;
-  return <div className="review-list">{children(list.items)}</div>;
+  const { items, offset } = list.value;
+  if (!items.length && offset === 0) return <p className="muted">{empty}</p>;
+  return (
+    <>
+      <div className="form form--inline">
+        <div className="field">
+          <label htmlFor={`${id}-order`}>{rt('review.order')}</label>
+          <select id={`${id}-order`} name={`${name}-order`} value={queue.sort.dir} onChange={(e) => queue.setSort({ key: 'requestedAt', dir: e.currentTarget.value === 'desc' ? 'desc' : 'asc' })}>
+            <option value="asc">{rt('review.oldestFirst')}</option>
+            <option value="desc">{rt('review.newestFirst')}</option>
+          </select>
+        </div>
+      </div>
+      <p role="status" className="results__status" data-testid={`${name}-status`}>
+        {items.length ? rt('review.shown', { from: offset + 1, to: offset + items.length }) : ''}
+      </p>
+      <div className="review-list" aria-busy={list.busy || undefined}>
+        {items.map(children)}
+      </div>
+      <Pager page={list.value} onPage={queue.setOffset} />
+    </>
+  );
 }
 
 /** The note and the decision buttons of one item, with the server's answer next to them. */

@@ -1,3 +1,4 @@
+import { withQuery, type Page, type PageQuery } from '../api/page.ts';
 import { api } from '../api/client.ts';
 import type { AsOfResult, BirthRequest, BirthResult, Commune, CorrectionDecisionResult, CorrectionRequest, DuplicateDecisionResult, DuplicateReview, PendingCorrection, EthnicGroup, HistoryResult, Household, PersonRecord, Province, SearchRequest, SearchResult } from './registry.types.ts';
 
@@ -50,8 +51,8 @@ export function listEthnicGroups(opts: Opts = {}): Promise<{ items: EthnicGroup[
 }
 
 /** Registrations held as probable duplicates in the officer's jurisdiction (supervisors and registrars). */
-export function listDuplicates(opts: Opts = {}): Promise<{ items: DuplicateReview[] }> {
-  return api.get('/api/v1/registry/duplicates?limit=50', opts);
+export function listDuplicates(q: PageQuery, opts: Opts = {}): Promise<Page<DuplicateReview>> {
+  return api.get(withQuery('/api/v1/registry/duplicates', q), opts);
 }
 
 export function decideDuplicate(id: number, body: { decision: 'distinct' | 'merge'; mergeInto?: string; note?: string }): Promise<DuplicateDecisionResult> {
@@ -59,8 +60,8 @@ export function decideDuplicate(id: number, body: { decision: 'distinct' | 'merg
 }
 
 /** Corrections awaiting approval in the officer's jurisdiction. */
-export function listCorrections(opts: Opts = {}): Promise<{ items: PendingCorrection[] }> {
-  return api.get('/api/v1/registry/corrections?limit=50', opts);
+export function listCorrections(q: PageQuery, opts: Opts = {}): Promise<Page<PendingCorrection>> {
+  return api.get(withQuery('/api/v1/registry/corrections', q), opts);
 }
 
 export function decideCorrection(id: number, body: { decision: 'approve' | 'reject'; note?: string }, idempotencyKey: string): Promise<CorrectionDecisionResult> {

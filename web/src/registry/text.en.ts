@@ -287,6 +287,10 @@ export const registryEn = {
   'review.intro': 'Birth registrations held as probable duplicates and corrections of personal data waiting for a supervisor’s decision, in your jurisdiction.',
   'review.readOnly': 'You can only view these lists. Only a supervisor decides.',
   'review.loading': 'Loading…',
+  'review.order': 'Order',
+  'review.oldestFirst': 'Oldest request first',
+  'review.newestFirst': 'Newest request first',
+  'review.shown': 'Showing {from}–{to}.',
   'review.loadFailed': 'Could not load the list',
   'review.retry': 'Try again',
   'review.note': 'Note',
@@ -295,7 +299,7 @@ export const registryEn = {
   'review.decisionFailed': 'The decision was not recorded',
   'review.deciding': 'Sending…',
 
-  'dup.title': 'Probable duplicate births ({n})',
+  'dup.title': 'Probable duplicate births',
   'dup.none': 'No birth registration is waiting for a duplicate review.',
   'dup.item': 'Registration {id}',
   'dup.auditNote': 'A summary of the held registration and of each possible match; each time a person is shown, it is recorded in the audit log.',
@@ -315,7 +319,7 @@ export const registryEn = {
   'dup.distinctNoId': 'Registration {id} was confirmed as a different person.',
   'dup.mergedDone': 'Registration {id} was merged into the record of:',
 
-  'corr.title': 'Corrections awaiting approval ({n})',
+  'corr.title': 'Corrections awaiting approval',
   'corr.none': 'No correction is waiting for approval.',
   'corr.item': 'Request {id}: {name}',
   'corr.reason': 'Reason',

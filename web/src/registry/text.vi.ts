@@ -288,6 +288,10 @@ export const registryVi = {
   'review.intro': 'Hồ sơ khai sinh nghi trùng và yêu cầu điều chỉnh thông tin đang chờ lãnh đạo quyết định, trong phạm vi quản lý của bạn.',
   'review.readOnly': 'Bạn chỉ xem được danh sách. Chỉ lãnh đạo (người phê duyệt) được quyết định.',
   'review.loading': 'Đang tải…',
+  'review.order': 'Thứ tự',
+  'review.oldestFirst': 'Yêu cầu cũ nhất trước',
+  'review.newestFirst': 'Yêu cầu mới nhất trước',
+  'review.shown': 'Đang hiển thị {from}–{to}.',
   'review.loadFailed': 'Không tải được danh sách',
   'review.retry': 'Tải lại',
   'review.note': 'Ghi chú',
@@ -296,7 +300,7 @@ export const registryVi = {
   'review.decisionFailed': 'Chưa ghi nhận được quyết định',
   'review.deciding': 'Đang gửi…',
 
-  'dup.title': 'Khai sinh nghi trùng ({n})',
+  'dup.title': 'Khai sinh nghi trùng',
   'dup.none': 'Không có hồ sơ khai sinh nào đang chờ xem xét trùng lặp.',
   'dup.item': 'Hồ sơ số {id}',
   'dup.auditNote': 'Thông tin tóm tắt của hồ sơ đang giữ lại và của từng công dân có thể trùng; mỗi lần hiển thị một công dân được ghi vào nhật ký truy cập.',
@@ -316,7 +320,7 @@ export const registryVi = {
   'dup.distinctNoId': 'Hồ sơ số {id} đã được xác nhận là người khác.',
   'dup.mergedDone': 'Hồ sơ số {id} đã được gộp vào hồ sơ của công dân:',
 
-  'corr.title': 'Yêu cầu điều chỉnh thông tin ({n})',
+  'corr.title': 'Yêu cầu điều chỉnh thông tin',
   'corr.none': 'Không có yêu cầu điều chỉnh nào đang chờ phê duyệt.',
   'corr.item': 'Yêu cầu số {id}: {name}',
   'corr.reason': 'Lý do',

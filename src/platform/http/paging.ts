@@ -1,12 +1,12 @@
 /**
- * Paged lists of the exchange. The query string is the registry search's (`limit`, `offset`) plus
+ * Paged lists of every module. The query string is the registry search's (`limit`, `offset`) plus
  * `sort`: one column of a whitelist, `-column` for descending; the answer is the registry search's
  * `{ items, offset, limit, hasMore }`. A page is read with one row more than asked, which says
  * whether another follows without counting the whole list.
  */
-import { Type, type TUnsafe } from '@sinclair/typebox';
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
-import { searchKey } from '../vn/index.ts';
+import { searchKey } from '../../vn/index.ts';
 
 export const MAX_OFFSET = 100_000;
 
@@ -24,6 +24,9 @@ export interface Page<T> {
   limit: number;
   hasMore: boolean;
 }
+
+/** The response schema of a page of `item`. */
+export const PageSchema = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), offset: Type.Integer(), limit: Type.Integer(), hasMore: Type.Boolean() });
 
 /** The `limit`, `offset` and `sort` properties of a list's query-string schema. */
 export function pageQuery<const C extends readonly string[]>(columns: C, defaultSort: SortParam<C[number]>, o: { limit?: number; maxLimit?: number } = {}) {
@@ -45,11 +48,20 @@ export function pageOf<R, T>(rows: readonly R[], p: Pick<PageRequest, 'limit' | 
   return { items: rows.slice(0, p.limit).map(view), offset: p.offset, limit: p.limit, hasMore: rows.length > p.limit };
 }
 
+/** The SQL a sort column orders by. */
+export type SortExprs<C extends string> = Record<C, readonly RawBuilder<unknown>[]>;
+
+/** A name sorts folded (Đ next to D), then as written. */
+export const byName = (col: RawBuilder<unknown>): readonly RawBuilder<unknown>[] => [folded(col), col];
+
+/** The conditions joined by `and` (`true` for none). */
+export const allOf = (conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown> => (conditions.length ? sql.join(conditions, sql` and `) : sql`true`);
+
 /**
  * `order by` for a whitelisted sort: the column's expressions in its direction, then a unique
  * tie-breaker (so that pages neither repeat nor skip rows).
  */
-export function orderBy<C extends string>(sort: SortParam<C>, columns: Record<C, readonly RawBuilder<unknown>[]>, tieBreaker: RawBuilder<unknown>): RawBuilder<unknown> {
+export function orderBy<C extends string>(sort: SortParam<C>, columns: SortExprs<C>, tieBreaker: RawBuilder<unknown>): RawBuilder<unknown> {
   const { column, desc } = parseSort(sort);
   const dir = sql.raw(desc ? 'desc' : 'asc');
   // Default null order (last ascending, first descending), which is what an index gives.
