@@ -161,43 +161,44 @@ export class UsageMeter {
   }
 
   private flushNow(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        const batch = [...this.pending.values()];
-        this.pending = new Map();
-        for (const c of this.all()) c.pend = null;
-        if (batch.length) {
-          try {
-            await exchangeStore.addUsage(this.db, batch.map((p) => ({ system_id: p.systemId, service: p.service, hour: new Date(p.hour), calls: p.calls, people: p.people, refused: p.refused })));
-          } catch (e) {
-            for (const p of batch) {
-              const key = `${p.systemId}|${p.service}|${p.hour}`;
-              const q = this.pending.get(key);
-              if (q) { q.calls += p.calls; q.people += p.people; q.refused += p.refused; } else this.pending.set(key, p);
-            }
-            throw e;
+    if (this.flushing) return this.flushing;
+    // Cleared when this run settles, and only if it is still the current one (a run that ends
+    // without waiting must not leave a settled promise behind: flush() would wait on it forever).
+    const run = (async () => {
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      for (const c of this.all()) c.pend = null;
+      if (batch.length) {
+        try {
+          await exchangeStore.addUsage(this.db, batch.map((p) => ({ system_id: p.systemId, service: p.service, hour: new Date(p.hour), calls: p.calls, people: p.people, refused: p.refused })));
+        } catch (e) {
+          for (const p of batch) {
+            const key = `${p.systemId}|${p.service}|${p.hour}`;
+            const q = this.pending.get(key);
+            if (q) { q.calls += p.calls; q.people += p.people; q.refused += p.refused; } else this.pending.set(key, p);
           }
+          throw e;
         }
-        const live = this.all().filter((c) => c.ready);
-        const day = this.today();
-        const today = live.filter((c) => c.day === day);
-        if (!today.length) return;
-        const totals = await exchangeStore.usedSince(this.db, today, new Date(day));
-        // What was counted while the totals were read is not in them: keep it local.
-        const stillPending = new Map<string, number>();
-        for (const p of this.pending.values()) {
-          const k = `${p.systemId}|${p.service}`;
-          stillPending.set(k, (stillPending.get(k) ?? 0) + p.calls);
-        }
-        for (const c of today) {
-          const k = `${c.systemId}|${c.service}`;
-          c.stored = totals.get(k) ?? 0;
-          c.local = stillPending.get(k) ?? 0;
-        }
-      } finally {
-        this.flushing = null;
+      }
+      const live = this.all().filter((c) => c.ready);
+      const day = this.today();
+      const today = live.filter((c) => c.day === day);
+      if (!today.length) return;
+      const totals = await exchangeStore.usedSince(this.db, today, new Date(day));
+      // What was counted while the totals were read is not in them: keep it local.
+      const stillPending = new Map<string, number>();
+      for (const p of this.pending.values()) {
+        const k = `${p.systemId}|${p.service}`;
+        stillPending.set(k, (stillPending.get(k) ?? 0) + p.calls);
+      }
+      for (const c of today) {
+        const k = `${c.systemId}|${c.service}`;
+        c.stored = totals.get(k) ?? 0;
+        c.local = stillPending.get(k) ?? 0;
       }
     })();
-    return this.flushing;
+    this.flushing = run;
+    run.then(() => { if (this.flushing === run) this.flushing = null; }, () => { if (this.flushing === run) this.flushing = null; });
+    return run;
   }
 }
