@@ -63,7 +63,7 @@ export interface ExchangeModuleOptions {
 export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) {
   const oidc = oidcServices(p);
   const directory = new Directory(p.db, opts.cacheMs ?? 5000);
-  const limiter = new RateLimiter();
+  const limiter = new RateLimiter(Date.now, () => p.heartbeat.live());
   const meter = new UsageMeter(p.db, p.clock, opts.usageFlushMs ?? 5000);
   const signer = new JwsSigner(oidc.keys);
   const consents = new ConsentService(p.db, p.clock, p.audit, signer, { issuer: p.config.PUBLIC_BASE_URL });

@@ -1,7 +1,7 @@
 /**
  * Rate limits and quotas per system, kept in memory on the request path and flushed to
  * exchange.usage every few seconds (one statement per flush). A rate limit is a token bucket per
- * system (its `rate_per_second`, a one-second burst). A daily quota (Vietnam calendar day) counts
+ * system (its `rate_per_second`, a one-second burst), divided among the live processes. A daily quota (Vietnam calendar day) counts
  * calls (rows for bulk verification); each process adds what it counted to the totals it last read
  * from the database, so with several processes a quota can be overrun by at most what the others
  * counted since their last flush.
@@ -20,12 +20,18 @@ export function vnDayStart(t: number): number {
   return Math.floor((t + VN_OFFSET_MS) / DAY_MS) * DAY_MS - VN_OFFSET_MS;
 }
 
+/**
+ * A token bucket per system. With several platform processes behind one load balancer, each
+ * holds `perSecond / processes()` (the live processes, from the platform's heartbeat), so the
+ * system's calls across all of them stay near its rate.
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly processes: () => number = () => 1) {}
 
   /** Takes one token of the system's bucket; 429 with Retry-After when it is empty. */
-  hit(systemId: string, systemName: string, perSecond: number): void {
+  hit(systemId: string, systemName: string, limit: number): void {
+    const perSecond = limit / Math.max(1, this.processes());
     const t = this.now();
     let b = this.buckets.get(systemId);
     if (!b) {
@@ -38,7 +44,7 @@ export class RateLimiter {
     }
     if (b.tokens < 1) {
       const seconds = Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
-      throw new AppError('EXCHANGE_RATE_LIMITED', { system: systemName, limit: perSecond, seconds }, [], { 'retry-after': String(seconds) });
+      throw new AppError('EXCHANGE_RATE_LIMITED', { system: systemName, limit, seconds }, [], { 'retry-after': String(seconds) });
     }
     b.tokens -= 1;
   }

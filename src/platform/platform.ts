@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { AuditWriter, Chainer } from './audit/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { OfficerService } from './auth/officer.service.ts';
+import { Heartbeat } from './heartbeat.ts';
 
 /** The shared services every module receives. */
 export interface Platform {
@@ -16,6 +17,8 @@ export interface Platform {
   audit: AuditWriter;
   chainer: Chainer;
   officers: OfficerService;
+  /** How many platform processes share the database (per-system rate limits are divided among them). */
+  heartbeat: Heartbeat;
   embedded: EmbeddedServer | null;
   close(): Promise<void>;
 }
@@ -41,6 +44,8 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   const chainer = new Chainer(database.db, 1000, opts.onError);
   const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX);
   chainer.start();
+  const heartbeat = new Heartbeat(database.db, 2000, opts.onError);
+  heartbeat.start();
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {
     config,
@@ -50,8 +55,10 @@ export async function createPlatform(config: Config, migrations: Record<string, 
     audit,
     chainer,
     officers,
+    heartbeat,
     embedded,
     async close() {
+      await heartbeat.stop();
       await audit.idle();
       await chainer.stop();
       await database.close();
