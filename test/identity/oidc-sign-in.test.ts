@@ -279,6 +279,38 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     assert.ok(page.html?.includes('/login?'));
   });
 
+  test('revoking the other devices in the portal ends the browser\'s single sign-on and the tokens that live with it', async () => {
+    const hoa = { idNumber: '', fullName: 'Võ Thị Hoa', birthDate: '1991-09-09', phone: '0912000006' };
+    hoa.idNumber = await resident(s.baseUrl, await officerHeaders(s.baseUrl, 'hotich', OFFICER_PASSWORD), { fullName: hoa.fullName, sex: 'female', birthDate: hoa.birthDate });
+    await level1Account(s.baseUrl, hoa);
+    const ua = new UserAgent();
+    const first = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, ua);
+    const tokens = await client.authorizationCodeGrant(hospital, await signIn(first, RP_CB, hoa.idNumber), { pkceCodeVerifier: first.verifier, expectedState: first.state, expectedNonce: first.nonce });
+    // Single sign-on: the same browser comes back without the password.
+    const sso = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, ua);
+    assert.ok((await ua.follow(sso.url.href, RP_CB)).stoppedAt, 'signed in without the password');
+    const account = await s.platform.db.selectFrom('identity.account').select('id').where('id_number', '=', hoa.idNumber).executeTakeFirstOrThrow();
+    const providerSessions = () => s.platform.db.selectFrom('identity.oidc_payloads').select('id').where('model', '=', 'Session').where('account_id', '=', String(account.id)).execute();
+    assert.ok((await providerSessions()).length > 0);
+
+    // From another device, the citizen signs out everywhere else.
+    const auth = { authorization: `Bearer ${await citizenToken(s.baseUrl, hoa.idNumber)}` };
+    const r = await call(s.baseUrl, 'POST', '/api/v1/eid/me/sessions/revoke-others', {}, auth);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.ok(r.json.revoked >= 1);
+    let ended = false;
+    for (let i = 0; i < 100 && !ended; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      ended = (await providerSessions()).length === 0;
+    }
+    assert.ok(ended, 'the provider sessions were ended');
+    const next = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, ua);
+    const page = await ua.follow(next.url.href, RP_CB);
+    assert.ok(page.html?.includes('/login?'), 'the browser is asked for the password again');
+    // Tokens issued without offline_access live with the provider session: they end with it.
+    await assert.rejects(client.fetchUserInfo(hospital, tokens.access_token, tokens.claims()!.sub));
+  });
+
   test('a death closes the account: refresh tokens and userinfo stop working', async () => {
     const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid profile offline_access', prompt: 'consent' });
     const tokens = await client.authorizationCodeGrant(hospital, await signIn(flow, RP_CB, an.idNumber), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });

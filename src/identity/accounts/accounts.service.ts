@@ -22,6 +22,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { dummyHash, hashPassword, verifyPassword } from '../../platform/auth/password.ts';
 import { vnTime } from '../../platform/auth/officer.service.ts';
 import { recordEffects } from '../../platform/events/effects.ts';
+import { publish, type DomainEvent } from '../../platform/events/outbox.ts';
 import type { CitizenPrincipal } from '../../platform/http/guard.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { WindowLimiter } from '../../platform/http/rate-limit.ts';
@@ -38,9 +39,13 @@ import './accounts.errors.ts';
 export const IDENTITY_TOPIC = {
   closed: 'identity.account.closed',
   suspended: 'identity.account.suspended',
+  /** The citizen ended sessions on other devices (or changed the password): browsers' single sign-on ends too. */
+  sessionsRevoked: 'identity.sessions.revoked',
 } as const;
 
 export type CloseReason = 'deceased' | 'citizen_request';
+
+const sessionsRevoked = (accountId: string, idNumber: string | null, reason: string): DomainEvent => ({ topic: IDENTITY_TOPIC.sessionsRevoked, key: idNumber, payload: { accountId, reason } });
 
 export const SIGN_IN_SORTS = ['at'] as const;
 export type SignInSort = SortParam<(typeof SIGN_IN_SORTS)[number]>;
@@ -348,16 +353,27 @@ export class AccountService {
     return !!a && (a.status === 'active' || a.status === 'locked');
   }
 
-  /** Revokes one session of an account; false when the account has no such session. */
+  /**
+   * Revokes one session of an account; false when the account has no such session. A device the
+   * citizen revokes also loses the provider's single sign-on (`identity.sessions.revoked`): a
+   * browser that still holds the provider's cookie must sign in again.
+   */
   async revokeSession(accountId: string, sessionId: string, reason = 'signed_out'): Promise<boolean> {
     const s = await store.session(this.db, sessionId);
     if (!s || s.account_id !== accountId) return false;
-    await store.revokeSessions(this.db, accountId, this.clock.now(), reason, { only: sessionId });
+    await this.db.transaction().execute(async (trx) => {
+      const n = await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId });
+      if (n && reason === 'revoked_by_citizen') await publish(trx, [sessionsRevoked(accountId, null, reason)]);
+    });
     return true;
   }
 
   async revokeOtherSessions(accountId: string, keepSessionId: string): Promise<number> {
-    return store.revokeSessions(this.db, accountId, this.clock.now(), 'revoked_by_citizen', { except: keepSessionId });
+    return this.db.transaction().execute(async (trx) => {
+      const n = await store.revokeSessions(trx, accountId, this.clock.now(), 'revoked_by_citizen', { except: keepSessionId });
+      if (n) await publish(trx, [sessionsRevoked(accountId, null, 'revoked_by_citizen')]);
+      return n;
+    });
   }
 
   /** The citizen behind a bearer token or cookie, or null (unknown, revoked, expired, account not usable). */
@@ -421,7 +437,7 @@ export class AccountService {
     await this.db.transaction().execute(async (trx) => {
       await store.updateAccount(trx, a.id, { password_hash: hash, password_changed_at: now, failed_attempts: 0 }, now);
       const revoked = await store.revokeSessions(trx, a.id, now, 'password_changed', { except: p.sessionId });
-      await recordEffects(trx, { events: [], audit: [this.citizenAudit(a, 'eid.password.changed', now, meta.requestId, { sessionsRevoked: revoked })] });
+      await recordEffects(trx, { events: [sessionsRevoked(a.id, a.id_number, 'password_changed')], audit: [this.citizenAudit(a, 'eid.password.changed', now, meta.requestId, { sessionsRevoked: revoked })] });
     });
     await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.passwordChanged(now) });
   }

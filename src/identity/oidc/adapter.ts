@@ -122,6 +122,12 @@ export async function purgeExpired(db: Kysely<any>): Promise<number> {
 }
 
 /** Ends everything the provider holds for an account: sessions, grants, codes and tokens. */
+/** Deletes the account's provider sessions (single sign-on), nothing else. */
+export async function endProviderSessions(db: Kysely<any>, accountId: string): Promise<number> {
+  const r = await sql`delete from identity.oidc_payloads where model = 'Session' and account_id = ${accountId}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function revokeAccount(db: Kysely<any>, accountId: string): Promise<number> {
   const r = await sql`
     delete from identity.oidc_payloads

@@ -16,7 +16,7 @@ import { consumeAll } from '../../platform/events/outbox.ts';
 import { Poller } from '../../platform/events/poller.ts';
 import { JoseKeys } from '../../platform/keys/jose-keys.ts';
 import { AccessTokenVerifier } from './access-tokens.ts';
-import { purgeExpired, revokeAccount } from './adapter.ts';
+import { endProviderSessions, purgeExpired, revokeAccount } from './adapter.ts';
 import { CLIENT_SORTS, ClientStore, type ClientInput, type ClientRow } from './clients.ts';
 import { pageOf, pageQuery } from '../../platform/http/paging.ts';
 import { createProvider, EXCHANGE_RESOURCE, type AccountPort } from './provider.ts';
@@ -62,6 +62,21 @@ export function revokeClosedAccounts(db: Kysely<any>): Promise<number> {
   });
 }
 
+export const SESSIONS_REVOKED_CONSUMER = 'identity.oidc.end-sso-on-revoke';
+
+/**
+ * Ends the provider's single-sign-on sessions of every account whose citizen revoked a device (or
+ * changed the password) since the last run: each browser signs in again at its next authorization,
+ * and tokens issued without offline_access, which live with the session, end too. Refresh tokens
+ * (offline_access) stay: the citizen withdraws those per application.
+ */
+export function endSsoOfRevokedDevices(db: Kysely<any>): Promise<number> {
+  return consumeAll(db, SESSIONS_REVOKED_CONSUMER, ['identity.sessions.revoked'], async (event, trx) => {
+    const accountId = String(event.payload.accountId ?? '');
+    if (accountId) await endProviderSessions(trx, accountId);
+  });
+}
+
 /** Holds the current Provider and rebuilds it when the signing keys rotate (in this or another process). */
 class ProviderHost {
   private current: Provider | null = null;
@@ -86,7 +101,9 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  // An explicit script-src, so that oidc-provider can add the hash of the one inline script it
+  // writes (the self-submitting form of a logout with no session left, or of form_post responses).
+  'content-security-policy': "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 };
 
 const ClientBody = Type.Object({
@@ -143,6 +160,7 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
     const interval = opts.jobsIntervalMs ?? 1000;
     const jobs = new Poller(async () => {
       if (await revokeClosedAccounts(p.db)) p.chainer.poke();
+      await endSsoOfRevokedDevices(p.db);
       await host.refresh();
     }, interval, (e) => app.log.error({ err: e }, 'oidc: background job failed'));
     const purge = new Poller(() => purgeExpired(p.db), interval ? 60_000 : 0, (e) => app.log.error({ err: e }, 'oidc: purge failed'));
