@@ -166,6 +166,36 @@ describe('awaiting review (browser)', () => {
     await close();
   });
 
+  test('the correction queue pages on the server and can show the newest requests first', async () => {
+    const reg = await signedIn(AN);
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      const r = await birth(reg.page, { fullName: `Hà Thị Trang ${String.fromCharCode(65 + i)}`, sex: 'female', birthDate: vnDay(-30 - i) });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const c = await reg.page.request.post(`${server.baseUrl}/api/v1/registry/people/${r.body.idNumber}/corrections`, { data: { legalBasis: 'Luật Hộ tịch 2014, Điều 26', reason: 'Sai chính tả', changes: { fullName: `Hà Thị Trang ${String.fromCharCode(97 + i)}` } } });
+      assert.equal(c.status(), 202, await c.text());
+      ids.push(r.body.idNumber);
+    }
+    await reg.close();
+    const { page, close } = await signedIn(HA);
+    await page.goto(`${server.baseUrl}/registry/review`);
+    const queue = page.getByTestId('correction-queue');
+    await queue.getByTestId('corr-status').getByText('Đang hiển thị 1–20.').waitFor();
+    assert.equal(await queue.getByTestId('correction-item').count(), 20);
+    // Oldest first: the newest request is not on the first page.
+    assert.equal(await queue.getByTestId('correction-item').filter({ hasText: ids[20]! }).count(), 0);
+    await queue.getByRole('button', { name: 'Trang sau' }).click();
+    await queue.getByTestId('corr-status').getByText(/^Đang hiển thị 21–/).waitFor();
+    await queue.getByRole('button', { name: 'Trang trước' }).click();
+    await queue.getByTestId('corr-status').getByText('Đang hiển thị 1–20.').waitFor();
+    // Newest first, chosen with the keyboard: the last request leads the first page.
+    await queue.getByLabel('Thứ tự').focus();
+    await queue.getByLabel('Thứ tự').selectOption('desc');
+    await queue.getByTestId('correction-item').first().filter({ hasText: ids[20]! }).waitFor();
+    await screenshot(page, 'review-corrections-newest-first');
+    await close();
+  });
+
   test('a supervisor who requested a correction is told the four-eyes rule, in the server’s words', async () => {
     const { page, close } = await signedIn(BOTH, { expectedFailures: /status of 403/ });
     const r = await birth(page, { fullName: 'Đinh Thị Lụa', sex: 'female', birthDate: vnDay(-60) });
@@ -173,6 +203,8 @@ describe('awaiting review (browser)', () => {
     const c = await page.request.post(`${server.baseUrl}/api/v1/registry/people/${r.body.idNumber}/corrections`, { data: { legalBasis: 'Luật Hộ tịch 2014, Điều 26', reason: 'Sai chính tả', changes: { fullName: 'Đinh Thị Lụa Anh' } } });
     assert.equal(c.status(), 202, await c.text());
     await page.goto(`${server.baseUrl}/registry/review`);
+    // Newest first: earlier tests leave more than a page of requests.
+    await page.getByTestId('correction-queue').getByLabel('Thứ tự').selectOption('desc');
     const item = page.getByTestId('correction-item').filter({ hasText: r.body.idNumber });
     await item.getByTestId('correction-self').waitFor();
     await item.getByRole('button', { name: 'Phê duyệt' }).click();
