@@ -21,10 +21,7 @@ export function checkKey(key: string | undefined): string | undefined {
 export async function claimKey<T>(trx: Transaction<any>, scope: string, key: string, hash: Buffer): Promise<{ replay: T; status: number } | null> {
   const inserted = await sql`insert into platform.idempotency_key (scope, key, request_hash, status, response) values (${scope}, ${key}, ${hash}, 0, 'null') on conflict do nothing returning key`.execute(trx);
   if (inserted.rows.length) return null;
-  const { rows } = await sql<{ request_hash: Buffer; status: number; response: T }>`select request_hash, status, response from platform.idempotency_key where scope = ${scope} and key = ${key}`.execute(trx);
-  const row = rows[0]!;
-  if (!row.request_hash.equals(hash)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return { replay: row.response, status: row.status };
+  return storedResponse<T>(trx, scope, key, hash);
 }
 
 export async function storeResponse(trx: Transaction<any>, scope: string, key: string, status: number, response: unknown): Promise<void> {

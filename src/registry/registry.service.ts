@@ -198,7 +198,7 @@ export class RegistryService {
       const tx = new EventTx({ trx }, kind);
       const result = await work(tx);
       if (tx.subjects.length) {
-        const fx = this.effects(ctx, tx, input, extra, 0);
+        const fx = this.effects(ctx, tx, input, extra);
         const eventId = await store.insertEvent(trx, fx.event, tx.subjects);
         if (result && typeof result === 'object' && 'eventId' in result) (result as { eventId: number }).eventId = eventId;
         await recordEffects(trx, stampEventId(fx.effects, eventId));
@@ -230,7 +230,7 @@ export class RegistryService {
         if (key) await storeResponseOnce(this.db, scope, key, hash!, 200, result);
         return result;
       }
-      const fx = this.effects(ctx, tx, input, extra, 0);
+      const fx = this.effects(ctx, tx, input, extra);
       try {
         const eventId = await store.applyEvent(this.db, {
           patches: [...tx.pending].map(([idNumber, p]) => ({ idNumber, version: p.version, patch: p.patch })),
@@ -250,8 +250,9 @@ export class RegistryService {
     }
   }
 
-  /** The event row, its domain event and its audit entries; `eventId` is filled in once the event has its id. */
-  private effects(ctx: EventContext, tx: EventTx, input: EventBase, extra: { effectiveDate?: string | null; details?: Record<string, unknown> }, eventId: number) {
+  /** The event row, its domain event and its audit entries, with `eventId` 0 until the event has its id (stampEventId, or in SQL). */
+  private effects(ctx: EventContext, tx: EventTx, input: EventBase, extra: { effectiveDate?: string | null; details?: Record<string, unknown> }) {
+    const eventId = 0;
     const now = this.clock.now();
     const kind = tx.kind;
     const legalBasis = nfc(input.legalBasis);

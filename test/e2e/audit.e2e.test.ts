@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, hasNoHorizontalScroll, signedIn as openSignedIn } from '../harness/browser.ts';
+import { DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -16,8 +16,6 @@ const AN: Officer = { username: 'nguyen.van.an', password: 'Hoa-sen-trang-2025!'
 const MAI: Officer = { username: 'do.thi.mai', password: 'Sen-hong-no-2025!', displayName: 'Đỗ Thị Mai', roles: ['auditor'], provinceCode: null };
 const ROOT: Officer = { username: 'quan.tri', password: 'Quan-tri-vien-2025!', displayName: 'Quản Trị', roles: ['admin'], provinceCode: null };
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 
 let server: TestServer;
 let browser: Browser;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import QRCode from 'qrcode';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshot, hasNoHorizontalScroll } from '../harness/browser.ts';
+import { DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -18,8 +18,6 @@ const REG = { username: 'le.van.dang', password: 'Hoa-dao-dang-ky-2026!', displa
 const PERSON = { fullName: 'Phạm Thị Hồng Nhung', sex: 'female' as const, birthDate: '1985-06-15' };
 const ADDRESS = 'Số 12, phố Kim Mã';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 
 let server: TestServer;
 let browser: Browser;

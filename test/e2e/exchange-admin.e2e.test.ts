@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn } from '../harness/browser.ts';
+import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn, vnDay } from '../harness/browser.ts';
 import { officerHeaders, resident } from '../harness/eid.ts';
 import { accessToken, call, partnerKeys, type H } from '../harness/partner.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
@@ -31,11 +31,6 @@ let staffIdNumber = '';
 /** A member and a system made through the API (for the phone and keyboard test). */
 let other = { memberId: '', systemId: '', clientId: '', keys: null as unknown as Awaited<ReturnType<typeof partnerKeys>> };
 
-/** A Vietnamese calendar day, `days` from today, as yyyy-mm-dd. */
-function vnDay(days = 0): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(Date.now() + days * 86_400_000)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
 const dmy = (d: string) => d.split('-').reverse().join('/');
 
 before(async () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
-import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn } from '../harness/browser.ts';
+import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn, vnDay } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -29,10 +29,6 @@ after(async () => {
   await server?.close();
 });
 
-/** yyyy-mm-dd in Vietnam, `days` from today. */
-function vnDay(days = 0): string {
-  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 async function bornViaApi(page: Page, p: { fullName: string; sex: 'male' | 'female'; birthDate: string }): Promise<string> {
   const res = await page.request.post(`${server.baseUrl}/api/v1/registry/births`, {

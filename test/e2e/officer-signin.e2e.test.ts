@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, hasNoHorizontalScroll } from '../harness/browser.ts';
+import { hasNoHorizontalScroll, launchBrowser, PHONE, screenshot } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -22,7 +22,6 @@ const AN_JURISDICTION = 'Phường Ba Đình, Thành phố Hà Nội';
 const LOCKED = { username: 'tran.thi.binh', password: 'Cay-tre-xanh-2025!', displayName: 'Trần Thị Bình', roles: ['auditor'], provinceCode: null };
 
 const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
 
 let server: TestServer;
 let browser: Browser;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshot, hasNoHorizontalScroll, activeName } from '../harness/browser.ts';
+import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, vnDay } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -17,8 +17,6 @@ const AN = { username: 'nguyen.van.an', password: 'Hoa-sen-trang-2025!', display
 const BABY = 'Nguyễn Thị Ánh Dương';
 const LEGAL_BASIS = 'Luật Hộ tịch 2014, Điều 16';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 
 let server: TestServer;
 let browser: Browser;
@@ -34,10 +32,6 @@ after(async () => {
   await server?.close();
 });
 
-/** yyyy-mm-dd in Vietnam, `days` from today. */
-function vnDay(days = 0): string {
-  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 const ddmmyyyy = (iso: string) => iso.split('-').reverse().join('/');
 
 interface Session {

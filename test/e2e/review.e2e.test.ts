@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, hasNoHorizontalScroll, activeName, signedIn as openSignedIn } from '../harness/browser.ts';
+import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn, vnDay } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -18,8 +18,6 @@ const HA: Officer = { username: 'le.thu.ha', password: 'Mai-vang-no-2025!', disp
 const BOTH: Officer = { username: 'pham.quoc.bao', password: 'Dao-hong-tet-2025!', displayName: 'Phạm Quốc Bảo', roles: ['registrar', 'supervisor'], provinceCode: '01' };
 const LEGAL_BASIS = 'Luật Hộ tịch 2014, Điều 16';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 
 let server: TestServer;
 let browser: Browser;
@@ -35,9 +33,6 @@ after(async () => {
   await server?.close();
 });
 
-function vnDay(days = 0): string {
-  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function signedIn(who: Officer, opts: { viewport?: { width: number; height: number }; at?: string; expectedFailures?: RegExp } = {}) {
   return openSignedIn(browser, server.baseUrl, who, opts);

@@ -34,6 +34,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
 
+/** A calendar day in Vietnam (UTC+7, no daylight saving), `days` from today, as yyyy-mm-dd. */
+export function vnDay(days = 0): string {
+  return new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export interface SignedIn {
   page: Page;
   /** Closes the browser context and fails the test if the page had a script error. */

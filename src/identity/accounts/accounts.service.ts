@@ -361,9 +361,12 @@ export class AccountService {
   async revokeSession(accountId: string, sessionId: string, reason = 'signed_out'): Promise<boolean> {
     const s = await store.session(this.db, sessionId);
     if (!s || s.account_id !== accountId) return false;
+    if (reason !== 'revoked_by_citizen') {
+      await store.revokeSessions(this.db, accountId, this.clock.now(), reason, { only: sessionId });
+      return true;
+    }
     await this.db.transaction().execute(async (trx) => {
-      const n = await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId });
-      if (n && reason === 'revoked_by_citizen') await publish(trx, [sessionsRevoked(accountId, null, reason)]);
+      if (await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId })) await publish(trx, [sessionsRevoked(accountId, null, reason)]);
     });
     return true;
   }

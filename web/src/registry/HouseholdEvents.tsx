@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
-import { choicesOf, LifeEventForm, type EventSpec, type FieldSpec, type Option } from './LifeEventForm.tsx';
+import { choicesOf, EventMenuSection, type EventSpec, type FieldSpec, type Option } from './LifeEventForm.tsx';
 import { householdPath, recordEvent } from './registry.api.ts';
 import type { Household } from './registry.types.ts';
 import { useText, type PlainKey } from './text.ts';
@@ -107,49 +106,17 @@ function available(h: Household): HouseholdEvent[] {
  */
 export function HouseholdEventsSection({ household, onRecorded }: { household: Household; onRecorded(ev: HouseholdEvent, otherHousehold: string | null): void }) {
   const { rt } = useText();
-  const [open, setOpen] = useState<HouseholdEvent | null>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
-  const formHeadingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (open) formHeadingRef.current?.focus();
-  }, [open]);
-  const events = available(household);
-  const title = (e: HouseholdEvent) => rt(MENU[e]);
-
   return (
-    <section className="panel life-events" aria-labelledby="household-events-title" data-testid="household-events">
-      <h2 id="household-events-title">{rt('life.hh.title')}</h2>
-      {open ? (
-        <>
-          <h3 tabIndex={-1} ref={formHeadingRef}>
-            {title(open)}
-          </h3>
-          <LifeEventForm
-            key={open}
-            spec={specOf(open, household)}
-            title={title(open)}
-            testId={`household-form-${open}`}
-            onCancel={() => {
-              setOpen(null);
-              setTimeout(() => menuRef.current?.querySelector('button')?.focus(), 0);
-            }}
-            onDone={(result) => onRecorded(open, otherHousehold(open, result))}
-          />
-        </>
-      ) : events.length ? (
-        <>
-          <p>{rt('life.hh.intro')}</p>
-          <div className="life-events__menu" role="group" aria-labelledby="household-events-title" ref={menuRef}>
-            {events.map((e) => (
-              <button key={e} type="button" className="button button--secondary" onClick={() => setOpen(e)}>
-                {title(e)}
-              </button>
-            ))}
-          </div>
-        </>
-      ) : (
-        <p>{rt('life.hh.none')}</p>
-      )}
-    </section>
+    <EventMenuSection
+      id="household-events"
+      heading={rt('life.hh.title')}
+      intro={rt('life.hh.intro')}
+      none={rt('life.hh.none')}
+      events={available(household)}
+      titleOf={(e) => rt(MENU[e])}
+      specOf={(e) => specOf(e, household) as EventSpec<unknown>}
+      formTestId={(e) => `household-form-${e}`}
+      onDone={(e, result) => onRecorded(e, otherHousehold(e, result))}
+    />
   );
 }

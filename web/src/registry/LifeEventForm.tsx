@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { useOfficer } from '../auth/session.tsx';
@@ -333,5 +333,69 @@ export function LifeEventForm<B, R = unknown>({ spec, title, testId, onCancel, o
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * A panel of events (the person page's life events, the household page's changes): a menu of
+ * buttons, each opening its form in the shell above. The opened form is announced by its heading;
+ * cancelling goes back to the menu with the focus on its first button.
+ */
+export function EventMenuSection<E extends string>({ id, heading, intro, none, events, titleOf, specOf, formTestId, onDone, extra }: {
+  id: string;
+  heading: string;
+  intro: string;
+  none: string;
+  events: readonly E[];
+  titleOf(e: E): string;
+  specOf(e: E): EventSpec<unknown>;
+  formTestId(e: E): string;
+  onDone(e: E, result: unknown): void;
+  /** More entries at the end of the menu (a link elsewhere). */
+  extra?: ReactNode;
+}) {
+  const [open, setOpen] = useState<E | null>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const formHeadingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (open) formHeadingRef.current?.focus();
+  }, [open]);
+  const titleId = `${id}-title`;
+  return (
+    <section className="panel life-events" aria-labelledby={titleId} data-testid={id}>
+      <h2 id={titleId}>{heading}</h2>
+      {open ? (
+        <>
+          <h3 tabIndex={-1} ref={formHeadingRef}>
+            {titleOf(open)}
+          </h3>
+          <LifeEventForm
+            key={open}
+            spec={specOf(open)}
+            title={titleOf(open)}
+            testId={formTestId(open)}
+            onCancel={() => {
+              setOpen(null);
+              setTimeout(() => menuRef.current?.querySelector('button')?.focus(), 0);
+            }}
+            onDone={(result) => onDone(open, result)}
+          />
+        </>
+      ) : events.length ? (
+        <>
+          <p>{intro}</p>
+          <div className="life-events__menu" role="group" aria-labelledby={titleId} ref={menuRef}>
+            {events.map((e) => (
+              <button key={e} type="button" className="button button--secondary" onClick={() => setOpen(e)}>
+                {titleOf(e)}
+              </button>
+            ))}
+            {extra}
+          </div>
+        </>
+      ) : (
+        <p>{none}</p>
+      )}
+    </section>
   );
 }

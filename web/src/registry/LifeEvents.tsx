@@ -1,6 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
 import { Link } from '../app/router.tsx';
-import { LifeEventForm, residenceOf, type EventSpec, type Values } from './LifeEventForm.tsx';
+import { EventMenuSection, residenceOf, type EventSpec, type Values } from './LifeEventForm.tsx';
 import { offerHouseholdAddress } from './new-household.ts';
 import { personPath, recordEvent } from './registry.api.ts';
 import type { PersonRecord } from './registry.types.ts';
@@ -99,55 +98,22 @@ function available(record: PersonRecord): PersonEvent[] {
  */
 export function LifeEventsSection({ idNumber, record, onRecorded }: { idNumber: string; record: PersonRecord; onRecorded(ev: PersonEvent): void }) {
   const { rt } = useText();
-  const [open, setOpen] = useState<PersonEvent | null>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
-  const formHeadingRef = useRef<HTMLHeadingElement>(null);
-  // An opened form is announced by its heading.
-  useEffect(() => {
-    if (open) formHeadingRef.current?.focus();
-  }, [open]);
-  const events = available(record);
-  const title = (e: PersonEvent) => rt(MENU[e]);
-
   return (
-    <section className="panel life-events" aria-labelledby="life-events-title" data-testid="life-events">
-      <h2 id="life-events-title">{rt('life.title')}</h2>
-      {open ? (
-        <>
-          <h3 tabIndex={-1} ref={formHeadingRef}>
-            {title(open)}
-          </h3>
-          <LifeEventForm
-            key={open}
-            spec={specOf(open, idNumber, record)}
-            title={title(open)}
-            testId={`life-form-${open}`}
-            onCancel={() => {
-              setOpen(null);
-              setTimeout(() => menuRef.current?.querySelector('button')?.focus(), 0);
-            }}
-            onDone={() => onRecorded(open)}
-          />
-        </>
-      ) : events.length ? (
-        <>
-          <p>{rt('life.intro')}</p>
-          <div className="life-events__menu" role="group" aria-labelledby="life-events-title" ref={menuRef}>
-            {events.map((e) => (
-              <button key={e} type="button" className="button button--secondary" onClick={() => setOpen(e)}>
-                {title(e)}
-              </button>
-            ))}
-            {record.status === 'living' && (
-              <Link to={`/registry/households/new?head=${idNumber}`} className="button button--secondary" onClick={() => offerHouseholdAddress(idNumber, record.permanentResidence)}>
-                {rt('hhNew.title')}
-              </Link>
-            )}
-          </div>
-        </>
-      ) : (
-        <p>{rt('life.none')}</p>
+    <EventMenuSection
+      id="life-events"
+      heading={rt('life.title')}
+      intro={rt('life.intro')}
+      none={rt('life.none')}
+      events={available(record)}
+      titleOf={(e) => rt(MENU[e])}
+      specOf={(e) => specOf(e, idNumber, record) as EventSpec<unknown>}
+      formTestId={(e) => `life-form-${e}`}
+      onDone={(e) => onRecorded(e)}
+      extra={record.status === 'living' && (
+        <Link to={`/registry/households/new?head=${idNumber}`} className="button button--secondary" onClick={() => offerHouseholdAddress(idNumber, record.permanentResidence)}>
+          {rt('hhNew.title')}
+        </Link>
       )}
-    </section>
+    />
   );
 }
