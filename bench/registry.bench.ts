@@ -7,6 +7,7 @@
  *   3. a life event (change of current place of living)     50 connections
  * Usage: node --import tsx bench/registry.bench.ts --people 1000000 [--seconds 20] [--dir bench-pg]
  *        [--phases byId,search,given,events]   (default: all; BENCH_APP_NODE_OPTIONS adds flags to the app, e.g. --cpu-prof)
+ *        [--pg-stats]   PostgreSQL with pg_stat_statements: after the life-event phase, its costliest statements and its WAL
  * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,7 @@ const arg = (name: string, dflt: string) => {
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '20'));
 const PHASES = new Set(arg('phases', 'byId,search,given,events').split(','));
+const PG_STATS = args.includes('--pg-stats');
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.tmp', arg('dir', 'bench-pg'));
 const PG_PORT = 54391;
@@ -74,7 +76,7 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
 
 const t0 = Date.now();
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min'] });
+const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [])] });
 let app: ChildProcess | null = null;
 try {
   const d = connect(server.url, 8);
@@ -117,7 +119,21 @@ try {
     return `/api/v1/registry/people?q=${encodeURIComponent(strip(s.full_name).split(' ').pop()!)}&birthYear=${s.birth_year}`;
   }, null, token);
   let n = 0;
+  const stats = PG_STATS ? new pg.Client({ connectionString: server.url }) : null;
+  if (stats) {
+    await stats.connect();
+    await stats.query('create extension if not exists pg_stat_statements');
+    await stats.query('select pg_stat_statements_reset(), pg_stat_reset_shared($1)', ['wal']);
+  }
   const events = !PHASES.has('events') ? skip : await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench ${t0}`, provinceCode: '01', communeCode: '00004' } }), token);
+  if (stats) {
+    // Where PostgreSQL spent the life-event phase: statements by total execution time (which includes waiting for locks), and the WAL written.
+    const top = await stats.query(`select calls, round(total_exec_time::numeric) as ms, round((total_exec_time / greatest(calls, 1))::numeric, 3) as ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query from pg_stat_statements order by total_exec_time desc limit 8`);
+    for (const r of top.rows) console.log(`  pg: ${r.calls} calls, ${r.ms} ms, ${r.ms_per_call} ms/call: ${r.query}`);
+    const wal = (await stats.query('select wal_records, wal_fpi, wal_bytes from pg_stat_wal')).rows[0];
+    console.log(`  pg: WAL ${wal.wal_records} records, ${wal.wal_fpi} full-page images, ${Math.round(Number(wal.wal_bytes) / 2 ** 20)} MiB`);
+    await stats.end();
+  }
   const result = { people, seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, load, byId, search, given, events, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
