@@ -26,10 +26,10 @@ export const arg = (name: string, dflt: string): string => {
 
 export const PG_TUNING = ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', '-c', 'max_connections=200'];
 
-export async function database(dir: string, people: number, pgPort: number): Promise<{ server: EmbeddedServer; people: number }> {
+export async function database(dir: string, people: number, pgPort: number, extraTuning: string[] = []): Promise<{ server: EmbeddedServer; people: number }> {
   const dataDir = path.join(root, '.tmp', dir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const server = await startEmbeddedPostgres({ dataDir, port: pgPort, tuning: PG_TUNING });
+  const server = await startEmbeddedPostgres({ dataDir, port: pgPort, tuning: [...PG_TUNING, ...extraTuning] });
   const d = connect(server.url, 8);
   await migrateToLatest(d.db, migrations);
   const pool = new pg.Pool({ connectionString: server.url, max: 4 });
@@ -125,7 +125,8 @@ export function postgresCpu(dir: string): number {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (d !== postmaster && f[1] !== postmaster) continue;
-      total += (Number(f[11]) + Number(f[12])) / 100;
+      // The postmaster's cutime/cstime hold the CPU of backends that have exited (closed connections).
+      total += (Number(f[11]) + Number(f[12]) + (d === postmaster ? Number(f[13]) + Number(f[14]) : 0)) / 100;
     } catch { /* gone */ }
   }
   return total;

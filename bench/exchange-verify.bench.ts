@@ -13,12 +13,13 @@
  * Each phase reports requests/s, p50/p95/p99, and CPU seconds of the server process and of
  * PostgreSQL; the app's resident memory is reported at the end.
  *
- * Usage: node --import tsx bench/exchange-verify.bench.ts [--people 1000000] [--seconds 15] [--connections 64] [--rounds 2] [--dir bench-pg]
+ * Usage: node --import tsx bench/exchange-verify.bench.ts [--people 1000000] [--seconds 15] [--connections 64] [--rounds 2] [--dir bench-pg] [--pg-stats]
  * With --dir bench-pg after the registry benchmark loaded 10 million people, nothing is loaded.
  */
 import os from 'node:os';
 import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
+import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 import { arg, database, machineBusy, pct, postgresCpu, procStats, registerPartner, samplePeople, startApp, startChild } from './exchange-setup.ts';
 
 const PEOPLE = Number(arg('people', '1000000'));
@@ -27,6 +28,7 @@ const CONNECTIONS = Number(arg('connections', '64'));
 const ROUNDS = Number(arg('rounds', '2'));
 const DIR = arg('dir', 'bench-pg');
 const PG_PORT = Number(arg('pg-port', '54393'));
+const PG_STATS = process.argv.includes('--pg-stats');
 const APP_PORT = 8093;
 const BASE_PORT = 8094;
 
@@ -51,7 +53,7 @@ async function drive(name: string, port: number, path: string, headers: Record<s
 }
 
 const t0 = Date.now();
-const { server, people } = await database(DIR, PEOPLE, PG_PORT);
+const { server, people } = await database(DIR, PEOPLE, PG_PORT, PG_STATS ? PG_STATS_TUNING : []);
 let app: ChildProcess | null = null;
 let base: ChildProcess | null = null;
 try {
@@ -76,7 +78,9 @@ try {
   const phases: Phase[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     phases.push(await drive(`baseline #${round}`, BASE_PORT, '/verify', {}, body, SECONDS, base.pid!));
+    const stats = PG_STATS && round === ROUNDS ? await PgStats.reset(server.url) : null;
     phases.push(await drive(`exchange verify #${round}`, APP_PORT, '/api/v1/exchange/verify', auth, body, SECONDS, app.pid!));
+    await stats?.report(10);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const baseRps = mean(phases.filter((p) => p.name.startsWith('baseline')).map((p) => p.rps));

@@ -9,7 +9,7 @@
  *      argon2id verification rate at the same parameters measured in the same run;
  *   3. access-token verifications/s at the resource side (AccessTokenVerifier), without and with
  *      its cache of verified tokens.
- * Usage: node --import tsx bench/oidc.bench.ts [--seconds 15] [--dir bench-oidc] [--users 64] [--concurrency 8] [--profile]
+ * Usage: node --import tsx bench/oidc.bench.ts [--seconds 15] [--dir bench-oidc] [--users 64] [--concurrency 8] [--profile] [--pg-stats]
  * (--profile writes a CPU profile of the platform process to .tmp/prof/)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +31,8 @@ import { JoseKeys } from '../src/platform/keys/jose-keys.ts';
 import { AccessTokenVerifier } from '../src/identity/oidc/access-tokens.ts';
 import { EXCHANGE_RESOURCE } from '../src/identity/oidc/provider.ts';
 import { clientKeys, rp, client, UserAgent, formAction } from '../test/harness/oidc.ts';
+import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
+import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : dflt; };
@@ -55,7 +57,7 @@ const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 const t0 = Date.now();
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=1GB', '-c', 'max_wal_size=4GB'] });
+const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=1GB', '-c', 'max_wal_size=4GB', ...(args.includes('--pg-stats') ? PG_STATS_TUNING : [])] });
 let app: ChildProcess | null = null;
 try {
   const d = connect(server.url, 4);
@@ -141,6 +143,9 @@ try {
   for (const id of people) await signInOnce(id, true); // consent once per citizen; then it is remembered
   const flowLat: number[] = [];
   let flowErrors = 0;
+  // Who is busy during the sign-ins: the platform, PostgreSQL, this load generator, the machine.
+  const stats = args.includes('--pg-stats') ? await PgStats.reset(server.url) : null;
+  const cpu0 = { app: procStats(app.pid!).cpu, pg: postgresCpu('bench-oidc'), self: process.cpuUsage(), machine: machineBusy() };
   const end = Date.now() + SECONDS * 1000;
   let k = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -150,7 +155,11 @@ try {
     }
   }));
   flowLat.sort((a, b) => a - b);
-  const flows = { concurrency: CONCURRENCY, completed: flowLat.length, perSecond: +(flowLat.length / SECONDS).toFixed(1), errors: flowErrors, p50: Math.round(pct(flowLat, 50)), p95: Math.round(pct(flowLat, 95)), p99: Math.round(pct(flowLat, 99)) };
+  const selfCpu = process.cpuUsage(cpu0.self);
+  await stats?.report(40);
+  const cores = { platform: +((procStats(app.pid!).cpu - cpu0.app) / SECONDS).toFixed(2), postgres: +((postgresCpu('bench-oidc') - cpu0.pg) / SECONDS).toFixed(2), loadGenerator: +((selfCpu.user + selfCpu.system) / 1e6 / SECONDS).toFixed(2), machineBusyPct: Math.round(((machineBusy() - cpu0.machine) / (SECONDS * os.cpus().length)) * 100) };
+  console.log(`sign-in phase CPU (cores): platform ${cores.platform}, PostgreSQL ${cores.postgres}, load generator ${cores.loadGenerator}; machine ${cores.machineBusyPct} % busy`);
+  const flows = { concurrency: CONCURRENCY, cores, completed: flowLat.length, perSecond: +(flowLat.length / SECONDS).toFixed(1), errors: flowErrors, p50: Math.round(pct(flowLat, 50)), p95: Math.round(pct(flowLat, 95)), p99: Math.round(pct(flowLat, 99)) };
 
   // Raw argon2id verification rate at the same parameters, same machine, same run (threads as the server uses).
   let raw = 0;

@@ -23,6 +23,7 @@ import { migrations } from '../src/modules.ts';
 import { loadPopulation } from '../src/synth/loader.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
+import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -43,7 +44,15 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function drive(name: string, connections: number, method: 'GET' | 'POST', nextPath: () => string, body: (() => string) | null, token: string) {
+async function drive(...a: Parameters<typeof measure>) {
+  // With --pg-stats: where PostgreSQL spent each phase.
+  const stats = PG_STATS ? await PgStats.reset(server.url) : null;
+  const r = await measure(...a);
+  await stats?.report();
+  return r;
+}
+
+async function measure(name: string, connections: number, method: 'GET' | 'POST', nextPath: () => string, body: (() => string) | null, token: string) {
   const latencies: number[] = [];
   let errors = 0;
   const statuses: Record<number, number> = {};
@@ -76,7 +85,7 @@ async function drive(name: string, connections: number, method: 'GET' | 'POST', 
 
 const t0 = Date.now();
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [])] });
+const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? PG_STATS_TUNING : [])] });
 let app: ChildProcess | null = null;
 try {
   const d = connect(server.url, 8);
@@ -119,21 +128,7 @@ try {
     return `/api/v1/registry/people?q=${encodeURIComponent(strip(s.full_name).split(' ').pop()!)}&birthYear=${s.birth_year}`;
   }, null, token);
   let n = 0;
-  const stats = PG_STATS ? new pg.Client({ connectionString: server.url }) : null;
-  if (stats) {
-    await stats.connect();
-    await stats.query('create extension if not exists pg_stat_statements');
-    await stats.query('select pg_stat_statements_reset(), pg_stat_reset_shared($1)', ['wal']);
-  }
   const events = !PHASES.has('events') ? skip : await drive('life event: current residence change', 50, 'POST', () => `/api/v1/registry/people/${sampleIds[(n++ * 7919) % sampleIds.length]}/current-residence`, () => JSON.stringify({ legalBasis: 'Luật Cư trú 2020, Điều 19', residence: { address: `Số ${n} phố Bench ${t0}`, provinceCode: '01', communeCode: '00004' } }), token);
-  if (stats) {
-    // Where PostgreSQL spent the life-event phase: statements by total execution time (which includes waiting for locks), and the WAL written.
-    const top = await stats.query(`select calls, round(total_exec_time::numeric) as ms, round((total_exec_time / greatest(calls, 1))::numeric, 3) as ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query from pg_stat_statements order by total_exec_time desc limit 8`);
-    for (const r of top.rows) console.log(`  pg: ${r.calls} calls, ${r.ms} ms, ${r.ms_per_call} ms/call: ${r.query}`);
-    const wal = (await stats.query('select wal_records, wal_fpi, wal_bytes from pg_stat_wal')).rows[0];
-    console.log(`  pg: WAL ${wal.wal_records} records, ${wal.wal_fpi} full-page images, ${Math.round(Number(wal.wal_bytes) / 2 ** 20)} MiB`);
-    await stats.end();
-  }
   const result = { people, seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, load, byId, search, given, events, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {

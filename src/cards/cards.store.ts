@@ -66,8 +66,11 @@ export const cardsStore = {
 
   /** The cards of many people in one statement (`= any($1)`), each person's newest first. */
   async cardsOfMany(db: Db, idNumbers: readonly string[]): Promise<Array<Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>>> {
-    const { rows } = await sql<Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>>`
-      select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = any(${idNumbers as string[]}::text[]) order by id_number, card_no desc`.execute(db);
+    type Row = Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>;
+    // One person by equality, so the prepared statement settles on its generic plan (see identityMany).
+    const { rows } = idNumbers.length === 1
+      ? await sql<Row>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = ${idNumbers[0]!} order by card_no desc`.execute(db)
+      : await sql<Row>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = any(${idNumbers as string[]}::text[]) order by id_number, card_no desc`.execute(db);
     return rows;
   },
 

@@ -55,8 +55,12 @@ export const registryStore = {
 
   /** Identity columns of many people in one statement (bulk verification batches of a few thousand). */
   async identityMany(db: Db, idNumbers: readonly string[]): Promise<Array<Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>>> {
-    const { rows } = await sql<Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>>`
-      select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = any(${idNumbers as string[]}::text[])`.execute(db);
+    type Row = Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>;
+    // One person by equality: a prepared `= any($1)` is re-planned on every call (its generic plan
+    // is costed for an array of unknown length), while `= $1` settles on the generic plan.
+    const { rows } = idNumbers.length === 1
+      ? await sql<Row>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = ${idNumbers[0]!}`.execute(db)
+      : await sql<Row>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = any(${idNumbers as string[]}::text[])`.execute(db);
     return rows;
   },
 
