@@ -7,7 +7,8 @@
  *   3. a life event (change of current place of living)     50 connections
  * Usage: node --import tsx bench/registry.bench.ts --people 1000000 [--seconds 20] [--dir bench-pg]
  *        [--phases byId,search,given,events]   (default: all; BENCH_APP_NODE_OPTIONS adds flags to the app, e.g. --cpu-prof)
- *        [--pg-stats]   PostgreSQL with pg_stat_statements: after the life-event phase, its costliest statements and its WAL
+ *        [--pg-stats]   PostgreSQL with pg_stat_statements: after each phase, its costliest statements and its WAL
+ *        [--pg-set name=value]   a PostgreSQL setting for an experiment (repeatable)
  * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +35,8 @@ const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '20'));
 const PHASES = new Set(arg('phases', 'byId,search,given,events').split(','));
 const PG_STATS = args.includes('--pg-stats');
+// --pg-set name=value (repeatable): a PostgreSQL setting for an experiment, e.g. --pg-set wal_compression=pglz
+const PG_SET = args.flatMap((a, k) => (args[k - 1] === '--pg-set' ? ['-c', a] : []));
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.tmp', arg('dir', 'bench-pg'));
 const PG_PORT = 54391;
@@ -85,7 +88,7 @@ async function measure(name: string, connections: number, method: 'GET' | 'POST'
 
 const t0 = Date.now();
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? PG_STATS_TUNING : [])] });
+const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? PG_STATS_TUNING : []), ...PG_SET] });
 let app: ChildProcess | null = null;
 try {
   const d = connect(server.url, 8);
