@@ -32,6 +32,7 @@ import { accountsStore as store, type AccountRow, type AccountStatus, type Passk
 import { fieldError } from './accounts.errors.ts';
 import { NOTICE } from './messages.ts';
 import { maskPhone, type OtpSender } from './otp-sender.ts';
+import { queueNotice } from './notices.ts';
 import { birthDateOfFacts, citizenPasswordWeakness, WEAKNESS_TEXT } from './policy.ts';
 import { SecretBox } from './secret-box.ts';
 import './accounts.errors.ts';
@@ -321,7 +322,7 @@ export class AccountService {
 
   /**
    * Opens a session on a device after a successful sign-in: clears the failure count (and a lock),
-   * records the sign-in, and tells the citizen by SMS when the device (IP and browser) is new.
+   * records the sign-in, and queues an SMS to the citizen when the device (IP and browser) is new.
    */
   async startSession(input: { accountId: string; method: SignInMethod; acr: 1 | 2 } & SignInMeta): Promise<{ sessionId: string; token: string; expiresAt: Date }> {
     const now = this.clock.now();
@@ -338,9 +339,9 @@ export class AccountService {
         await store.updateAccount(trx, a.id, { failed_attempts: 0, locked_until: null, ...(a.status === 'locked' ? { status: 'active', status_reason: 'signed_in', status_changed_at: now, status_changed_by: 'system' } : {}) }, now);
       }
       await store.insertSignIn(trx, { account_id: a.id, at: now, outcome: 'success', method: input.method, ip: input.ip, user_agent: input.userAgent });
+      if (seen.any && !seen.same) await queueNotice(trx, { kind: 'new_device', accountId: a.id, to: { phone: a.phone }, text: NOTICE.newDevice(now, input.ip, input.userAgent) }, now);
       return s;
     });
-    if (seen.any && !seen.same) await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.newDevice(now, input.ip, input.userAgent) });
     return { sessionId: session.id, token, expiresAt };
   }
 
