@@ -40,13 +40,18 @@ import './accounts.errors.ts';
 export const IDENTITY_TOPIC = {
   closed: 'identity.account.closed',
   suspended: 'identity.account.suspended',
-  /** The citizen ended sessions on other devices (or changed the password): browsers' single sign-on ends too. */
+  /** The citizen revoked a device, or the other devices, or changed the password: those browsers' single sign-on ends too. */
   sessionsRevoked: 'identity.sessions.revoked',
 } as const;
 
 export type CloseReason = 'deceased' | 'citizen_request';
 
-const sessionsRevoked = (accountId: string, idNumber: string | null, reason: string): DomainEvent => ({ topic: IDENTITY_TOPIC.sessionsRevoked, key: idNumber, payload: { accountId, reason } });
+/**
+ * Which browsers lose single sign-on: the devices revoked (`sessionIds`), every one but the device
+ * kept (`keepSessionId`), or, with neither (a password change), all of them.
+ */
+const sessionsRevoked = (accountId: string, idNumber: string | null, reason: string, which: { sessionIds?: string[]; keepSessionId?: string } = {}): DomainEvent =>
+  ({ topic: IDENTITY_TOPIC.sessionsRevoked, key: idNumber, payload: { accountId, reason, ...which } });
 
 export const SIGN_IN_SORTS = ['at'] as const;
 export type SignInSort = SortParam<(typeof SIGN_IN_SORTS)[number]>;
@@ -356,8 +361,8 @@ export class AccountService {
 
   /**
    * Revokes one session of an account; false when the account has no such session. A device the
-   * citizen revokes also loses the provider's single sign-on (`identity.sessions.revoked`): a
-   * browser that still holds the provider's cookie must sign in again.
+   * citizen revokes also loses the provider's single sign-on (`identity.sessions.revoked` naming
+   * it): the browser signed in with that device session must sign in again, other browsers not.
    */
   async revokeSession(accountId: string, sessionId: string, reason = 'signed_out'): Promise<boolean> {
     const s = await store.session(this.db, sessionId);
@@ -367,7 +372,7 @@ export class AccountService {
       return true;
     }
     await this.db.transaction().execute(async (trx) => {
-      if (await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId })) await publish(trx, [sessionsRevoked(accountId, null, reason)]);
+      if (await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId })) await publish(trx, [sessionsRevoked(accountId, null, reason, { sessionIds: [sessionId] })]);
     });
     return true;
   }
@@ -375,7 +380,7 @@ export class AccountService {
   async revokeOtherSessions(accountId: string, keepSessionId: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const n = await store.revokeSessions(trx, accountId, this.clock.now(), 'revoked_by_citizen', { except: keepSessionId });
-      if (n) await publish(trx, [sessionsRevoked(accountId, null, 'revoked_by_citizen')]);
+      if (n) await publish(trx, [sessionsRevoked(accountId, null, 'revoked_by_citizen', { keepSessionId })]);
       return n;
     });
   }
