@@ -15,6 +15,7 @@ import { closeAccountsOfDeceased, followMissingDeclarations, notifyConsentReques
 import { DEFAULT_ENROLMENT_SETTINGS, EnrolmentService, type ChipVerifier, type EnrolmentSettings, type PublicMeta } from './enrolment.service.ts';
 import { DevOtpSender, NullOtpSender, type OtpSender } from './otp-sender.ts';
 import { NoticeWorker, type NoticeSettings } from './notices.ts';
+import { housekeeping, housekeepingSettings } from '../housekeeping.ts';
 import * as S from './accounts.schema.ts';
 
 export const CITIZEN_COOKIE = 'open06_citizen';
@@ -27,6 +28,8 @@ export interface IdentityAccountsOptions {
   chipVerifier?: ChipVerifier;
   /** How often the `person.deceased` and consent-request consumers and the notice worker run, in milliseconds; 0 = not in the background. */
   consumerIntervalMs?: number;
+  /** How often housekeeping (housekeeping.ts) runs in the background, ms; 0 = not in the background. Default 10 minutes, or never when consumerIntervalMs is 0. */
+  housekeepingIntervalMs?: number;
   /** Retries of notices; maxAttempts defaults to EID_NOTICE_MAX_ATTEMPTS. */
   notices?: Partial<NoticeSettings>;
 }
@@ -111,12 +114,14 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       await notifyConsentRequests(p.db, portalUrl, p.clock);
       await notices.deliverAll();
     }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: consent-request notices or the notice worker failed'));
+    const cleaning = new Poller(() => housekeeping(p.db, p.clock, housekeepingSettings(p.config)), opts.housekeepingIntervalMs ?? (opts.consumerIntervalMs === 0 ? 0 : 600_000), (e) => app.log.error({ err: e }, 'identity: housekeeping failed'));
     app.addHook('onReady', async () => {
       if (!accounts.secretsEncrypted) app.log.warn('identity: TOTP secrets are stored unencrypted; set EID_KEY_ENCRYPTION_KEY in production');
       poller.start();
       sending.start();
+      cleaning.start();
     });
-    app.addHook('onClose', async () => { await poller.stop(); await sending.stop(); });
+    app.addHook('onClose', async () => { await poller.stop(); await sending.stop(); await cleaning.stop(); });
     app.addHook('onResponse', async (req) => { if (UNSAFE.has(req.method)) p.chainer.poke(); });
 
     const PUBLIC = { auth: { public: true } } as const;
@@ -290,8 +295,8 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
 
     r.get('/api/v1/eid/me/sign-ins', {
       config: CITIZEN,
-      schema: { tags: TAGS.me, summary: 'My sign-ins and failed attempts, a page at a time (newest first unless `sort=at`)', querystring: Type.Object(pageQuery(SIGN_IN_SORTS, '-at')), response: { 200: PageSchema(S.SignInRecordSchema) } },
-    }, async (req) => accounts.signIns(citizenOf(req).accountId, req.query));
+      schema: { tags: TAGS.me, summary: 'My sign-ins and failed attempts, a page at a time (newest first unless `sort=at`)', description: 'Entries older than `retentionMonths` (EID_SIGN_IN_RETENTION_MONTHS) are deleted.', querystring: Type.Object(pageQuery(SIGN_IN_SORTS, '-at')), response: { 200: Type.Composite([PageSchema(S.SignInRecordSchema), Type.Object({ retentionMonths: Type.Integer() })]) } },
+    }, async (req) => ({ ...(await accounts.signIns(citizenOf(req).accountId, req.query)), retentionMonths: p.config.EID_SIGN_IN_RETENTION_MONTHS }));
 
     r.post('/api/v1/eid/me/children', {
       config: CITIZEN,
