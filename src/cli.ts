@@ -13,6 +13,7 @@ import { runSeed, ensureDemo } from './seed.ts';
 import { registerCardsCli } from './cards/cards.cli.ts';
 import { registerExchangeCli } from './exchange/exchange.cli.ts';
 import { registerKeysCli } from './platform/keys/keys.cli.ts';
+import { registerIdentityCli } from './identity/identity.cli.ts';
 
 const err = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -136,6 +137,7 @@ officer.command('add')
 registerCardsCli(program);
 registerExchangeCli(program);
 registerKeysCli(program, withPlatform);
+registerIdentityCli(program, withPlatform);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   err(`open06: ${e instanceof Error ? e.message : String(e)}`);

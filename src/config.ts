@@ -27,6 +27,9 @@ export const ConfigSchema = Type.Object({
   OTP_SENDER: Type.Union([Type.Literal('dev'), Type.Literal('none')], { default: 'dev', description: 'Where eID one-time codes go: dev = kept in memory and readable at GET /api/v1/eid/dev/messages (development and tests only), none = dropped. A deployment plugs in its SMS gateway (an OtpSender).' }),
   WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '', pattern: '^(\\*|[A-Za-z0-9.:_\\[\\]-]+(\\s*,\\s*[A-Za-z0-9.:_\\[\\]-]+)*)?$', description: 'Comma-separated host names or IP addresses of event receivers that may resolve to private or loopback addresses and use http (* = every host). Empty (the default): only https receivers whose host resolves to public addresses. Development and tests only.' }),
   EID_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt eID TOTP secrets at rest. Unset: stored in clear (a warning says so).' })),
+  EID_NOTICE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'Attempts to send an eID notice (new device, consent request) before it is given up; retried with exponential backoff from 30 seconds up to an hour.' }),
+  EID_SIGN_IN_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12, description: 'How long the citizens\' sign-in history is kept, months (housekeeping deletes older entries; the portal says so).' }),
+  EID_ENDED_SESSION_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'How long ended (revoked or expired) eID device sessions are kept, days.' }),
 });
 
 export type Config = Static<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };
@@ -37,7 +40,7 @@ export class ConfigError extends Error {
   }
 }
 
-const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_PER_IP_PER_MINUTE', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX']);
+const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_PER_IP_PER_MINUTE', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX', 'EID_NOTICE_MAX_ATTEMPTS', 'EID_SIGN_IN_RETENTION_MONTHS', 'EID_ENDED_SESSION_RETENTION_DAYS']);
 const booleans = new Set(['COOKIE_SECURE']);
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */

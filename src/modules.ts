@@ -22,6 +22,9 @@ import * as cards0201 from './cards/migrations/20261124_0201_create_cards.ts';
 import * as identity0301 from './identity/migrations/20261124_0301_create_identity_accounts.ts';
 import * as identity0302 from './identity/migrations/20261124_0302_create_oidc.ts';
 import * as identity0303 from './identity/migrations/20261124_0303_oidc_client_list_index.ts';
+import * as identity0341 from './identity/migrations/20261124_0341_create_notice.ts';
+import * as identity0342 from './identity/migrations/20261124_0342_create_oidc_session_device.ts';
+import * as identity0343 from './identity/migrations/20261124_0343_housekeeping_indexes.ts';
 import * as exchange0401 from './exchange/migrations/20261124_0401_create_exchange.ts';
 import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_batches.ts';
 import * as exchange0403 from './exchange/migrations/20261124_0403_create_member_staff.ts';
@@ -44,6 +47,9 @@ export const migrations: Record<string, Migration> = {
   '20261124_0301_create_identity_accounts': identity0301,
   '20261124_0302_create_oidc': identity0302,
   '20261124_0303_oidc_client_list_index': identity0303,
+  '20261124_0341_create_notice': identity0341,
+  '20261124_0342_create_oidc_session_device': identity0342,
+  '20261124_0343_housekeeping_indexes': identity0343,
   '20261124_0401_create_exchange': exchange0401,
   '20261124_0402_job_person_batches': exchange0402,
   '20261124_0403_create_member_staff': exchange0403,

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.ts';
 import { ACR, levelOfAcr } from '../identity/oidc/levels.ts';
 import { oidcServices } from '../identity/oidc/oidc.module.ts';
+import { linkDeviceSessionByCode } from '../identity/oidc/sso-links.ts';
 import { readCookie } from '../platform/http/guard.ts';
 
 export const PORTAL_CLIENT_ID = 'open06-portal';
@@ -107,6 +108,8 @@ export async function portalSignInRoutes(app: FastifyInstance, p: Platform, sess
     const amr = (claims.amr as string[] | undefined) ?? [];
     const level = levelOfAcr(claims.acr as string | undefined) === 2 ? 2 : 1;
     const session = await sessions.startSession({ accountId: claims.sub, method: amr.includes('hwk') ? 'passkey' : amr.includes('otp') ? 'password+totp' : 'password', acr: level, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+    // This browser's provider Session ends with this device session (and survives the others' revocation).
+    await linkDeviceSessionByCode(p.db, String(q.code ?? ''), session.sessionId);
     const maxAge = Math.max(60, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
     setCookie(reply, TX_COOKIE, '', { maxAge: 0, sameSite: 'Lax', secure, path: '/portal' });
     setCookie(reply, CITIZEN_COOKIE, session.token, { maxAge, sameSite: 'Strict', secure });

@@ -4,7 +4,8 @@
  * phone (read here from the development sender at GET /api/v1/eid/dev/messages) naming the
  * organisation and pointing to the portal, with no personal data; once a day per organisation.
  * The SMS channel is a development sender that can be switched to failing, like an SMS gateway
- * that is down: the partner's request is answered all the same, and later notices still go out.
+ * that is down: the partner's request is answered all the same, later notices still go out, and
+ * the one that failed is retried (once) when the gateway is back.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +38,16 @@ describe('exchange: a consent request is pushed to the citizen by SMS, through t
     assert.equal(r.status, 200, r.text);
     return (r.json.items as Array<{ purpose: string; text: { vi: string; en: string } }>).filter((m) => m.purpose === 'notice' && /consent/.test(m.text.en));
   };
+  /** Waits until `n` consent notices were sent. */
+  const sent = async (n: number) => {
+    const end = Date.now() + 10_000;
+    for (;;) {
+      const got = await notices();
+      if (got.length >= n) return got;
+      if (Date.now() > end) throw new Error(`${got.length} of ${n} notices sent`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
   /** Waits until the consumer has read `events` consent-request events in all. */
   const consumed = async (events: number) => {
     const end = Date.now() + 10_000;
@@ -49,7 +60,7 @@ describe('exchange: a consent request is pushed to the citizen by SMS, through t
   };
 
   before(async () => {
-    t = await exchangeTestServer({ accounts: { sender, consumerIntervalMs: 100 } });
+    t = await exchangeTestServer({ accounts: { sender, consumerIntervalMs: 100, notices: { baseDelayMs: 300 } } });
     reg = await t.officer('reg.consent-notice', ['registrar'], null);
     idNumber = await resident(t.baseUrl, reg, { fullName: NAME, sex: 'female', birthDate: '1993-10-02' });
     noAccount = await resident(t.baseUrl, reg, { fullName: 'Hà Văn Tùng', sex: 'male', birthDate: '1960-01-20' });
@@ -62,7 +73,7 @@ describe('exchange: a consent request is pushed to the citizen by SMS, through t
     const r = await request(bank, idNumber);
     assert.equal(r.status, 201, r.text);
     await consumed(1);
-    const [n, ...more] = await notices();
+    const [n, ...more] = await sent(1);
     assert.ok(n, 'no notice sent');
     assert.equal(more.length, 0);
     for (const text of [n.text.vi, n.text.en]) {
@@ -83,23 +94,27 @@ describe('exchange: a consent request is pushed to the citizen by SMS, through t
     assert.equal((await request(bank, idNumber)).status, 201);
     assert.equal((await request(bank, noAccount)).status, 201);
     await consumed(4);
-    const texts = (await notices()).map((m) => m.text.en);
+    const texts = (await sent(2)).map((m) => m.text.en);
     assert.equal(texts.filter((x) => x.includes('Hưng Thịnh')).length, 1, texts.join('\n'));
   });
 
-  test('an SMS gateway that is down: the partner\'s request is answered, and later notices still go out', async () => {
+  test('an SMS gateway that is down: the partner\'s request is answered, later notices go out, the failed one is retried once', async () => {
     sender.down = true;
     const first = await t.partner({ member: 'Bệnh viện Tâm Đức', kind: 'hospital' });
     const r = await request(first, idNumber);
     assert.equal(r.status, 201, r.text);
     await consumed(5);
+    const failing = async () => (await sql<{ attempts: number; last_error: string | null }>`select attempts, last_error from identity.notice where text->>'en' like '%Tâm Đức%'`.execute(t.platform.db)).rows;
+    for (let i = 0; i < 100 && !(await failing())[0]?.last_error; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.match((await failing())[0]!.last_error!, /unavailable/);
+    assert.ok(!(await notices()).some((m) => m.text.en.includes('Tâm Đức')));
     sender.down = false;
     const second = await t.partner({ member: 'Trường Đại học Sông Hồng', kind: 'school' });
     assert.equal((await request(second, idNumber)).status, 201);
     await consumed(6);
-    const texts = (await notices()).map((m) => m.text.en);
+    const texts = (await sent(4)).map((m) => m.text.en);
     assert.ok(texts.some((x) => x.includes('Sông Hồng')), texts.join('\n'));
-    assert.ok(!texts.some((x) => x.includes('Tâm Đức')));
+    assert.equal(texts.filter((x) => x.includes('Tâm Đức')).length, 1, texts.join('\n'));
     const mine = await call(t.baseUrl, 'GET', `/api/v1/exchange/consent-requests/${r.json.id}`, undefined, await first.headers());
     assert.equal(mine.json.status, 'pending');
   });

@@ -311,6 +311,75 @@ describe('Sign in with eID: authorization code flow with openid-client as the re
     await assert.rejects(client.fetchUserInfo(hospital, tokens.access_token, tokens.claims()!.sub));
   });
 
+  /** A citizen with a level-1 account, new for the test. */
+  const newCitizen = async (fullName: string, birthDate: string, phone: string) => {
+    const c = { idNumber: '', fullName, birthDate, phone };
+    c.idNumber = await resident(s.baseUrl, await officerHeaders(s.baseUrl, 'hotich', OFFICER_PASSWORD), { fullName, sex: 'female', birthDate });
+    await level1Account(s.baseUrl, c);
+    const account = await s.platform.db.selectFrom('identity.account').select('id').where('id_number', '=', c.idNumber).executeTakeFirstOrThrow();
+    return { ...c, accountId: String(account.id) };
+  };
+  const providerSessionCount = async (accountId: string) => (await s.platform.db.selectFrom('identity.oidc_payloads').select('id').where('model', '=', 'Session').where('account_id', '=', accountId).execute()).length;
+  const waitForProviderSessions = async (accountId: string, n: number) => {
+    for (let i = 0; i < 100 && (await providerSessionCount(accountId)) !== n; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(await providerSessionCount(accountId), n);
+  };
+  /** Whether the browser's next authorization at the hospital shows the password form. */
+  const asksForPassword = async (ua: UserAgent) => {
+    const next = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, ua);
+    const page = await ua.follow(next.url.href, RP_CB);
+    return !!page.html?.includes('name="password"');
+  };
+  const deviceSessionOf = async (accountId: string, userAgent: string) =>
+    String((await s.platform.db.selectFrom('identity.session').select('id').where('account_id', '=', accountId).where('user_agent', '=', userAgent).executeTakeFirstOrThrow()).id);
+
+  test('revoking one device ends single sign-on in that browser only', async () => {
+    const lan = await newCitizen('Đặng Thị Lan', '1994-03-03', '0912000007');
+    const a = new UserAgent({ 'user-agent': 'Browser A (Windows)' });
+    const b = new UserAgent({ 'user-agent': 'Browser B (Android)' });
+    for (const ua of [a, b]) {
+      const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, ua);
+      await client.authorizationCodeGrant(hospital, await signIn(flow, RP_CB, lan.idNumber), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    }
+    assert.equal(await providerSessionCount(lan.accountId), 2);
+    const links = await sql<{ n: number }>`select count(*)::int n from identity.oidc_session_device l join identity.session d on d.id = l.device_session_id where d.account_id = ${lan.accountId}::uuid`.execute(s.platform.db);
+    assert.equal(links.rows[0]!.n, 2, 'each browser\'s provider session is linked to its device session');
+
+    const auth = { authorization: `Bearer ${await citizenToken(s.baseUrl, lan.idNumber)}` };
+    const r = await call(s.baseUrl, 'DELETE', `/api/v1/eid/me/sessions/${await deviceSessionOf(lan.accountId, 'Browser A (Windows)')}`, undefined, auth);
+    assert.equal(r.status, 204, JSON.stringify(r.json));
+    await waitForProviderSessions(lan.accountId, 1);
+    assert.equal(await asksForPassword(a), true, 'browser A signs in again');
+    assert.equal(await asksForPassword(b), false, 'browser B keeps its single sign-on');
+  });
+
+  test('"sign out other devices" from the portal keeps this browser\'s single sign-on and ends the others\'; a password change ends all', async () => {
+    const mai = await newCitizen('Hồ Thị Mai', '1987-07-07', '0912000008');
+    // Browser K signs in to the portal (the first-party client): its device session is made by the portal's callback.
+    const k = new UserAgent({ 'user-agent': 'Browser K (macOS)' });
+    const NEVER = 'https://never.example';
+    let page = await k.follow(`${s.baseUrl}/portal/login`, NEVER);
+    page = await k.follow(formAction(page.html!, page.url, '/login'), NEVER, { form: { idNumber: mai.idNumber, password: CITIZEN_PASSWORD } });
+    assert.equal((await k.request(`${s.baseUrl}/api/v1/eid/me`)).status, 200, 'signed in to the portal');
+    // Browser A signs in to the hospital.
+    const a = new UserAgent({ 'user-agent': 'Browser A (Windows)' });
+    const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid' }, a);
+    await signIn(flow, RP_CB, mai.idNumber);
+    assert.equal(await providerSessionCount(mai.accountId), 2);
+
+    const r = await k.request(`${s.baseUrl}/api/v1/eid/me/sessions/revoke-others`, { method: 'POST', json: {} });
+    assert.equal(r.status, 200, await r.text());
+    await waitForProviderSessions(mai.accountId, 1);
+    assert.equal(await asksForPassword(a), true, 'browser A signs in again');
+    assert.equal(await asksForPassword(k), false, 'browser K, the current device, keeps its single sign-on');
+
+    // A password change ends single sign-on everywhere, the current browser's too.
+    const c = await k.request(`${s.baseUrl}/api/v1/eid/me/password`, { method: 'POST', json: { currentPassword: CITIZEN_PASSWORD, newPassword: 'Mot-mat-khau-moi-2026!' } });
+    assert.equal(c.status, 204, await c.text());
+    await waitForProviderSessions(mai.accountId, 0);
+    assert.equal(await asksForPassword(k), true);
+  });
+
   test('a death closes the account: refresh tokens and userinfo stop working', async () => {
     const flow = await startFlow(hospital, { redirect_uri: RP_CB, scope: 'openid profile offline_access', prompt: 'consent' });
     const tokens = await client.authorizationCodeGrant(hospital, await signIn(flow, RP_CB, an.idNumber), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });

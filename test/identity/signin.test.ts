@@ -210,7 +210,8 @@ describe('eID: TOTP second factor, sessions, password, closing', () => {
     const laptop = await t.citizen(id, PASSWORD, { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140' });
     const tablet = await t.citizen(id, PASSWORD, { userAgent: 'Mozilla/5.0 (iPad) Safari/18' });
     await t.citizen(id, PASSWORD, { userAgent: 'VNeID/1.0 (Android 14)' });
-    // A new device is told by SMS; the same device again is not.
+    // A new device is told by SMS (queued, then sent by the notice worker); the same device again is not.
+    await t.services.notices.deliverAll();
     const notices = t.sender.to(phone).filter((m) => m.purpose === 'notice');
     assert.equal(notices.length - noticesBefore, 2);
     assert.match(notices.at(-1)!.text.en, /signed in on a new device \(Mozilla\/5.0 \(iPad\)/);

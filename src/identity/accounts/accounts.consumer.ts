@@ -3,14 +3,15 @@
  * closes the person's account and ends its sessions, publishing `identity.account.closed` in the
  * same transaction. Delivered at least once; an account already closed is left alone, so a
  * redelivery changes nothing. A declaration of missing suspends the account until it is revoked.
- * An organisation's consent request is told to the citizen by SMS.
+ * An organisation's consent request is told to the citizen by SMS (queued, see notices.ts).
  */
 import type { Kysely } from 'kysely';
 import { consumeAll } from '../../platform/events/outbox.ts';
 import type { EnrolmentService } from './enrolment.service.ts';
 import { accountsStore } from './accounts.store.ts';
 import { NOTICE } from './messages.ts';
-import type { OtpMessage, OtpSender } from './otp-sender.ts';
+import { queueNotice } from './notices.ts';
+import type { Clock } from '../../platform/clock.ts';
 
 export const DEATH_CONSUMER = 'identity.close-on-death';
 export const CONSENT_REQUEST_CONSUMER = 'identity.notify-consent-request';
@@ -42,20 +43,15 @@ export function followMissingDeclarations(db: Kysely<any>, enrolment: EnrolmentS
  * Handles every `exchange.consent.requested` event not yet handled: the holder of an active eID
  * account is sent a notice on the account's phone naming the organisation and pointing to the
  * portal — once a day per organisation (the event counts the organisation's pending requests of
- * the last 24 hours). Texts are sent after the cursor has moved (at most once: a failed or lost
- * text is not retried, the request is in the portal anyway), so a failing SMS gateway holds up
- * neither the partner's request nor later events; failures are thrown together at the end.
+ * the last 24 hours). The notice is queued in the transaction that moves the cursor (once per
+ * event, whatever the redeliveries) and sent by the notice worker, which retries a failed text.
  */
-export async function notifyConsentRequests(db: Kysely<any>, sender: OtpSender, portalUrl: string): Promise<number> {
-  const notices: OtpMessage[] = [];
-  const n = await consumeAll(db, CONSENT_REQUEST_CONSUMER, ['exchange.consent.requested'], async (event, trx) => {
+export function notifyConsentRequests(db: Kysely<any>, portalUrl: string, clock: Clock): Promise<number> {
+  return consumeAll(db, CONSENT_REQUEST_CONSUMER, ['exchange.consent.requested'], async (event, trx) => {
     const p = event.payload as { idNumber?: string; organisation?: { name?: string }; pendingFromOrganisation?: number };
     if (!p.idNumber || !p.organisation?.name || (p.pendingFromOrganisation ?? 1) > 1) return;
     const a = await accountsStore.openAccount(trx, p.idNumber);
     if (!a?.phone || (a.status !== 'active' && a.status !== 'locked')) return;
-    notices.push({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.consentRequested(p.organisation.name, portalUrl) });
+    await queueNotice(trx, { kind: 'consent_requested', accountId: a.id, to: { phone: a.phone }, text: NOTICE.consentRequested(p.organisation.name, portalUrl), dedupeKey: `consent-request:${event.id}` }, clock.now());
   });
-  const failed = (await Promise.allSettled(notices.map((m) => sender.send(m)))).filter((r) => r.status === 'rejected');
-  if (failed.length) throw new AggregateError(failed.map((r) => (r as PromiseRejectedResult).reason), `${failed.length} of ${notices.length} consent-request notices could not be sent`);
-  return n;
 }

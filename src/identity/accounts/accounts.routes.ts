@@ -14,6 +14,8 @@ import { AccountService, SIGN_IN_SORTS } from './accounts.service.ts';
 import { closeAccountsOfDeceased, followMissingDeclarations, notifyConsentRequests } from './accounts.consumer.ts';
 import { DEFAULT_ENROLMENT_SETTINGS, EnrolmentService, type ChipVerifier, type EnrolmentSettings, type PublicMeta } from './enrolment.service.ts';
 import { DevOtpSender, NullOtpSender, type OtpSender } from './otp-sender.ts';
+import { NoticeWorker, type NoticeSettings } from './notices.ts';
+import { housekeeping, housekeepingSettings } from '../housekeeping.ts';
 import * as S from './accounts.schema.ts';
 
 export const CITIZEN_COOKIE = 'open06_citizen';
@@ -24,14 +26,20 @@ export interface IdentityAccountsOptions {
   enrolment?: Partial<EnrolmentSettings>;
   /** Passive authentication of a chip at the counter; default: the cards module's verifier. */
   chipVerifier?: ChipVerifier;
-  /** How often the `person.deceased` and consent-request consumers run, in milliseconds; 0 = not in the background. */
+  /** How often the `person.deceased` and consent-request consumers and the notice worker run, in milliseconds; 0 = not in the background. */
   consumerIntervalMs?: number;
+  /** How often housekeeping (housekeeping.ts) runs in the background, ms; 0 = not in the background. Default 10 minutes, or never when consumerIntervalMs is 0. */
+  housekeepingIntervalMs?: number;
+  /** Retries of notices; maxAttempts defaults to EID_NOTICE_MAX_ATTEMPTS. */
+  notices?: Partial<NoticeSettings>;
 }
 
 export interface IdentityAccountsServices {
   accounts: AccountService;
   enrolment: EnrolmentService;
   sender: OtpSender;
+  /** Sends queued notices with retries (notices.ts). */
+  notices: NoticeWorker;
 }
 
 const shared = new WeakMap<Platform, IdentityAccountsServices>();
@@ -58,7 +66,8 @@ export function identityAccountsServices(p: Platform, opts: IdentityAccountsOpti
     chipVerifier = (input) => cards.verifyChip(input);
   }
   const enrolment = new EnrolmentService(p.db, p.clock, p.audit, sender, accounts, new RegistryService(p.db, p.clock), chipVerifier, { ...DEFAULT_ENROLMENT_SETTINGS, ...opts.enrolment });
-  const services = { accounts, enrolment, sender };
+  const notices = new NoticeWorker(p.db, sender, p.clock, { maxAttempts: p.config.EID_NOTICE_MAX_ATTEMPTS, ...opts.notices });
+  const services = { accounts, enrolment, sender, notices };
   shared.set(p, services);
   return services;
 }
@@ -71,13 +80,14 @@ const NO_CACHE = { 'cache-control': 'no-store' };
 
 /** The eID accounts plugin: public flows, the signed-in citizen's credentials, officers' counter and status routes. */
 export function identityAccountsModule(p: Platform, opts: IdentityAccountsOptions = {}, services = identityAccountsServices(p, opts)): FastifyPluginAsync {
-  const { accounts, enrolment, sender } = services;
+  const { accounts, enrolment, sender, notices } = services;
   const allowedOrigin = new URL(p.config.PUBLIC_BASE_URL).origin;
   const meta = (req: FastifyRequest): PublicMeta & { userAgent: string | null } => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
 
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
     if (sender instanceof DevOtpSender) sender.log = (line) => app.log.info(line);
+    notices.log = (level, line) => app.log[level](line);
 
     // The citizen principal: `Authorization: Bearer <token>` or the `open06_citizen` cookie
     // (cookies ride along cross-site, so an unsafe method with a cookie must come from our origin).
@@ -100,13 +110,18 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
       if ((await closeAccountsOfDeceased(p.db, enrolment)) + (await followMissingDeclarations(p.db, enrolment))) p.chainer.poke();
     }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: person.deceased / declared_missing consumer failed'));
     const portalUrl = `${p.config.PUBLIC_BASE_URL}/portal/consents`;
-    const notices = new Poller(() => notifyConsentRequests(p.db, sender, portalUrl), opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: consent-request notices failed'));
+    const sending = new Poller(async () => {
+      await notifyConsentRequests(p.db, portalUrl, p.clock);
+      await notices.deliverAll();
+    }, opts.consumerIntervalMs ?? 1000, (e) => app.log.error({ err: e }, 'identity: consent-request notices or the notice worker failed'));
+    const cleaning = new Poller(() => housekeeping(p.db, p.clock, housekeepingSettings(p.config)), opts.housekeepingIntervalMs ?? (opts.consumerIntervalMs === 0 ? 0 : 600_000), (e) => app.log.error({ err: e }, 'identity: housekeeping failed'));
     app.addHook('onReady', async () => {
       if (!accounts.secretsEncrypted) app.log.warn('identity: TOTP secrets are stored unencrypted; set EID_KEY_ENCRYPTION_KEY in production');
       poller.start();
-      notices.start();
+      sending.start();
+      cleaning.start();
     });
-    app.addHook('onClose', async () => { await poller.stop(); await notices.stop(); });
+    app.addHook('onClose', async () => { await poller.stop(); await sending.stop(); await cleaning.stop(); });
     app.addHook('onResponse', async (req) => { if (UNSAFE.has(req.method)) p.chainer.poke(); });
 
     const PUBLIC = { auth: { public: true } } as const;
@@ -280,8 +295,8 @@ export function identityAccountsModule(p: Platform, opts: IdentityAccountsOption
 
     r.get('/api/v1/eid/me/sign-ins', {
       config: CITIZEN,
-      schema: { tags: TAGS.me, summary: 'My sign-ins and failed attempts, a page at a time (newest first unless `sort=at`)', querystring: Type.Object(pageQuery(SIGN_IN_SORTS, '-at')), response: { 200: PageSchema(S.SignInRecordSchema) } },
-    }, async (req) => accounts.signIns(citizenOf(req).accountId, req.query));
+      schema: { tags: TAGS.me, summary: 'My sign-ins and failed attempts, a page at a time (newest first unless `sort=at`)', description: 'Entries older than `retentionMonths` (EID_SIGN_IN_RETENTION_MONTHS) are deleted.', querystring: Type.Object(pageQuery(SIGN_IN_SORTS, '-at')), response: { 200: Type.Composite([PageSchema(S.SignInRecordSchema), Type.Object({ retentionMonths: Type.Integer() })]) } },
+    }, async (req) => ({ ...(await accounts.signIns(citizenOf(req).accountId, req.query)), retentionMonths: p.config.EID_SIGN_IN_RETENTION_MONTHS }));
 
     r.post('/api/v1/eid/me/children', {
       config: CITIZEN,

@@ -32,6 +32,7 @@ import { accountsStore as store, type AccountRow, type AccountStatus, type Passk
 import { fieldError } from './accounts.errors.ts';
 import { NOTICE } from './messages.ts';
 import { maskPhone, type OtpSender } from './otp-sender.ts';
+import { queueNotice } from './notices.ts';
 import { birthDateOfFacts, citizenPasswordWeakness, WEAKNESS_TEXT } from './policy.ts';
 import { SecretBox } from './secret-box.ts';
 import './accounts.errors.ts';
@@ -39,13 +40,18 @@ import './accounts.errors.ts';
 export const IDENTITY_TOPIC = {
   closed: 'identity.account.closed',
   suspended: 'identity.account.suspended',
-  /** The citizen ended sessions on other devices (or changed the password): browsers' single sign-on ends too. */
+  /** The citizen revoked a device, or the other devices, or changed the password: those browsers' single sign-on ends too. */
   sessionsRevoked: 'identity.sessions.revoked',
 } as const;
 
 export type CloseReason = 'deceased' | 'citizen_request';
 
-const sessionsRevoked = (accountId: string, idNumber: string | null, reason: string): DomainEvent => ({ topic: IDENTITY_TOPIC.sessionsRevoked, key: idNumber, payload: { accountId, reason } });
+/**
+ * Which browsers lose single sign-on: the devices revoked (`sessionIds`), every one but the device
+ * kept (`keepSessionId`), or, with neither (a password change), all of them.
+ */
+const sessionsRevoked = (accountId: string, idNumber: string | null, reason: string, which: { sessionIds?: string[]; keepSessionId?: string } = {}): DomainEvent =>
+  ({ topic: IDENTITY_TOPIC.sessionsRevoked, key: idNumber, payload: { accountId, reason, ...which } });
 
 export const SIGN_IN_SORTS = ['at'] as const;
 export type SignInSort = SortParam<(typeof SIGN_IN_SORTS)[number]>;
@@ -321,7 +327,7 @@ export class AccountService {
 
   /**
    * Opens a session on a device after a successful sign-in: clears the failure count (and a lock),
-   * records the sign-in, and tells the citizen by SMS when the device (IP and browser) is new.
+   * records the sign-in, and queues an SMS to the citizen when the device (IP and browser) is new.
    */
   async startSession(input: { accountId: string; method: SignInMethod; acr: 1 | 2 } & SignInMeta): Promise<{ sessionId: string; token: string; expiresAt: Date }> {
     const now = this.clock.now();
@@ -338,9 +344,9 @@ export class AccountService {
         await store.updateAccount(trx, a.id, { failed_attempts: 0, locked_until: null, ...(a.status === 'locked' ? { status: 'active', status_reason: 'signed_in', status_changed_at: now, status_changed_by: 'system' } : {}) }, now);
       }
       await store.insertSignIn(trx, { account_id: a.id, at: now, outcome: 'success', method: input.method, ip: input.ip, user_agent: input.userAgent });
+      if (seen.any && !seen.same) await queueNotice(trx, { kind: 'new_device', accountId: a.id, to: { phone: a.phone }, text: NOTICE.newDevice(now, input.ip, input.userAgent) }, now);
       return s;
     });
-    if (seen.any && !seen.same) await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.newDevice(now, input.ip, input.userAgent) });
     return { sessionId: session.id, token, expiresAt };
   }
 
@@ -355,8 +361,8 @@ export class AccountService {
 
   /**
    * Revokes one session of an account; false when the account has no such session. A device the
-   * citizen revokes also loses the provider's single sign-on (`identity.sessions.revoked`): a
-   * browser that still holds the provider's cookie must sign in again.
+   * citizen revokes also loses the provider's single sign-on (`identity.sessions.revoked` naming
+   * it): the browser signed in with that device session must sign in again, other browsers not.
    */
   async revokeSession(accountId: string, sessionId: string, reason = 'signed_out'): Promise<boolean> {
     const s = await store.session(this.db, sessionId);
@@ -366,7 +372,7 @@ export class AccountService {
       return true;
     }
     await this.db.transaction().execute(async (trx) => {
-      if (await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId })) await publish(trx, [sessionsRevoked(accountId, null, reason)]);
+      if (await store.revokeSessions(trx, accountId, this.clock.now(), reason, { only: sessionId })) await publish(trx, [sessionsRevoked(accountId, null, reason, { sessionIds: [sessionId] })]);
     });
     return true;
   }
@@ -374,7 +380,7 @@ export class AccountService {
   async revokeOtherSessions(accountId: string, keepSessionId: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const n = await store.revokeSessions(trx, accountId, this.clock.now(), 'revoked_by_citizen', { except: keepSessionId });
-      if (n) await publish(trx, [sessionsRevoked(accountId, null, 'revoked_by_citizen')]);
+      if (n) await publish(trx, [sessionsRevoked(accountId, null, 'revoked_by_citizen', { keepSessionId })]);
       return n;
     });
   }

@@ -6,3 +6,4 @@ export { AccountErrors } from './accounts.errors.ts';
 export { DevOtpSender, NullOtpSender, SmsOtpSender, maskPhone, type OtpSender, type OtpMessage, type OtpPurpose, type SmsGateway, type DevMessage } from './otp-sender.ts';
 export { ACCOUNT_STATUSES, type AccountStatus, type SignInMethod } from './accounts.store.ts';
 export { citizenPasswordWeakness, normalisePhone, SELF_REGISTRATION_AGE } from './policy.ts';
+export { NoticeWorker, queueNotice, maskPhonesIn, DEFAULT_NOTICE_SETTINGS, type NoticeSettings, type NoticeInput, type NoticeKind } from './notices.ts';

@@ -10,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { clientMetadata, type ClientStore } from './clients.ts';
+import { purgeExpiredPayloads } from '../housekeeping.ts';
 
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 const REPLAY_CLAIM_SECONDS = 600;
@@ -115,10 +116,9 @@ export function pgAdapterFactory(db: Kysely<any>, clients: ClientStore): new (mo
   };
 }
 
-/** Deletes expired rows; returns how many. */
-export async function purgeExpired(db: Kysely<any>): Promise<number> {
-  const r = await sql`delete from identity.oidc_payloads where expires_at < now() - interval '1 minute'`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
+/** Deletes rows expired more than a minute ago, a bounded batch at a time; returns how many. */
+export function purgeExpired(db: Kysely<any>): Promise<number> {
+  return purgeExpiredPayloads(db, new Date(Date.now() - 60_000));
 }
 
 /** Ends everything the provider holds for an account: sessions, grants, codes and tokens. */

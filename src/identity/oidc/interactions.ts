@@ -11,6 +11,7 @@ import { SCOPE_LABELS, type ClaimScope } from './claims.ts';
 import type { ClientStore } from './clients.ts';
 import { ACR, requiredLevel, sessionLevel, type Level } from './levels.ts';
 import { esc, errorSummary, input, layout, pickLang, t, type FieldError, type Lang } from './pages.ts';
+import { DEVICE_SESSION_RESULT_KEY } from './sso-links.ts';
 
 type Method = 'password' | 'password+totp' | 'passkey';
 interface AccountRef { id: string; idNumber: string; level: 1 | 2; status: string }
@@ -119,22 +120,25 @@ ${purpose ? `<p><strong>${esc(t(lang, 'purpose'))}:</strong> ${esc(purpose)}</p>
 
   /**
    * The sign-in is recorded as a session on the citizen's device (listed and revocable in the
-   * portal). Signing in to the portal itself is recorded by the portal when the code comes back,
-   * so one sign-in never shows as two sessions.
+   * portal); its id goes into the interaction's result, so the provider Session the browser gets
+   * is linked to it when the authorization resumes (sso-links.ts). Signing in to the portal itself
+   * is recorded (and linked) by the portal when the code comes back, so one sign-in never shows as
+   * two sessions.
    */
-  async function deviceSession(req: FastifyRequest, c: Awaited<ReturnType<typeof context>>, accountId: string, method: Method, acr: Level) {
-    if (c.client?.kind === 'first_party') return;
-    await accounts.startSession({ accountId, method, acr, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+  async function deviceSession(req: FastifyRequest, c: Awaited<ReturnType<typeof context>>, accountId: string, method: Method, acr: Level): Promise<Record<string, string>> {
+    if (c.client?.kind === 'first_party') return {};
+    const s = await accounts.startSession({ accountId, method, acr, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+    return { [DEVICE_SESSION_RESULT_KEY]: s.sessionId };
   }
 
   /** Ends the sign-in part of the interaction, or refuses it when the account cannot reach the level needed. */
   async function finishLogin(req: FastifyRequest, reply: FastifyReply, c: Awaited<ReturnType<typeof context>>, account: AccountRef, method: Method) {
     const acr: Level = sessionLevel(account.level, method);
     if (acr < c.need) return send(reply, refusePage(req, c, t(c.lang, account.level < 2 ? 'level2NotAvailable' : 'level2NeedsFactor')), 403);
-    await deviceSession(req, c, account.id, method, acr);
+    const device = await deviceSession(req, c, account.id, method, acr);
     const amr = method === 'password' ? ['pwd'] : method === 'password+totp' ? ['pwd', 'otp', 'mfa'] : ['hwk', 'user'];
     reply.hijack();
-    return c.provider.interactionFinished(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr, remember: true } }, { mergeWithLastSubmission: false });
+    return c.provider.interactionFinished(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr, remember: true }, ...device }, { mergeWithLastSubmission: false });
   }
 
   app.get('/oidc/interaction/:uid', async (req, reply) => {
@@ -213,8 +217,8 @@ ${purpose ? `<p><strong>${esc(t(lang, 'purpose'))}:</strong> ${esc(purpose)}</p>
       const account = await accounts.verifyPasskeyAuthentication({ challengeId: String(body.challengeId ?? ''), response: body.response, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
       const acr = sessionLevel(account.level, 'passkey');
       if (acr < c.need) return reply.status(403).send({ error: t(c.lang, 'level2NotAvailable') });
-      await deviceSession(req, c, account.id, 'passkey', acr);
-      const location = await c.provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr: ['hwk', 'user'], remember: true } }, { mergeWithLastSubmission: false });
+      const device = await deviceSession(req, c, account.id, 'passkey', acr);
+      const location = await c.provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, acr: ACR[acr], amr: ['hwk', 'user'], remember: true }, ...device }, { mergeWithLastSubmission: false });
       return reply.header('cache-control', 'no-store').send({ location });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

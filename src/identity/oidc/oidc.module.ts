@@ -17,6 +17,7 @@ import { Poller } from '../../platform/events/poller.ts';
 import { JoseKeys } from '../../platform/keys/jose-keys.ts';
 import { AccessTokenVerifier } from './access-tokens.ts';
 import { endProviderSessions, purgeExpired, revokeAccount } from './adapter.ts';
+import { endSsoExceptDevice, endSsoOfDevices } from './sso-links.ts';
 import { CLIENT_SORTS, ClientStore, type ClientInput, type ClientRow } from './clients.ts';
 import { pageOf, pageQuery } from '../../platform/http/paging.ts';
 import { createProvider, EXCHANGE_RESOURCE, type AccountPort } from './provider.ts';
@@ -65,15 +66,21 @@ export function revokeClosedAccounts(db: Kysely<any>): Promise<number> {
 export const SESSIONS_REVOKED_CONSUMER = 'identity.oidc.end-sso-on-revoke';
 
 /**
- * Ends the provider's single-sign-on sessions of every account whose citizen revoked a device (or
- * changed the password) since the last run: each browser signs in again at its next authorization,
- * and tokens issued without offline_access, which live with the session, end too. Refresh tokens
- * (offline_access) stay: the citizen withdraws those per application.
+ * Ends the provider's single-sign-on sessions of the browsers whose device the citizen revoked since
+ * the last run: one device (only the provider Sessions linked to it), the other devices (all but
+ * those linked to the current one), or, for a password change, all of them. Each such browser
+ * signs in again at its next authorization, and tokens issued without offline_access, which live
+ * with the session, end too. Refresh tokens (offline_access) stay: the citizen withdraws those per
+ * application.
  */
 export function endSsoOfRevokedDevices(db: Kysely<any>): Promise<number> {
   return consumeAll(db, SESSIONS_REVOKED_CONSUMER, ['identity.sessions.revoked'], async (event, trx) => {
-    const accountId = String(event.payload.accountId ?? '');
-    if (accountId) await endProviderSessions(trx, accountId);
+    const p = event.payload as { accountId?: string; sessionIds?: string[]; keepSessionId?: string };
+    const accountId = String(p.accountId ?? '');
+    if (!accountId) return;
+    if (Array.isArray(p.sessionIds)) await endSsoOfDevices(trx, accountId, p.sessionIds);
+    else if (p.keepSessionId) await endSsoExceptDevice(trx, accountId, p.keepSessionId);
+    else await endProviderSessions(trx, accountId);
   });
 }
 

@@ -11,6 +11,7 @@ import Provider, { interactionPolicy, errors, type Configuration, type KoaContex
 import type { AuditWriter } from '../../platform/audit/index.ts';
 import { personRecord } from '../../registry/index.ts';
 import { pgAdapterFactory } from './adapter.ts';
+import { DEVICE_SESSION_RESULT_KEY, linkDeviceSession } from './sso-links.ts';
 import type { ClientStore } from './clients.ts';
 import { SCOPE_CLAIMS, claimsOf, fieldsOfScopes } from './claims.ts';
 import { ACR, levelOfAcr, requiredLevel } from './levels.ts';
@@ -160,6 +161,15 @@ export function createProvider(d: ProviderDeps): Provider {
   };
   const provider = new Provider(d.issuer, configuration);
   provider.proxy = false;
+  // After a sign-in resumes the authorization, the browser's provider Session is saved: link it to
+  // the device session the interaction started (sso-links.ts).
+  provider.use(async (ctx, next) => {
+    await next();
+    if ((ctx as { _matchedRouteName?: string })._matchedRouteName !== 'resume') return;
+    const oidc = (ctx as Ctx).oidc;
+    const device = (oidc.result as Record<string, unknown> | undefined)?.[DEVICE_SESSION_RESULT_KEY];
+    if (typeof device === 'string' && oidc.session?.accountId && oidc.session.uid) await linkDeviceSession(d.db, oidc.session.uid, device);
+  });
   return provider;
 }
 

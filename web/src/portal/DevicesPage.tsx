@@ -142,6 +142,7 @@ function SignInsSection() {
   return (
     <section className="panel" aria-labelledby="devices-signins" data-testid="devices-signins">
       <h2 id="devices-signins">{pt('signIns.title')}</h2>
+      {list.state === 'ready' && <p className="muted" data-testid="sign-ins-retention">{pt('signIns.retention', { n: list.value.retentionMonths })}</p>}
       <LoadState l={list} />
       {list.state === 'ready' &&
         (list.value.items.length ? (

@@ -128,7 +128,8 @@ export const listSessions = (o: Opts = {}) => api.get<{ items: EidSession[] }>('
 export const revokeSession = (id: string) => api.delete<void>(`/api/v1/eid/me/sessions/${encodeURIComponent(id)}`);
 export const revokeOtherSessions = () => api.post<{ revoked: number }>('/api/v1/eid/me/sessions/revoke-others');
 /** The account's sign-ins and failed attempts, a page at a time (`-at`: newest first). */
-export const signIns = (q: PageQuery, o: Opts = {}) => api.get<Page<SignInRecord>>(withQuery('/api/v1/eid/me/sign-ins', q), o);
+/** A page of the sign-in history, with how many months the server keeps it. */
+export const signIns = (q: PageQuery, o: Opts = {}) => api.get<Page<SignInRecord> & { retentionMonths: number }>(withQuery('/api/v1/eid/me/sign-ins', q), o);
 
 export const listApplications = (o: Opts = {}) => api.get<{ items: Application[] }>('/api/v1/eid/me/applications', o);
 export const withdrawApplication = (clientId: string) => api.delete<void>(`/api/v1/eid/me/applications/${encodeURIComponent(clientId)}`);

@@ -197,6 +197,7 @@ export const portalEn = {
   'reason.locked': 'account temporarily locked',
   'reason.assertion_invalid': 'invalid passkey',
   'signIns.title': 'Sign-in history',
+  'signIns.retention': 'Your sign-in history is kept for {n} months; older entries are deleted automatically.',
   'signIns.pages': 'Pages of the sign-in history',
   'signIns.none': 'No sign-in yet.',
   'signIns.success': 'Signed in',

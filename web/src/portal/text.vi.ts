@@ -188,6 +188,7 @@ export const portalVi = {
   'method.password+totp': 'Mật khẩu và mã ứng dụng',
   'method.passkey': 'Khoá truy cập',
   'signIns.title': 'Lịch sử đăng nhập',
+  'signIns.retention': 'Lịch sử đăng nhập được lưu {n} tháng; các lần cũ hơn được tự động xoá.',
   'signIns.pages': 'Các trang lịch sử đăng nhập',
   'signIns.none': 'Chưa có lần đăng nhập nào.',
   'signIns.success': 'Đăng nhập thành công',
