@@ -64,7 +64,7 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const oidc = oidcServices(p);
   const directory = new Directory(p.db, opts.cacheMs ?? 5000);
   const limiter = new RateLimiter(Date.now, () => p.heartbeat.live());
-  const meter = new UsageMeter(p.db, p.clock, opts.usageFlushMs ?? 5000);
+  const meter = new UsageMeter(p.db, p.clock, opts.usageFlushMs ?? 5000, { processId: p.heartbeat.id, processes: () => p.heartbeat.live() });
   const signer = new JwsSigner(oidc.keys);
   const consents = new ConsentService(p.db, p.clock, p.audit, signer, { issuer: p.config.PUBLIC_BASE_URL });
   const partner = new PartnerService({ db: p.db, clock: p.clock, audit: p.audit, directory, limiter, meter, consents });
@@ -205,9 +205,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
         const usage = [];
         for (const svc of SERVICES) {
           if (!grants.some((g) => g.service === svc)) continue;
-          await s.meter.ready(c.systemId, svc);
           const quota = grants.filter((g) => g.service === svc).map((g) => g.quota_per_day ?? CATALOGUE[svc].defaultQuotaPerDay);
-          usage.push({ service: svc, usedToday: s.meter.used(c.systemId, svc), quotaPerDay: Math.max(...quota.map(Number)) });
+          usage.push({ service: svc, usedToday: await s.meter.usedToday(c.systemId, svc), quotaPerDay: Math.max(...quota.map(Number)) });
         }
         return { system: { id: c.systemId, name: c.systemName, clientId: c.clientId, ratePerSecond: c.ratePerSecond }, member: { id: c.memberId, name: c.memberName }, grants: grants.map(grantView), usage };
       });

@@ -254,15 +254,6 @@ export const exchangeStore = {
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(system_id text, service text, hour timestamptz, calls bigint, people bigint, refused bigint)
       on conflict (system_id, service, hour) do update set calls = exchange.usage.calls + excluded.calls, people = exchange.usage.people + excluded.people, refused = exchange.usage.refused + excluded.refused`.execute(db);
   },
-  /** Quota units (calls; rows for bulk verification) used since `since` per system and service. */
-  async usedSince(db: Db, keys: ReadonlyArray<{ systemId: string; service: string }>, since: Date): Promise<Map<string, number>> {
-    if (!keys.length) return new Map();
-    const { rows } = await sql<{ system_id: string; service: string; calls: number; people: number }>`
-      select system_id, service, sum(calls)::bigint as calls, sum(people)::bigint as people from exchange.usage
-      where hour >= ${since} and (system_id, service) in (select * from unnest(${keys.map((k) => k.systemId)}::text[], ${keys.map((k) => k.service)}::text[]))
-      group by system_id, service`.execute(db);
-    return new Map(rows.map((r) => [`${r.system_id}|${r.service}`, Number(r.calls)]));
-  },
   async usage(db: Db, from: Date, to: Date): Promise<Array<{ system_id: string; service: string; calls: number; people: number; refused: number }>> {
     const { rows } = await sql<{ system_id: string; service: string; calls: number; people: number; refused: number }>`
       select system_id, service, sum(calls)::bigint as calls, sum(people)::bigint as people, sum(refused)::bigint as refused
