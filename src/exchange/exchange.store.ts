@@ -260,6 +260,15 @@ export const exchangeStore = {
       from exchange.usage where hour >= ${from} and hour < ${to} group by system_id, service order by system_id, service`.execute(db);
     return rows;
   },
+  /** Calls, people and refusals per system, service and Vietnam calendar day, from `from` to `to` inclusive (yyyy-mm-dd). */
+  async usageByDay(db: Db, from: string, to: string): Promise<Array<{ system_id: string; service: string; day: string; calls: number; people: number; refused: number }>> {
+    const { rows } = await sql<{ system_id: string; service: string; day: string; calls: string; people: string; refused: string }>`
+      select system_id, service, to_char((hour at time zone 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') as day,
+        sum(calls)::bigint as calls, sum(people)::bigint as people, sum(refused)::bigint as refused
+      from exchange.usage where hour >= (${from}::date::timestamp at time zone 'Asia/Ho_Chi_Minh') and hour < ((${to}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
+      group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+    return rows.map((r) => ({ system_id: r.system_id, service: r.service, day: r.day, calls: Number(r.calls), people: Number(r.people), refused: Number(r.refused) }));
+  },
   /** People read per system in [from, to) and per day before (the baseline of anomaly detection). */
   async peoplePerSystem(db: Db, from: Date, to: Date): Promise<Map<string, number>> {
     const { rows } = await sql<{ system_id: string; people: number }>`
