@@ -12,7 +12,7 @@ import type { AuditWriter } from '../platform/audit/index.ts';
 import type { OfficerActor } from '../platform/auth/actor.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { nfc, getProvince2025, parsePartialDate } from '../vn/index.ts';
+import { nfc, getProvince2025, parsePartialDate, toIsoPartial, vnCalendarDate } from '../vn/index.ts';
 import type { ClientStore } from '../identity/oidc/clients.ts';
 import { CATALOGUE, PURPOSE_CODES, SERVICES, type ServiceCode } from './catalogue.ts';
 import type { Directory } from './entitlements.ts';
@@ -27,7 +27,18 @@ export interface AdminDeps {
   directory: Directory;
   clients: Pick<ClientStore, 'save' | 'setJwks' | 'disable' | 'find'>;
   forgetClientTokens: (clientId: string) => void;
+  /** An officer's username and display name (null when there is no such officer). */
+  officer: (id: string) => Promise<{ username: string; displayName: string } | null>;
 }
+
+/** The longest per-day usage series (Vietnam days, both ends included). */
+export const MAX_USAGE_DAYS = 92;
+
+const DAY_MS = 86_400_000;
+const dayNo = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
+const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+const vnDay = (at: Date) => toIsoPartial(vnCalendarDate(at));
+const badRange = (field: string, vi: string, en: string) => new AppError('VALIDATION_FAILED', {}, [{ field, code: 'range', message: { vi, en } }]);
 
 export interface GrantInput {
   service: ServiceCode;
@@ -128,6 +139,17 @@ export class AdminService {
     if (!s) throw new AppError('EXCHANGE_SYSTEM_NOT_FOUND', { systemId: id });
     return s;
   }
+  /** Who created a member or system: the officer's ID, username and display name (null names when unknown). */
+  async creator(officerId: string): Promise<{ id: string; username: string | null; displayName: string | null }> {
+    const o = await this.d.officer(officerId).catch(() => null);
+    return { id: officerId, username: o?.username ?? null, displayName: o?.displayName ?? null };
+  }
+  /** A system's public keys as its OpenID client holds them (kid and alg; when each was added is not recorded). */
+  async systemKeys(s: SystemRow): Promise<{ keys: Array<{ kid: string | null; alg: string | null; kty: string | null; addedAt: null }>; keysUpdatedAt: string | null }> {
+    const c = await this.d.clients.find(s.client_id);
+    const jwks = (c?.metadata as { jwks?: { keys?: JWK[] } } | undefined)?.jwks?.keys ?? [];
+    return { keys: jwks.map((k) => ({ kid: k.kid ?? null, alg: k.alg ?? null, kty: k.kty ?? null, addedAt: null })), keysUpdatedAt: c?.updated_at.toISOString() ?? null };
+  }
 
   /** Rotation without downtime: publish the old and the new key together, then the new one alone. */
   async rotateKeys(officer: OfficerActor, systemId: string, jwks: { keys: JWK[] }, requestId: string | null): Promise<SystemRow> {
@@ -222,15 +244,61 @@ export class AdminService {
    * Flagged when at least `factor` × usual and at least `minPeople`; a system with no history is
    * flagged from `minPeople` on (its usual is unknown).
    */
+  /**
+   * Calls, people and refusals per Vietnam day from `from` to `to` (both included; at most
+   * MAX_USAGE_DAYS), in total and per member, system and service; every day of the range is listed.
+   */
+  async usageDaily(q: { from?: string; to?: string }) {
+    const todayNo = dayNo(vnDay(this.d.clock.now()));
+    const to = q.to ?? dayOf(todayNo);
+    const from = q.from ?? dayOf(dayNo(to) - 29);
+    for (const [field, d] of [['from', from], ['to', to]] as const) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || dayOf(dayNo(d)) !== d) throw badRange(field, 'Không phải ngày có thật (yyyy-mm-dd).', 'Is not a real date (yyyy-mm-dd).');
+    }
+    if (dayNo(to) < dayNo(from)) throw badRange('to', 'Ngày kết thúc phải không trước ngày bắt đầu.', 'Must be on or after the start date.');
+    if (dayNo(to) - dayNo(from) + 1 > MAX_USAGE_DAYS) throw badRange('to', `Tối đa ${MAX_USAGE_DAYS} ngày.`, `At most ${MAX_USAGE_DAYS} days.`);
+    const days = Array.from({ length: dayNo(to) - dayNo(from) + 1 }, (_, i) => dayOf(dayNo(from) + i));
+    const [rows, systems, members] = await Promise.all([exchangeStore.usageByDay(this.d.db, from, to), exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db)]);
+    const sys = new Map(systems.map((s) => [s.id, s]));
+    const mem = new Map(members.map((m) => [m.id, m]));
+    type Day = { day: string; calls: number; people: number; refused: number };
+    const series = (): Day[] => days.map((day) => ({ day, calls: 0, people: 0, refused: 0 }));
+    const add = (list: Day[], r: { day: string; calls: number; people: number; refused: number }) => {
+      const d = list[dayNo(r.day) - dayNo(from)]!;
+      d.calls += r.calls; d.people += r.people; d.refused += r.refused;
+    };
+    const total = series();
+    const byMember = new Map<string, { memberId: string; memberName: string; days: Day[]; systems: Map<string, { systemId: string; systemName: string; services: Map<string, { service: string; days: Day[] }> }> }>();
+    for (const r of rows) {
+      const s = sys.get(r.system_id);
+      const m = s ? mem.get(s.member_id) : undefined;
+      const memberId = m?.id ?? 'unknown';
+      let e = byMember.get(memberId);
+      if (!e) { e = { memberId, memberName: m?.name ?? memberId, days: series(), systems: new Map() }; byMember.set(memberId, e); }
+      let es = e.systems.get(r.system_id);
+      if (!es) { es = { systemId: r.system_id, systemName: s?.name ?? r.system_id, services: new Map() }; e.systems.set(r.system_id, es); }
+      let svc = es.services.get(r.service);
+      if (!svc) { svc = { service: r.service, days: series() }; es.services.set(r.service, svc); }
+      add(total, r); add(e.days, r); add(svc.days, r);
+    }
+    return {
+      from, to, days: total,
+      members: [...byMember.values()].map((m) => ({ memberId: m.memberId, memberName: m.memberName, days: m.days, systems: [...m.systems.values()].map((s) => ({ systemId: s.systemId, systemName: s.systemName, services: [...s.services.values()] })) })),
+    };
+  }
   async anomalies(o: { hours?: number; baselineDays?: number; factor?: number; minPeople?: number } = {}) {
     const hours = o.hours ?? 24; const baselineDays = o.baselineDays ?? 14; const factor = o.factor ?? 3; const minPeople = o.minPeople ?? 1000;
     const now = this.d.clock.now().getTime();
     const windowStart = new Date(now - hours * 3_600_000);
-    const [recent, before, systems, members] = await Promise.all([
+    // The usual: the per-day series of the `baselineDays` whole Vietnam days before the window's first day.
+    const firstDay = dayNo(vnDay(windowStart));
+    const [recent, baseline, systems, members] = await Promise.all([
       exchangeStore.peoplePerSystem(this.d.db, windowStart, new Date(now + 3_600_000)),
-      exchangeStore.peoplePerSystem(this.d.db, new Date(windowStart.getTime() - baselineDays * 86_400_000), windowStart),
+      exchangeStore.usageByDay(this.d.db, dayOf(firstDay - baselineDays), dayOf(firstDay - 1)),
       exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db),
     ]);
+    const before = new Map<string, number>();
+    for (const r of baseline) before.set(r.system_id, (before.get(r.system_id) ?? 0) + r.people);
     const sys = new Map(systems.map((s) => [s.id, s]));
     const mem = new Map(members.map((m) => [m.id, m]));
     const items = [];

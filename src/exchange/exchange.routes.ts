@@ -64,11 +64,11 @@ export function exchangeServices(p: Platform, opts: ExchangeModuleOptions = {}) 
   const oidc = oidcServices(p);
   const directory = new Directory(p.db, opts.cacheMs ?? 5000);
   const limiter = new RateLimiter(Date.now, () => p.heartbeat.live());
-  const meter = new UsageMeter(p.db, p.clock, opts.usageFlushMs ?? 5000);
+  const meter = new UsageMeter(p.db, p.clock, opts.usageFlushMs ?? 5000, { processId: p.heartbeat.id, processes: () => p.heartbeat.live() });
   const signer = new JwsSigner(oidc.keys);
   const consents = new ConsentService(p.db, p.clock, p.audit, signer, { issuer: p.config.PUBLIC_BASE_URL });
   const partner = new PartnerService({ db: p.db, clock: p.clock, audit: p.audit, directory, limiter, meter, consents });
-  const admin = new AdminService({ db: p.db, clock: p.clock, audit: p.audit, directory, clients: oidc.clients, forgetClientTokens: (c) => oidc.verifier.forgetClient(c) }, { defaultRatePerSecond: opts.defaultRatePerSecond ?? 50 });
+  const admin = new AdminService({ db: p.db, clock: p.clock, audit: p.audit, directory, clients: oidc.clients, forgetClientTokens: (c) => oidc.verifier.forgetClient(c), officer: (id) => p.officers.view(id) }, { defaultRatePerSecond: opts.defaultRatePerSecond ?? 50 });
   const poke = () => p.chainer.poke();
   const url = p.config.DATABASE_URL ?? p.embedded?.url;
   const runner: { start(): void | Promise<void>; drain(): Promise<void>; stop(): Promise<void> } = opts.bulkThread === false || !url
@@ -148,8 +148,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       async (req, reply) => reply.status(201).send(done(memberView(await s.admin.createMember(actorOf(req), req.body, rid(req))))));
     r.get('/api/v1/exchange/admin/members', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Member organisations, a page at a time, with how many systems each has (filter by kind, status, name or code)', querystring: S.MemberListQuery } },
       async (req) => { const { limit, offset, sort, ...f } = req.query; return pageOf(await s.admin.memberPage(f, { limit, offset, sort }), req.query, memberListView); });
-    r.get('/api/v1/exchange/admin/members/:memberId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A member with its systems', params: S.MemberParams } },
-      async (req) => { const m = await s.admin.member(req.params.memberId); return { ...memberView(m), systems: m.systems.map(systemView) }; });
+    r.get('/api/v1/exchange/admin/members/:memberId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A member with its systems and who created it', params: S.MemberParams } },
+      async (req) => { const m = await s.admin.member(req.params.memberId); return { ...memberView(m), createdBy: await s.admin.creator(m.created_by), systems: m.systems.map(systemView) }; });
     // An optional JSON body { reason } (the console always sends one; older callers send none).
     const reasonOf = (body: unknown): string | null => {
       const r = (body as { reason?: unknown } | undefined)?.reason;
@@ -165,8 +165,12 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
     }, async (req, reply) => reply.status(201).send(done(systemView(await s.admin.registerSystem(actorOf(req), req.params.memberId, req.body as never, rid(req))))));
     r.get('/api/v1/exchange/admin/systems', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Systems, a page at a time (filter by member, status, name or client id)', querystring: S.SystemListQuery } },
       async (req) => { const { limit, offset, sort, ...f } = req.query; return pageOf(await s.admin.systemPage(f, { limit, offset, sort }), req.query, systemView); });
-    r.get('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system', params: S.SystemParams } },
-      async (req) => systemView(await s.admin.system(req.params.systemId)));
+    r.get('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system, who created it, and its public keys (kid, alg) as its OpenID client holds them', params: S.SystemParams } },
+      async (req) => {
+        const sys = await s.admin.system(req.params.systemId);
+        const [createdBy, keys] = await Promise.all([s.admin.creator(sys.created_by), s.admin.systemKeys(sys)]);
+        return { ...systemView(sys), createdBy, ...keys };
+      });
     r.patch('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Rename a system or change its rate limit (requests per second)', params: S.SystemParams, body: S.SystemPatch } },
       async (req) => done(systemView(await s.admin.updateSystem(actorOf(req), req.params.systemId, req.body, rid(req)))));
     r.put('/api/v1/exchange/admin/systems/:systemId/jwks', {
@@ -193,6 +197,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
         const from = req.query.from ? new Date(req.query.from) : new Date(p.clock.now().getTime() - 86_400_000);
         return s.admin.usage(from, to);
       });
+    r.get('/api/v1/exchange/admin/usage/daily', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Calls, people touched and refusals per Vietnam day (at most 92 days), in total and per member, system and service', querystring: S.UsageDailyQuery } },
+      async (req) => { await s.meter.flush(); return s.admin.usageDaily(req.query); });
     r.get('/api/v1/exchange/admin/anomalies', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Systems reading far more people than their usual (window against the same window\'s daily average before)', querystring: S.AnomalyQuery } },
       async (req) => { await s.meter.flush(); return s.admin.anomalies(req.query); });
 
@@ -205,9 +211,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
         const usage = [];
         for (const svc of SERVICES) {
           if (!grants.some((g) => g.service === svc)) continue;
-          await s.meter.ready(c.systemId, svc);
           const quota = grants.filter((g) => g.service === svc).map((g) => g.quota_per_day ?? CATALOGUE[svc].defaultQuotaPerDay);
-          usage.push({ service: svc, usedToday: s.meter.used(c.systemId, svc), quotaPerDay: Math.max(...quota.map(Number)) });
+          usage.push({ service: svc, usedToday: await s.meter.usedToday(c.systemId, svc), quotaPerDay: Math.max(...quota.map(Number)) });
         }
         return { system: { id: c.systemId, name: c.systemName, clientId: c.clientId, ratePerSecond: c.ratePerSecond }, member: { id: c.memberId, name: c.memberName }, grants: grants.map(grantView), usage };
       });

@@ -86,6 +86,10 @@ export const JobListQuery = Type.Object({
 });
 
 export const UsageQuery = Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) });
+export const UsageDailyQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: 'First Vietnam day, yyyy-mm-dd (default: 29 days before `to`)' })),
+  to: Type.Optional(Type.String({ description: 'Last Vietnam day, yyyy-mm-dd, included (default: today); at most 92 days from `from`' })),
+}, { additionalProperties: false });
 export const AnomalyQuery = Type.Object({
   hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 7 })),
   baselineDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),

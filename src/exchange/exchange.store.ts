@@ -254,20 +254,20 @@ export const exchangeStore = {
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(system_id text, service text, hour timestamptz, calls bigint, people bigint, refused bigint)
       on conflict (system_id, service, hour) do update set calls = exchange.usage.calls + excluded.calls, people = exchange.usage.people + excluded.people, refused = exchange.usage.refused + excluded.refused`.execute(db);
   },
-  /** Quota units (calls; rows for bulk verification) used since `since` per system and service. */
-  async usedSince(db: Db, keys: ReadonlyArray<{ systemId: string; service: string }>, since: Date): Promise<Map<string, number>> {
-    if (!keys.length) return new Map();
-    const { rows } = await sql<{ system_id: string; service: string; calls: number; people: number }>`
-      select system_id, service, sum(calls)::bigint as calls, sum(people)::bigint as people from exchange.usage
-      where hour >= ${since} and (system_id, service) in (select * from unnest(${keys.map((k) => k.systemId)}::text[], ${keys.map((k) => k.service)}::text[]))
-      group by system_id, service`.execute(db);
-    return new Map(rows.map((r) => [`${r.system_id}|${r.service}`, Number(r.calls)]));
-  },
   async usage(db: Db, from: Date, to: Date): Promise<Array<{ system_id: string; service: string; calls: number; people: number; refused: number }>> {
     const { rows } = await sql<{ system_id: string; service: string; calls: number; people: number; refused: number }>`
       select system_id, service, sum(calls)::bigint as calls, sum(people)::bigint as people, sum(refused)::bigint as refused
       from exchange.usage where hour >= ${from} and hour < ${to} group by system_id, service order by system_id, service`.execute(db);
     return rows;
+  },
+  /** Calls, people and refusals per system, service and Vietnam calendar day, from `from` to `to` inclusive (yyyy-mm-dd). */
+  async usageByDay(db: Db, from: string, to: string): Promise<Array<{ system_id: string; service: string; day: string; calls: number; people: number; refused: number }>> {
+    const { rows } = await sql<{ system_id: string; service: string; day: string; calls: string; people: string; refused: string }>`
+      select system_id, service, to_char((hour at time zone 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') as day,
+        sum(calls)::bigint as calls, sum(people)::bigint as people, sum(refused)::bigint as refused
+      from exchange.usage where hour >= (${from}::date::timestamp at time zone 'Asia/Ho_Chi_Minh') and hour < ((${to}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
+      group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+    return rows.map((r) => ({ system_id: r.system_id, service: r.service, day: r.day, calls: Number(r.calls), people: Number(r.people), refused: Number(r.refused) }));
   },
   /** People read per system in [from, to) and per day before (the baseline of anomaly detection). */
   async peoplePerSystem(db: Db, from: Date, to: Date): Promise<Map<string, number>> {

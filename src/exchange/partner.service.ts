@@ -98,9 +98,8 @@ export class PartnerService {
       const grant = directory.pick(grants, caller, service, purpose, fields, day);
       let consentId: string | null = null;
       if (grant.basis === 'consent' && subject) consentId = await this.d.consents.require(caller, subject.idNumber, purpose, fields, day);
-      const wait = meter.ready(caller.systemId, service);
+      const wait = meter.take(caller.systemId, caller.systemName, service, Number(grant.quota_per_day ?? CATALOGUE[service].defaultQuotaPerDay), units);
       if (wait) await wait;
-      meter.check(caller.systemId, caller.systemName, service, grant.quota_per_day ?? CATALOGUE[service].defaultQuotaPerDay, units);
       return { grant, consentId, today: day };
     } catch (e) {
       meter.record(caller.systemId, service, { refused: 1 });

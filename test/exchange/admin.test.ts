@@ -133,6 +133,46 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     assert.ok(item.ratio >= 50, String(item.ratio));
   });
 
+  test('usage per Vietnam day: every day of the range, per member, system and service; bad ranges name the field', async () => {
+    const shop = await t.partner({ member: 'Cửa hàng Theo Ngày', kind: 'other' });
+    const vnDay = (offset: number) => new Date(Date.now() + 7 * 3_600_000 - offset * 86_400_000).toISOString().slice(0, 10);
+    // 00:30 and 23:30 in Vietnam fall on that Vietnam day (17:30 UTC the day before, 16:30 UTC the same day).
+    const at = (day: string, hhmm: string) => new Date(Date.parse(`${day}T${hhmm}:00+07:00`) - (Date.parse(`${day}T${hhmm}:00+07:00`) % 3_600_000));
+    await exchangeStore.addUsage(t.platform.db, [
+      { system_id: shop.systemId, service: 'card_status', hour: at(vnDay(2), '00:30'), calls: 5, people: 4, refused: 1 },
+      { system_id: shop.systemId, service: 'card_status', hour: at(vnDay(2), '23:30'), calls: 2, people: 2, refused: 0 },
+      { system_id: shop.systemId, service: 'person_data', hour: at(vnDay(0), '00:30'), calls: 7, people: 7, refused: 3 },
+    ]);
+    const r = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/daily?from=${vnDay(3)}&to=${vnDay(0)}`, undefined, t.admin);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.days.map((d: any) => d.day), [vnDay(3), vnDay(2), vnDay(1), vnDay(0)]);
+    const m = r.json.members.find((x: any) => x.memberId === shop.memberId);
+    assert.deepEqual(m.days.map((d: any) => [d.calls, d.people, d.refused]), [[0, 0, 0], [7, 6, 1], [0, 0, 0], [7, 7, 3]]);
+    const services = Object.fromEntries(m.systems[0].services.map((x: any) => [x.service, x.days.map((d: any) => d.calls)]));
+    assert.deepEqual(services, { card_status: [0, 7, 0, 0], person_data: [0, 0, 0, 7] });
+    assert.ok(r.json.days[1].calls >= 7, 'the totals include every member');
+
+    const bad = async (q: string, field: string) => {
+      const p = problem(await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/daily?${q}`, undefined, t.admin), 400, 'VALIDATION_FAILED');
+      assert.equal(p.errors[0].field, field, JSON.stringify(p));
+    };
+    await bad('from=2026-02-30&to=2026-03-02', 'from');
+    await bad('from=2026-03-05&to=2026-03-02', 'to');
+    await bad('from=2026-01-01&to=2026-04-03', 'to');
+    assert.equal((await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/usage/daily?from=2026-01-01&to=2026-04-02', undefined, t.admin)).status, 200, '92 days are allowed');
+  });
+
+  test('member and system views say who created them; the system view lists its keys', async () => {
+    const m = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/members/${bank.memberId}`, undefined, t.admin);
+    assert.equal(m.status, 200, m.text);
+    assert.deepEqual({ username: m.json.createdBy.username, displayName: m.json.createdBy.displayName }, { username: 'quantri.exchange', displayName: 'quantri.exchange' });
+    assert.ok(m.json.createdAt);
+    const s = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${bank.systemId}`, undefined, t.admin);
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.json.createdBy.username, 'quantri.exchange');
+    assert.deepEqual(s.json.keys, [{ kid: bank.keys.kid, alg: 'ES256', kty: 'EC', addedAt: null }]);
+  });
+
   test('every admin change is in the audit log', async () => {
     await t.platform.audit.idle();
     const rows = await t.platform.db.selectFrom('platform.audit_log').select(['action']).where('action', 'like', 'exchange.%').where('actor_kind', '=', 'officer').execute();

@@ -160,7 +160,7 @@ export class BulkService {
       const rowsEstimated = Math.max(0, lines - headerLine);
       // The quota counts rows; refuse now rather than stop half-way.
       const quota = g.grant.quota_per_day ?? CATALOGUE.bulk_verification.defaultQuotaPerDay;
-      this.d.meter.check(caller.systemId, caller.systemName, 'bulk_verification', quota, rowsEstimated);
+      await this.d.meter.checkRows(caller.systemId, caller.systemName, 'bulk_verification', quota, rowsEstimated);
       const queued = await bulkStore.uploaded(this.d.db, job.id, { bytes: total, chunks: seq, rowsEstimated });
       this.d.wake?.();
       return { job: jobView(queued), created: true };

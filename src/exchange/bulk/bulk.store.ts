@@ -178,6 +178,8 @@ export const bulkStore = {
       if (usage.rows) {
         await client.query(`insert into exchange.usage (system_id, service, hour, calls, people) values ($1, 'bulk_verification', date_trunc('hour', now()), $2, $3)
           on conflict (system_id, service, hour) do update set calls = exchange.usage.calls + excluded.calls, people = exchange.usage.people + excluded.people`, [job.system_id, usage.rows, usage.people]);
+        await client.query(`insert into exchange.quota_day (system_id, service, day, used) values ($1, 'bulk_verification', (now() at time zone 'Asia/Ho_Chi_Minh')::date, $2)
+          on conflict (system_id, service, day) do update set used = exchange.quota_day.used + excluded.used`, [job.system_id, usage.rows]);
       }
       if (people.length) await client.query('insert into exchange.job_person (job, batch, persons) values ($1, $2, $3::bigint[])', [job.no, cp.resultChunks, people]);
       await client.query('commit');

@@ -249,11 +249,9 @@ export class PartnerConsoleService {
       for (const svc of services) {
         const inForce = grants.filter((g) => g.service === svc);
         const quota = inForce.length ? Math.max(...inForce.map((g) => Number(g.quota_per_day ?? CATALOGUE[svc].defaultQuotaPerDay))) : null;
-        const wait = this.x.meter.ready(s.id, svc);
-        if (wait) await wait;
         const byDay = new Map(mine.filter((r) => r.service === svc).map((r) => [r.day, r]));
         list.push({
-          service: svc, serviceName: CATALOGUE[svc].name, quotaPerDay: quota, usedToday: this.x.meter.used(s.id, svc),
+          service: svc, serviceName: CATALOGUE[svc].name, quotaPerDay: quota, usedToday: await this.x.meter.usedToday(s.id, svc),
           days: dayList.map((d) => { const r = byDay.get(d); return { day: d, calls: r?.calls ?? 0, people: r?.people ?? 0, refused: r?.refused ?? 0 }; }),
         });
       }

@@ -9,7 +9,7 @@ import { LoadState, useApi } from '../ui/load.tsx';
 import { PagedTable, usePagedList, type Column } from '../ui/table.tsx';
 import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { getMember, listSystems, setMemberStatus, type ExchangeSystem, type Member } from './exchange.api.ts';
+import { creatorText, getMember, listSystems, setMemberStatus, type Creator, type ExchangeSystem, type Member } from './exchange.api.ts';
 import { ConfirmPanel } from './exchange.ui.tsx';
 import { Fact, useFlash } from './fields.tsx';
 import { MemberStaff } from './MemberStaff.tsx';
@@ -25,13 +25,13 @@ export const systemStatusText = (s: Pick<ExchangeSystem, 'status'>, dt: DT) => (
 /** A member: its facts, suspension or reinstatement with a reason, its systems (a page at a time) and its staff. */
 export function MemberPage({ memberId }: { memberId: string }) {
   const { dt } = useText();
-  const member = useApi((signal) => getMember(memberId, { signal }).then(({ systems: _, ...m }): Member => m), [memberId]);
+  const member = useApi((signal) => getMember(memberId, { signal }).then(({ systems: _, ...m }): Member & { createdBy?: Creator } => m), [memberId]);
   if (member.state === 'ready') return <MemberView key={member.value.id} member={member.value} onMember={member.set} />;
   if (member.state === 'error' && member.error instanceof ApiError && member.error.status === 404) return <AdminFrame current="members" title={dt('x.member.notFound')} back={{ to: '/admin/exchange/members', label: dt('x.backToMembers') }} />;
   return <AdminFrame current="members" title={member.state === 'loading' ? dt('x.member.loadingTitle') : dt('x.member.loadFailed')} l={member} />;
 }
 
-function MemberView({ member: m, onMember }: { member: Member; onMember(m: Member): void }) {
+function MemberView({ member: m, onMember }: { member: Member & { createdBy?: Creator }; onMember(m: Member): void }) {
   const { dt } = useText();
   const id = useId();
   const ref = usePageTitle(m.name);
@@ -69,6 +69,7 @@ function MemberView({ member: m, onMember }: { member: Member; onMember(m: Membe
             <span className={suspend ? 'status' : 'status status--missing'}>{memberStatusText(m, dt)}</span>
           </Fact>
           <Fact term={dt('x.col.createdAt')}>{formatInstant(m.createdAt)}</Fact>
+          {m.createdBy && <Fact term={dt('x.col.createdBy')} testId="member-created-by">{creatorText(m.createdBy)}</Fact>}
           <Fact term={dt('x.member.id')}>
             <code>{m.id}</code>
           </Fact>

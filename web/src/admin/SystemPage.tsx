@@ -11,14 +11,14 @@ import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { getClient, type Jwk } from './admin.api.ts';
 import { KeysForm } from './KeysForm.tsx';
-import { disableSystem, getMember, getSystem, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
+import { creatorText, disableSystem, getMember, getSystem, type Creator, type SystemKey, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
 import { ConfirmPanel, grantState, grantStateClass, grantStateText, todayVn } from './exchange.ui.tsx';
 import { ErrorSummary, Fact, FilterSelect, FormField, sentence, useFlash, type SummaryItem } from './fields.tsx';
 import { systemStatusText } from './MemberPage.tsx';
 import { useText, type DT } from './text.ts';
 
 interface Loaded {
-  system: ExchangeSystem;
+  system: ExchangeSystem & { createdBy?: Creator; keys?: SystemKey[] };
   member: Member;
   catalogue: Catalogue;
   /** The system's public keys, from its OpenID client (null when that list could not be read). */
@@ -67,7 +67,9 @@ function SystemView({ initial }: { initial: Loaded }) {
     setMode('view');
     focusAfterRender(() => buttons[to].current ?? (document.getElementById(`${id}-title`) as HTMLElement | null));
   };
-  const kids = (keys ?? []).map((k) => String(k.kid ?? k.kty ?? '?'));
+  const createdBy = initial.system.createdBy;
+  // The system view lists kid and alg; after a rotation in this page, the keys just sent.
+  const kids = keys === initial.keys && initial.system.keys ? initial.system.keys.map((k) => `${k.kid ?? k.kty ?? '?'}${k.alg ? ` (${k.alg})` : ''}`) : (keys ?? []).map((k) => String(k.kid ?? k.kty ?? '?'));
 
   return (
     <div className="admin">
@@ -100,9 +102,10 @@ function SystemView({ initial }: { initial: Loaded }) {
           </Fact>
           <Fact term={dt('clients.auth')}>{dt('auth.private_key_jwt')}</Fact>
           <Fact term={dt('clients.keys')} testId="system-keys">
-            {keys === null ? dt('x.system.keysUnknown') : kids.length ? dt('clients.keyIds', { n: kids.length, kids: kids.join(', ') }) : null}
+            {keys === null && !initial.system.keys ? dt('x.system.keysUnknown') : kids.length ? dt('clients.keyIds', { n: kids.length, kids: kids.join(', ') }) : null}
           </Fact>
           <Fact term={dt('x.col.createdAt')}>{formatInstant(sys.createdAt)}</Fact>
+          {createdBy && <Fact term={dt('x.col.createdBy')} testId="system-created-by">{creatorText(createdBy)}</Fact>}
         </dl>
         {active && mode === 'view' && (
           <div className="form__actions x-actions">

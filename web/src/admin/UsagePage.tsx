@@ -11,6 +11,7 @@ import { getAnomalies, getUsage, loadCatalogue, type Anomalies, type Anomaly, ty
 import { BarCell, todayVn } from './exchange.ui.tsx';
 import { ErrorSummary, FormField, type SummaryItem } from './fields.tsx';
 import { useText } from './text.ts';
+import { DayRangeFields, rangeErrors, UsageDailySection } from './UsageDaily.tsx';
 
 const collator = new Intl.Collator('vi');
 const HOUR = 3_600_000;
@@ -44,6 +45,7 @@ export function UsagePage() {
       </h1>
       <p className="lead">{dt('x.usage.intro')}</p>
       <UsageSection catalogue={catalogue} />
+      <UsageDailySection catalogue={catalogue} />
       <AnomalySection />
     </div>
   );
@@ -90,12 +92,7 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const errs: { from?: string; to?: string } = {};
-    if (form.period === 'custom') {
-      if (!form.from) errs.from = dt('x.grantForm.dateRequired');
-      if (!form.to) errs.to = dt('x.grantForm.dateRequired');
-      else if (form.from && form.to < form.from) errs.to = dt('x.usage.toBeforeFrom');
-    }
+    const errs = form.period === 'custom' ? rangeErrors(form, dt) : {};
     setErrors(errs);
     if (errs.from || errs.to) return focusAfterRender(`${id}-${errs.from ? 'from' : 'to'}`);
     setQuery(range(form.period, form.from, form.to));
@@ -158,14 +155,7 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
           </select>
         </div>
         {form.period === 'custom' && (
-          <>
-            <FormField id={`${id}-from`} label={dt('x.usage.from')} error={errors.from}>
-              {(p) => <input {...p} name="from" type="date" value={form.from} max={todayVn()} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />}
-            </FormField>
-            <FormField id={`${id}-to`} label={dt('x.usage.to')} error={errors.to}>
-              {(p) => <input {...p} name="to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />}
-            </FormField>
-          </>
+          <DayRangeFields id={id} value={form} errors={errors} onChange={(r) => setForm({ ...form, ...r })} />
         )}
         <div className="field x-usage-form__submit">
           <button type="submit" className="button button--primary">

@@ -21,6 +21,15 @@ export interface Member {
   createdAt: string;
 }
 
+/** The officer who created a member or system (names null when the officer cannot be read). */
+export interface Creator { id: string; username: string | null; displayName: string | null }
+
+/** A system's public key as the detail view lists it (when each key was added is not recorded). */
+export interface SystemKey { kid: string | null; alg: string | null; kty: string | null; addedAt: string | null }
+
+/** "Display name (username)", or the officer ID when the officer cannot be read. */
+export const creatorText = (c: Creator) => (c.username ? `${c.displayName ?? c.username} (${c.username})` : c.id);
+
 /** A member in the list, with how many systems it has and how many are active. */
 export type MemberRow = Member & { systemCount: number; activeSystemCount: number };
 
@@ -121,6 +130,16 @@ export interface Usage {
   members: Array<{ memberId: string; memberName: string; calls: number; people: number; refused: number; systems: UsageRow[] }>;
 }
 
+export interface DayUsage { day: string; calls: number; people: number; refused: number }
+
+/** GET /api/v1/exchange/admin/usage/daily: every Vietnam day of the range, in total and per member, system and service. */
+export interface DailyUsage {
+  from: string;
+  to: string;
+  days: DayUsage[];
+  members: Array<{ memberId: string; memberName: string; days: DayUsage[]; systems: Array<{ systemId: string; systemName: string; services: Array<{ service: string; days: DayUsage[] }> }> }>;
+}
+
 export interface Anomaly {
   systemId: string;
   systemName: string;
@@ -163,7 +182,7 @@ export function loadCatalogue(): Promise<Catalogue> {
 }
 
 export const listMembers = (q: PageQuery & MemberFilter, o: Opts = {}) => api.get<Page<MemberRow>>(withQuery(`${A}/members`, q), o);
-export const getMember = (id: string, o: Opts = {}) => api.get<Member & { systems: ExchangeSystem[] }>(`${A}/members/${enc(id)}`, o);
+export const getMember = (id: string, o: Opts = {}) => api.get<Member & { createdBy: Creator; systems: ExchangeSystem[] }>(`${A}/members/${enc(id)}`, o);
 export const createMember = (body: NewMemberBody) => api.post<Member>(`${A}/members`, body);
 /**
  * The reason is sent, but the server does not read it yet (the route takes no body): see the
@@ -172,7 +191,7 @@ export const createMember = (body: NewMemberBody) => api.post<Member>(`${A}/memb
 export const setMemberStatus = (id: string, action: 'suspend' | 'reinstate', reason: string) => api.post<Member>(`${A}/members/${enc(id)}/${action}`, { reason });
 
 export const listSystems = (q: PageQuery & { memberId?: string; status?: ExchangeSystem['status'] | ''; q?: string }, o: Opts = {}) => api.get<Page<ExchangeSystem>>(withQuery(`${A}/systems`, q), o);
-export const getSystem = (id: string, o: Opts = {}) => api.get<ExchangeSystem>(`${A}/systems/${enc(id)}`, o);
+export const getSystem = (id: string, o: Opts = {}) => api.get<ExchangeSystem & { createdBy: Creator; keys: SystemKey[]; keysUpdatedAt: string | null }>(`${A}/systems/${enc(id)}`, o);
 export const registerSystem = (memberId: string, body: NewSystemBody) => api.post<ExchangeSystem>(`${A}/members/${enc(memberId)}/systems`, body);
 export const updateSystem = (id: string, patch: { name?: string; ratePerSecond?: number }) => api.patch<ExchangeSystem>(`${A}/systems/${enc(id)}`, patch);
 export const replaceSystemKeys = (id: string, jwks: { keys: Jwk[] }) => api.put<ExchangeSystem>(`${A}/systems/${enc(id)}/jwks`, jwks);
@@ -184,6 +203,10 @@ export const revokeGrant = (id: number) => api.post<Grant>(`${A}/grants/${id}/re
 
 export function getUsage(q: { from: string; to: string }, o: Opts = {}): Promise<Usage> {
   return api.get(`${A}/usage?${new URLSearchParams(q).toString()}`, o);
+}
+
+export function getDailyUsage(q: { from: string; to: string }, o: Opts = {}): Promise<DailyUsage> {
+  return api.get(`${A}/usage/daily?${new URLSearchParams(q).toString()}`, o);
 }
 
 export function getAnomalies(q: AnomalyQuery, o: Opts = {}): Promise<Anomalies> {
