@@ -198,6 +198,7 @@ export const portalEn = {
   'reason.assertion_invalid': 'invalid passkey',
   'signIns.title': 'Sign-in history',
   'signIns.pages': 'Pages of the sign-in history',
+  'signIns.shown': 'Sign-ins {from}–{to}, newest first.',
   'signIns.none': 'No sign-in yet.',
   'signIns.success': 'Signed in',
   'signIns.failure': 'Failed sign-in',

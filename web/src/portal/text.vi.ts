@@ -189,6 +189,7 @@ export const portalVi = {
   'method.passkey': 'Khoá truy cập',
   'signIns.title': 'Lịch sử đăng nhập',
   'signIns.pages': 'Các trang lịch sử đăng nhập',
+  'signIns.shown': 'Lần đăng nhập {from}–{to}, mới nhất trước.',
   'signIns.none': 'Chưa có lần đăng nhập nào.',
   'signIns.success': 'Đăng nhập thành công',
   'signIns.failure': 'Đăng nhập không thành công',
