@@ -1,13 +1,18 @@
 /**
  * The audit module in a real browser against the whole platform: an auditor verifies the hash
- * chain, searches the log by a person's ID number and sees the reads and events of that person,
- * pages with "load more", in English too, and on a 360 px phone.
+ * chain (the first time whole, then what is new since the last checkpoint, which the page shows
+ * with who verified it), searches the log by a person's ID number and sees the reads and events of
+ * that person with the officer's name, pages with "load more", in English too, and on a 360 px
+ * phone. An entry altered before the checkpoint: the walk of what is new says it did not look
+ * there, the walk of the whole chain names it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
+import { entryHash } from '../../src/platform/audit/audit.hash.ts';
+import { chainAll } from '../../src/platform/audit/index.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 type Officer = { username: string; password: string; displayName: string; roles: string[]; provinceCode: string | null };
@@ -56,6 +61,8 @@ describe('audit log (browser)', () => {
     };
     idNumber = await born('Trịnh Gia Hân');
     busyId = await born('Trịnh Gia Huy');
+    // The births wait in the inbox for the chainer: chain them before the reads so that the log's order is theirs.
+    await chainAll(server.platform.db);
     await read(idNumber, 'Đăng ký khai sinh');
     await read(idNumber, 'Giải quyết thủ tục hành chính — hồ sơ 12/2026');
     assert.equal((await page.request.get(`${server.baseUrl}/api/v1/registry/people/${idNumber}/history`)).status(), 200);
@@ -69,10 +76,16 @@ describe('audit log (browser)', () => {
     await page.getByRole('heading', { level: 1, name: 'Nhật ký truy cập' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
 
-    await page.getByRole('button', { name: 'Kiểm tra chuỗi nhật ký' }).click();
+    // No checkpoint yet: the first walk is of the whole chain, and leaves a checkpoint in the auditor's name.
+    await page.getByTestId('audit-checkpoint-none').getByText('Chưa có điểm kiểm tra').waitFor();
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
     await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    assert.equal(await page.getByTestId('audit-verify-walk').textContent(), 'Toàn bộ chuỗi, từ bản ghi đầu tiên');
     const entries = Number(((await page.getByTestId('audit-verify-entries').textContent()) ?? '').replace(/\D/g, ''));
     assert.ok(entries >= 60, `entries counted: ${entries}`);
+    assert.equal(await page.getByTestId('audit-verify-range').textContent(), `Từ bản ghi #1 đến #${entries}`);
+    const checkpoint = page.getByTestId('audit-checkpoint-seq');
+    await checkpoint.getByText(new RegExp(`^Bản ghi #${entries}, kiểm tra lúc .* bởi Đỗ Thị Mai \\(do\\.thi\\.mai\\)$`)).waitFor();
 
     // The person's ID number: the reads and the events of that person, newest first.
     const subject = page.getByLabel(/Số định danh cá nhân \(đối tượng\)/);
@@ -85,6 +98,8 @@ describe('audit log (browser)', () => {
     assert.deepEqual(await actionsOf(), ['person.history_read', 'person.read', 'person.read', 'registry.birth_registered']);
     assert.match((await list.nth(1).textContent()) ?? '', /Xem hồ sơ.*Giải quyết thủ tục hành chính — hồ sơ 12\/2026/);
     assert.match((await list.nth(3).textContent()) ?? '', /Đăng ký khai sinh.*Luật Hộ tịch 2014, Điều 16/);
+    // Who: the officer's name and username, from the names any officer may read.
+    await list.first().getByTestId('audit-entry-actor').getByText(/Nguyễn Văn An \(nguyen\.van\.an\)/).waitFor();
     for (const s of await page.getByTestId('audit-entry-subject').allTextContents()) assert.match(s, new RegExp(idNumber));
     assert.equal(await page.getByRole('button', { name: 'Tải thêm' }).count(), 0);
     await screenshot(page, 'audit-log');
@@ -112,9 +127,22 @@ describe('audit log (browser)', () => {
     await page.getByRole('button', { name: 'Tìm', exact: true }).click();
     await status.getByText(/Đang hiển thị 2 bản ghi/).waitFor();
 
+    // The searches were logged after the checkpoint: the next walk starts there and walks only those.
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
+    await page.getByTestId('audit-verify-walk').getByText(`Phần mới, từ điểm kiểm tra #${entries}`).waitFor();
+    await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    const walked = Number(((await page.getByTestId('audit-verify-entries').textContent()) ?? '').replace(/\D/g, ''));
+    assert.ok(walked >= 5 && walked < entries, `walked ${walked} of ${entries}`);
+    assert.match((await page.getByTestId('audit-verify-not-walked').textContent()) ?? '', new RegExp(`^Các bản ghi #1–#${entries - 1}, đã kiểm tra lúc .* bởi Đỗ Thị Mai \\(do\\.thi\\.mai\\)\\.`));
+    await checkpoint.getByText(new RegExp(`^Bản ghi #${entries + walked - 1},`)).waitFor();
+
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await page.getByTestId('audit-verify-status').getByText('Chain intact').waitFor();
+    await page.getByRole('button', { name: 'Verify the whole chain' }).click();
+    await page.getByTestId('audit-verify-walk').getByText('The whole chain, from the first entry').waitFor();
+    await page.getByTestId('audit-verify-status').getByText('Chain intact').waitFor();
+    assert.equal(await page.getByTestId('audit-verify-not-walked').count(), 0);
     await close();
   });
 
@@ -122,8 +150,30 @@ describe('audit log (browser)', () => {
     const { page, close } = await signedIn(ROOT, { at: '/audit' });
     await page.getByRole('heading', { level: 1, name: 'Nhật ký truy cập' }).waitFor();
     await page.getByText('Chỉ kiểm toán viên được tra cứu nội dung nhật ký.').waitFor();
-    await page.getByRole('button', { name: 'Kiểm tra chuỗi nhật ký' }).click();
+    await page.getByTestId('audit-checkpoint-seq').getByText(/bởi Đỗ Thị Mai \(do\.thi\.mai\)$/).waitFor();
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
     await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    await page.getByTestId('audit-checkpoint-seq').getByText(/bởi Quản Trị \(quan\.tri\)$/).waitFor();
+    await close();
+  });
+
+  test('an entry altered and re-hashed before the checkpoint: the walk of what is new did not look there, the whole walk names it', async () => {
+    const db = server.platform.db;
+    const r = await db.selectFrom('platform.audit_log').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
+    const forged = { at: r.at, actorKind: r.actor_kind, actorId: 'someone-else', action: r.action, subjectKind: r.subject_kind, subjectId: r.subject_id, fields: r.fields, purpose: r.purpose, legalBasis: r.legal_basis, requestId: r.request_id, details: r.details };
+    await db.updateTable('platform.audit_log').set({ actor_id: 'someone-else', hash: entryHash(3, forged, r.prev_hash) }).where('seq', '=', 3).execute();
+
+    const { page, close } = await signedIn(MAI, { at: '/audit', viewport: PHONE });
+    await page.getByRole('heading', { level: 1, name: 'Nhật ký truy cập' }).waitFor();
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
+    await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    await page.getByTestId('audit-verify-not-walked').getByText(/^Các bản ghi #1–#\d+/).waitFor();
+
+    await page.getByRole('button', { name: 'Kiểm tra toàn bộ chuỗi' }).click();
+    await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký bị phá vỡ').waitFor();
+    assert.equal(await page.getByTestId('audit-verify-break').textContent(), 'Bản ghi #3 đã bị sửa và tính lại mã băm, hoặc các bản ghi sau nó bị xoá.');
+    assert.ok(await hasNoHorizontalScroll(page), 'the verification fits 360 px');
+    await screenshot(page, 'audit-verify-broken-phone');
     await close();
   });
 });

@@ -41,6 +41,10 @@ export function fromRow(r: Record<string, any>): AuditEntry {
   };
 }
 
+function fromChainRow(r: Record<string, any>): ChainedEntry {
+  return { ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash };
+}
+
 export async function insertInbox(db: Db, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length) await db.insertInto('platform.audit_inbox').values(entries.map(toRow)).execute();
 }
@@ -71,14 +75,25 @@ export async function appendEntries(db: Db, entries: readonly AuditEntry[]): Pro
   return Number(rows[0]!.head);
 }
 
-export async function* readChain(db: Db, batch = 10_000): AsyncGenerator<ChainedEntry> {
-  let after = -1;
+/** The chain from the entry after `afterSeq` to the head, read `batch` entries at a time. */
+export async function* readChain(db: Db, afterSeq = 0, batch = 10_000): AsyncGenerator<ChainedEntry> {
+  let after = afterSeq;
   for (;;) {
     const rows = await db.selectFrom('platform.audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(batch).execute();
-    for (const r of rows) yield { ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash };
+    for (const r of rows) yield fromChainRow(r);
     if (rows.length < batch) return;
     after = Number(rows[rows.length - 1]!.seq);
   }
+}
+
+export async function chainedEntry(db: Db, seq: number): Promise<ChainedEntry | null> {
+  const r = await db.selectFrom('platform.audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return r ? fromChainRow(r) : null;
+}
+
+export async function headSeq(db: Db): Promise<number> {
+  const { rows } = await sql<{ seq: string | null }>`select max(seq) as seq from platform.audit_log`.execute(db);
+  return Number(rows[0]?.seq ?? 0);
 }
 
 export async function inboxCount(db: Db): Promise<number> {
@@ -106,5 +121,5 @@ export async function searchChain(db: Db, q: AuditQuery): Promise<ChainedEntry[]
   if (q.from) query = query.where('at', '>=', q.from);
   if (q.to) query = query.where('at', '<', q.to);
   const rows = await query.execute();
-  return rows.map((r) => ({ ...fromRow(r), seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash }));
+  return rows.map(fromChainRow);
 }

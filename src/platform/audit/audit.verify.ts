@@ -1,18 +1,33 @@
 import type { Kysely } from 'kysely';
-import { inboxCount, readChain } from './audit.store.ts';
+import { chainedEntry, inboxCount, readChain } from './audit.store.ts';
 import { entryHash } from './audit.hash.ts';
-import { GENESIS_HASH } from './audit.types.ts';
+import { GENESIS_HASH, type ChainedEntry } from './audit.types.ts';
+import { latestCheckpoint, recordCheckpoint, type Checkpoint } from './audit.checkpoint.ts';
 import type { Localised } from '../i18n/lang.ts';
 
 export type ChainBreak =
   | { kind: 'altered'; seq: number }
   | { kind: 'inserted'; seq: number }
   | { kind: 'deleted'; afterSeq: number; missing: number[] }
-  | { kind: 'rehashed_or_deleted'; seq: number };
+  | { kind: 'rehashed_or_deleted'; seq: number }
+  /** The entry a checkpoint recorded is gone or no longer has the hash recorded then. */
+  | { kind: 'checkpoint_changed'; seq: number; verifiedAt: string };
 
 export interface VerifyResult {
   ok: boolean;
+  /** `full`: from the first entry; `incremental`: from the last checkpoint's entry to the head. */
+  walk: 'full' | 'incremental';
+  /** The first and last entry looked at (0 and 0 on an empty chain). */
+  fromSeq: number;
+  toSeq: number;
+  /** How many entries this walk looked at. */
   entries: number;
+  /** The checkpoint an incremental walk started from. */
+  startedFrom: Checkpoint | null;
+  /** Entries this walk did not look at (an incremental walk trusts those before its checkpoint). */
+  notWalked: { fromSeq: number; toSeq: number } | null;
+  /** The checkpoint this walk recorded (only when the chain is intact and a verifier is named). */
+  checkpoint: Checkpoint | null;
   head: { seq: number; hash: string } | null;
   pendingInInbox: number;
   firstBreak: ChainBreak | null;
@@ -21,43 +36,77 @@ export interface VerifyResult {
   messages: Localised;
 }
 
+export interface VerifyOptions {
+  /** `checkpoint`: start at the last checkpoint (from the start when there is none). Default `start`. */
+  from?: 'start' | 'checkpoint';
+  /** Who verifies: when given, an intact walk records a checkpoint in their name. */
+  verifiedBy?: string;
+  now?: () => Date;
+}
+
+type Link = { seq: number; hash: Buffer };
+
 /**
- * Walks the chain in order and names the first entry that was altered, inserted or deleted:
+ * Walks the chain (from the start, or from the last checkpoint after checking that its entry still
+ * has the recorded hash) and names the first entry that was altered, inserted or deleted:
  * - content that no longer hashes to its stored hash: altered;
  * - an entry whose link skips its predecessor (points to the one before): the predecessor was inserted;
  * - a gap in sequence numbers: entries deleted;
  * - a link to nothing we have seen with the entry's own hash intact: the predecessor was altered and
  *   re-hashed, or entries were deleted and the rest renumbered.
  */
-export async function verifyChain(db: Kysely<any>): Promise<VerifyResult> {
-  let count = 0;
-  let prev: { seq: number; hash: Buffer } | null = null;
+export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const startedFrom = opts.from === 'checkpoint' ? await latestCheckpoint(db) : null;
+  let prev: Link | null = null;
   let beforePrev: Buffer | null = null;
   let firstBreak: ChainBreak | null = null;
-  for await (const e of readChain(db)) {
-    count++;
-    if (firstBreak) continue;
-    const expectedSeq = (prev?.seq ?? 0) + 1;
-    const expectedPrev = prev?.hash ?? GENESIS_HASH;
-    const selfOk = entryHash(e.seq, e, e.prevHash).equals(e.hash);
-    if (e.seq > expectedSeq && e.prevHash.equals(expectedPrev) === false && selfOk) {
-      firstBreak = { kind: 'deleted', afterSeq: expectedSeq - 1, missing: range(expectedSeq, e.seq) };
-    } else if (beforePrev && e.prevHash.equals(beforePrev)) {
-      firstBreak = { kind: 'inserted', seq: prev!.seq };
-    } else if (!e.prevHash.equals(expectedPrev)) {
-      firstBreak = selfOk ? { kind: 'rehashed_or_deleted', seq: expectedSeq - 1 } : { kind: 'deleted', afterSeq: expectedSeq - 1, missing: [] };
-    } else if (!selfOk) {
-      firstBreak = { kind: 'altered', seq: e.seq };
-    } else if (e.seq !== expectedSeq) {
-      firstBreak = { kind: 'deleted', afterSeq: expectedSeq - 1, missing: range(expectedSeq, e.seq) };
+  let count = 0;
+  if (startedFrom) {
+    const e = await chainedEntry(db, startedFrom.seq);
+    firstBreak = checkpointBreak(startedFrom, e);
+    if (e) {
+      count = 1;
+      prev = { seq: e.seq, hash: e.hash };
+      beforePrev = e.prevHash;
     }
+  }
+  for await (const e of readChain(db, startedFrom?.seq ?? 0)) {
+    count++;
+    firstBreak ??= linkBreak(e, prev, beforePrev);
     beforePrev = prev?.hash ?? null;
     prev = { seq: e.seq, hash: e.hash };
   }
-  const pendingInInbox = await inboxCount(db);
+  const walk = startedFrom ? 'incremental' : 'full';
   const head = prev ? { seq: prev.seq, hash: prev.hash.toString('hex') } : null;
-  const messages = describe(firstBreak, count, head);
-  return { ok: !firstBreak, entries: count, head, pendingInInbox, firstBreak, message: messages.en, messages };
+  const fromSeq = startedFrom ? startedFrom.seq : head ? 1 : 0;
+  const notWalked = startedFrom && startedFrom.seq > 1 ? { fromSeq: 1, toSeq: startedFrom.seq - 1 } : null;
+  let checkpoint: Checkpoint | null = null;
+  if (!firstBreak && head && opts.verifiedBy) {
+    checkpoint = { seq: head.seq, hash: head.hash, walk, fromSeq, entries: count, verifiedAt: (opts.now?.() ?? new Date()).toISOString(), verifiedBy: opts.verifiedBy };
+    await recordCheckpoint(db, checkpoint);
+  }
+  const pendingInInbox = await inboxCount(db);
+  const messages = describe(firstBreak, count, head, startedFrom);
+  return { ok: !firstBreak, walk, fromSeq, toSeq: head?.seq ?? 0, entries: count, startedFrom, notWalked, checkpoint, head, pendingInInbox, firstBreak, message: messages.en, messages };
+}
+
+function checkpointBreak(c: Checkpoint, e: ChainedEntry | null): ChainBreak | null {
+  if (!e || e.hash.toString('hex') !== c.hash) return { kind: 'checkpoint_changed', seq: c.seq, verifiedAt: c.verifiedAt };
+  if (!entryHash(e.seq, e, e.prevHash).equals(e.hash)) return { kind: 'altered', seq: e.seq };
+  return null;
+}
+
+/** What is wrong with entry `e` given the entry before it (`prev`) and the link that entry had. */
+function linkBreak(e: ChainedEntry, prev: Link | null, beforePrev: Buffer | null): ChainBreak | null {
+  const expectedSeq = (prev?.seq ?? 0) + 1;
+  const expectedPrev = prev?.hash ?? GENESIS_HASH;
+  const selfOk = entryHash(e.seq, e, e.prevHash).equals(e.hash);
+  if (e.seq > expectedSeq && e.prevHash.equals(expectedPrev) === false && selfOk) return { kind: 'deleted', afterSeq: expectedSeq - 1, missing: range(expectedSeq, e.seq) };
+  if (beforePrev && e.prevHash.equals(beforePrev)) return { kind: 'inserted', seq: prev!.seq };
+  if (!e.prevHash.equals(expectedPrev)) return selfOk ? { kind: 'rehashed_or_deleted', seq: expectedSeq - 1 } : { kind: 'deleted', afterSeq: expectedSeq - 1, missing: [] };
+  if (!selfOk) return { kind: 'altered', seq: e.seq };
+  if (e.seq !== expectedSeq) return { kind: 'deleted', afterSeq: expectedSeq - 1, missing: range(expectedSeq, e.seq) };
+  return null;
 }
 
 function range(from: number, toExclusive: number): number[] {
@@ -66,10 +115,15 @@ function range(from: number, toExclusive: number): number[] {
   return out;
 }
 
-function describe(b: ChainBreak | null, count: number, head: VerifyResult['head']): Localised {
+function describe(b: ChainBreak | null, count: number, head: VerifyResult['head'], from: Checkpoint | null): Localised {
   if (!b) {
     const h = `#${head?.seq ?? 0} ${head?.hash ?? GENESIS_HASH.toString('hex')}`;
-    return { vi: `chuỗi nhật ký nguyên vẹn: ${count} bản ghi, bản ghi cuối ${h}`, en: `audit chain intact: ${count} entries, head ${h}` };
+    if (!from) return { vi: `chuỗi nhật ký nguyên vẹn: ${count} bản ghi, bản ghi cuối ${h}`, en: `audit chain intact: ${count} entries, head ${h}` };
+    const before = from.seq > 1 ? { vi: `; các bản ghi #1–#${from.seq - 1} đã được kiểm tra lúc ${from.verifiedAt} và lần này không kiểm tra lại`, en: `; entries #1–#${from.seq - 1} were verified at ${from.verifiedAt} and not walked this time` } : { vi: '', en: '' };
+    return {
+      vi: `chuỗi nhật ký nguyên vẹn từ điểm kiểm tra #${from.seq}: ${count} bản ghi, bản ghi cuối ${h}${before.vi}`,
+      en: `audit chain intact from checkpoint #${from.seq}: ${count} entries, head ${h}${before.en}`,
+    };
   }
   switch (b.kind) {
     case 'altered':
@@ -82,5 +136,7 @@ function describe(b: ChainBreak | null, count: number, head: VerifyResult['head'
         : { vi: `một bản ghi sau #${b.afterSeq} đã bị xoá và các bản ghi sau được đánh số lại`, en: `an entry was deleted after #${b.afterSeq} and later entries renumbered` };
     case 'rehashed_or_deleted':
       return { vi: `bản ghi #${b.seq} bị sửa và tính lại mã băm, hoặc các bản ghi sau nó bị xoá: bản ghi kế tiếp không còn trỏ tới nó`, en: `entry #${b.seq} was altered and re-hashed, or entries after it deleted: the next entry no longer links to it` };
+    case 'checkpoint_changed':
+      return { vi: `bản ghi #${b.seq} không còn mã băm đã ghi ở điểm kiểm tra lúc ${b.verifiedAt}: nó hoặc các bản ghi trước nó đã bị sửa và tính lại mã băm, hoặc bị xoá`, en: `entry #${b.seq} no longer has the hash recorded at the checkpoint of ${b.verifiedAt}: it or entries before it were altered and re-hashed, or deleted` };
   }
 }

@@ -19,6 +19,13 @@ export interface OfficerView {
 }
 
 /** An officer as administrators see it: also whether the account is usable, and since when it exists. */
+/** What any officer may see of another: who they are, nothing of their roles or jurisdiction. */
+export interface OfficerName {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
 export interface AdminOfficerView extends OfficerView {
   status: 'active' | 'disabled';
   lockedUntil: string | null;
@@ -123,6 +130,11 @@ export class OfficerService {
 
   async list(f: OfficerFilter, p: PageRequest<OfficerSort>): Promise<Page<AdminOfficerView>> {
     return pageOf(await this.store.page(f, p), p, toAdminView);
+  }
+
+  /** Display names of the officers named by id or username (unknown ones are left out). */
+  async names(refs: readonly string[]): Promise<OfficerName[]> {
+    return (await this.store.names(refs)).map((o) => ({ id: o.id, username: o.username, displayName: o.display_name }));
   }
 
   async adminView(id: string): Promise<AdminOfficerView> {

@@ -14,6 +14,8 @@ export interface OfficerFilter {
   status?: 'active' | 'disabled';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const OFFICER_ORDER: SortExprs<(typeof OFFICER_SORTS)[number]> = { username: [sql`username`], name: byName(sql`display_name`), createdAt: [sql`created_at`] };
 
 export interface OfficerRow {
@@ -58,6 +60,16 @@ export class OfficerStore {
 
   byId(id: string): Promise<OfficerRow | undefined> {
     return this.db.selectFrom('platform.officer').selectAll().where('id', '=', id).executeTakeFirst() as Promise<OfficerRow | undefined>;
+  }
+
+  /** Officers named by id (uuid) or username: only who they are, for views that show who did something. */
+  async names(refs: readonly string[]): Promise<Array<{ id: string; username: string; display_name: string }>> {
+    const ids = refs.filter((r) => UUID.test(r));
+    const { rows } = await sql<{ id: string; username: string; display_name: string }>`
+      select id, username, display_name from platform.officer
+      where id = any(${ids}::uuid[]) or username = any(${refs}::text[])
+      order by username`.execute(this.db);
+    return rows;
   }
 
   /** A page of officers (`limit + 1` rows), filtered and sorted. */

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ping } from '../db/database.ts';
 import { actorOf, SESSION_COOKIE } from './guard.ts';
 import { ROLES } from '../auth/actor.ts';
-import { verifyChain, searchChain, chainAll } from '../audit/index.ts';
+import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq } from '../audit/index.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
@@ -36,6 +36,19 @@ const AdminOfficerSchema = Type.Object({
   lockedUntil: Type.Union([Type.String(), Type.Null()], { description: 'Sign-in blocked until then after repeated failures' }),
   createdAt: Type.String(),
   createdBy: Type.String(),
+});
+
+const OfficerNameSchema = Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String() }, { additionalProperties: false });
+const OFFICER_NAMES_MAX = 100;
+
+const CheckpointSchema = Type.Object({
+  seq: Type.Integer(),
+  hash: Type.String(),
+  walk: Type.Union([Type.Literal('full'), Type.Literal('incremental')]),
+  fromSeq: Type.Integer(),
+  entries: Type.Integer(),
+  verifiedAt: Type.String(),
+  verifiedBy: Type.String({ description: 'The id of the officer who verified' }),
 });
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
@@ -104,6 +117,16 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     return p.officers.list(filter, { limit, offset, sort });
   });
 
+  r.get('/api/v1/officers/names', {
+    config: { auth: { roles: 'any-officer' } },
+    schema: {
+      tags: ['officers'], summary: 'Display names of officers seen in a history, a review queue or the audit log (any officer)',
+      description: 'Each `ref` is an officer id or username (repeat `ref`, at most 100). Returns only id, username and display name of the officers found; unknown refs are left out.',
+      querystring: Type.Object({ ref: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: OFFICER_NAMES_MAX }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(OfficerNameSchema) }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+    },
+  }, async (req) => ({ items: await p.officers.names([...new Set(req.query.ref)]) }));
+
   r.get('/api/v1/officers/:id', {
     config: { auth: { roles: ['admin'] } },
     schema: { tags: ['officers'], summary: 'One officer (admin), with their status', params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }) }), response: { 200: AdminOfficerSchema, 400: ProblemSchema, 404: ProblemSchema } },
@@ -145,9 +168,24 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     },
   }, async (req, reply) => reply.status(201).send(await p.officers.create(req.body, actorOf(req).username, req.id)));
 
-  r.get('/api/v1/audit/verify', { config: { auth: { roles: ['auditor', 'admin'] } }, schema: { tags: ['audit'], summary: 'Walk the audit hash chain and name the first broken link' } }, async () => {
+  r.get('/api/v1/audit/verify', {
+    config: { auth: { roles: ['auditor', 'admin'] } },
+    schema: {
+      tags: ['audit'], summary: 'Walk the audit hash chain and name the first broken link',
+      description: 'By default the walk starts at the last checkpoint: it checks that the checkpoint\'s entry still has the hash recorded then and walks on to the head (`notWalked` names the entries before, which it did not look at). `full=true` walks from the first entry. An intact walk records a new checkpoint.',
+      querystring: Type.Object({ full: Type.Boolean({ default: false, description: 'Walk from the first entry instead of the last checkpoint' }) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
     await chainAll(p.db);
-    return verifyChain(p.db);
+    return verifyChain(p.db, { from: req.query.full ? 'start' : 'checkpoint', verifiedBy: actorOf(req).id, now: () => p.clock.now() });
+  });
+
+  r.get('/api/v1/audit/checkpoint', {
+    config: { auth: { roles: ['auditor', 'admin'] } },
+    schema: { tags: ['audit'], summary: 'The last verified checkpoint of the audit chain and the current head', response: { 200: Type.Object({ checkpoint: Type.Union([CheckpointSchema, Type.Null()]), headSeq: Type.Integer() }) } },
+  }, async () => {
+    await chainAll(p.db);
+    return { checkpoint: await latestCheckpoint(p.db), headSeq: await headSeq(p.db) };
   });
 
   r.get('/api/v1/audit/entries', {

@@ -5,7 +5,9 @@ import { usePageTitle } from '../app/page.ts';
 import { useOfficer } from '../auth/session.tsx';
 import { Fact } from '../ui/fields.tsx';
 import '../styles/audit.css';
-import { searchEntries, verifyChain, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
+import { useOfficerNames } from '../auth/officer-names.ts';
+import { LoadState, useApi } from '../ui/load.tsx';
+import { lastCheckpoint, searchEntries, verifyChain, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
 import { textOf, useText, type AT } from './text.ts';
 
 const PAGE = 50;
@@ -52,6 +54,8 @@ function breakText(b: ChainBreak, at: AT): string {
       return b.missing.length ? at('break.deleted', { seq: b.afterSeq, missing: b.missing.map((m) => `#${m}`).join(', ') }) : at('break.deletedRenumbered', { seq: b.afterSeq });
     case 'rehashed_or_deleted':
       return at('break.rehashed', { seq: b.seq });
+    case 'checkpoint_changed':
+      return at('break.checkpointChanged', { seq: b.seq, time: formatTime(b.verifiedAt) });
   }
 }
 
@@ -59,31 +63,57 @@ function Facts({ children }: { children: ReactNode }) {
   return <dl className="facts audit-facts">{children}</dl>;
 }
 
-type Verify = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
+type Verify = { state: 'idle' } | { state: 'running'; full: boolean } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
 
 function VerifySection() {
   const { at, t, lang } = useText();
   const [v, setV] = useState<Verify>({ state: 'idle' });
+  const last = useApi((signal) => lastCheckpoint({ signal }));
+  const r = v.state === 'done' ? v.result : null;
+  const checkpoint = last.state === 'ready' ? last.value.checkpoint : null;
+  const nameOf = useOfficerNames([checkpoint?.verifiedBy ?? '', r?.startedFrom?.verifiedBy ?? ''].filter(Boolean));
+  const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 
-  async function run() {
-    setV({ state: 'running' });
+  async function run(full: boolean) {
+    setV({ state: 'running', full });
     try {
-      setV({ state: 'done', result: await verifyChain() });
+      setV({ state: 'done', result: await verifyChain(full) });
     } catch (error) {
       setV({ state: 'error', error });
     }
+    last.retry();
   }
 
-  const r = v.state === 'done' ? v.result : null;
   return (
     <section className="panel audit-verify" aria-labelledby="audit-verify-title" data-testid="audit-verify">
       <h2 id="audit-verify-title">{at('verify.title')}</h2>
       <p className="form__note">{at('verify.intro')}</p>
-      <button type="button" className="button button--primary" onClick={run} disabled={v.state === 'running'}>
-        {v.state === 'idle' ? at('verify.run') : at('verify.again')}
-      </button>
+      <div data-testid="audit-checkpoint">
+        <LoadState l={last} title={at('checkpoint.failed')} />
+        {last.state === 'ready' &&
+          (checkpoint ? (
+            <Facts>
+              <Fact term={at('checkpoint.title')} testId="audit-checkpoint-seq">
+                {at('checkpoint.value', { seq: checkpoint.seq, time: formatTime(checkpoint.verifiedAt), by: nameOf(checkpoint.verifiedBy) })}
+              </Fact>
+              <Fact term={at('checkpoint.since')} testId="audit-checkpoint-since">
+                {number(Math.max(0, last.value.headSeq - checkpoint.seq))}
+              </Fact>
+            </Facts>
+          ) : (
+            <p data-testid="audit-checkpoint-none">{at('checkpoint.none')}</p>
+          ))}
+      </div>
+      <div className="form__actions">
+        <button type="button" className="button button--primary" onClick={() => run(false)} disabled={v.state === 'running'}>
+          {at('verify.runNew')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={() => run(true)} disabled={v.state === 'running'}>
+          {at('verify.runFull')}
+        </button>
+      </div>
       <div role="status" aria-atomic="true" data-testid="audit-verify-result">
-        {v.state === 'running' && <p>{at('verify.running')}</p>}
+        {v.state === 'running' && <p>{v.full ? at('verify.runningFull') : at('verify.running')}</p>}
         {r && (
           <div className={r.ok ? 'audit-result audit-result--ok' : 'audit-result audit-result--broken'}>
             <p className="audit-result__title" data-testid="audit-verify-status">
@@ -96,9 +126,20 @@ function VerifySection() {
                   {breakText(r.firstBreak, at)}
                 </Fact>
               )}
-              <Fact term={at('verify.entries')} testId="audit-verify-entries">
-                {r.entries.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')}
+              <Fact term={at('verify.walk')} testId="audit-verify-walk">
+                {r.startedFrom ? at('verify.walkIncremental', { seq: r.startedFrom.seq }) : at('verify.walkFull')}
               </Fact>
+              <Fact term={at('verify.range')} testId="audit-verify-range">
+                {r.entries ? at('verify.rangeValue', { from: r.fromSeq, to: r.toSeq }) : null}
+              </Fact>
+              <Fact term={at('verify.entries')} testId="audit-verify-entries">
+                {number(r.entries)}
+              </Fact>
+              {r.notWalked && r.startedFrom && (
+                <Fact term={at('verify.notWalked')} testId="audit-verify-not-walked">
+                  {at('verify.notWalkedValue', { from: r.notWalked.fromSeq, to: r.notWalked.toSeq, time: formatTime(r.startedFrom.verifiedAt), by: nameOf(r.startedFrom.verifiedBy) })}
+                </Fact>
+              )}
               <Fact term={at('verify.head')}>{r.head ? `#${r.head.seq}` : null}</Fact>
               <Fact term={at('verify.headHash')}>{r.head && <code className="hash">{r.head.hash}</code>}</Fact>
               <Fact term={at('verify.pending')}>{String(r.pendingInInbox)}</Fact>
@@ -187,6 +228,8 @@ function SearchSection() {
     </div>
   );
 
+  const nameOf = useOfficerNames(res.state === 'ready' ? res.items.filter((e) => e.actorKind === 'officer').map((e) => e.actorId) : []);
+
   let status = '';
   if (res.state === 'searching') status = at('search.searching');
   else if (res.state === 'ready') status = res.items.length ? `${at('search.shown', { n: res.items.length })}${res.next === null ? ` ${at('search.noMore')}` : ''}` : at('search.none');
@@ -237,7 +280,7 @@ function SearchSection() {
           <h3 className="visually-hidden">{at('search.results')}</h3>
           <ol ref={listRef} className="audit-entries" data-testid="audit-entries">
             {res.items.map((e) => (
-              <Entry key={e.seq} e={e} />
+              <Entry key={e.seq} e={e} nameOf={nameOf} />
             ))}
           </ol>
           {res.moreError !== null && (
@@ -257,7 +300,7 @@ function SearchSection() {
   );
 }
 
-function Entry({ e }: { e: AuditEntryView }) {
+function Entry({ e, nameOf }: { e: AuditEntryView; nameOf: (ref: string) => string }) {
   const { at } = useText();
   const action = textOf(at, `action.${e.action}`);
   const actor = textOf(at, `actor.${e.actorKind}`) ?? e.actorKind;
@@ -269,8 +312,9 @@ function Entry({ e }: { e: AuditEntryView }) {
         <span className="audit-entry__meta">{at('entry.title', { seq: e.seq, time: formatTime(e.at) })}</span>
       </h3>
       <Facts>
-        <Fact term={at('entry.actor')}>
-          {actor}: <code>{e.actorId}</code>
+        <Fact term={at('entry.actor')} testId="audit-entry-actor">
+          {actor}: {e.actorKind === 'officer' && nameOf(e.actorId) !== e.actorId ? `${nameOf(e.actorId)} · ` : ''}
+          <code>{e.actorId}</code>
         </Fact>
         <Fact term={at('entry.subject')} testId="audit-entry-subject">
           {e.subjectId ? (

@@ -3,9 +3,9 @@ import { api } from '../api/client.ts';
 type Opts = { signal?: AbortSignal };
 
 /** GET /api/v1/audit/verify: the server's own result type (type-only import, nothing of the server is bundled). */
-import type { ChainBreak, VerifyResult } from '../../../src/platform/audit/index.ts';
+import type { ChainBreak, Checkpoint, VerifyResult } from '../../../src/platform/audit/index.ts';
 
-export type { ChainBreak, VerifyResult };
+export type { ChainBreak, Checkpoint, VerifyResult };
 
 /** One chained entry (src/platform/audit/audit.types.ts), hashes in hex. */
 export interface AuditEntryView {
@@ -33,8 +33,13 @@ export interface AuditQuery {
   limit: number;
 }
 
-export function verifyChain(opts: Opts = {}): Promise<VerifyResult> {
-  return api.get('/api/v1/audit/verify', opts);
+/** From the last checkpoint to the head, or (`full`) from the first entry; an intact walk records a checkpoint. */
+export function verifyChain(full: boolean, opts: Opts = {}): Promise<VerifyResult> {
+  return api.get(`/api/v1/audit/verify${full ? '?full=true' : ''}`, opts);
+}
+
+export function lastCheckpoint(opts: Opts = {}): Promise<{ checkpoint: Checkpoint | null; headSeq: number }> {
+  return api.get('/api/v1/audit/checkpoint', opts);
 }
 
 /** Newest first; pass `nextBeforeSeq` back as `beforeSeq` for the next page. The search itself is audited. */

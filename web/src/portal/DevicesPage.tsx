@@ -144,6 +144,9 @@ function SignInsSection() {
       <h2 id="devices-signins">{pt('signIns.title')}</h2>
       {list.state === 'ready' && <p className="muted" data-testid="sign-ins-retention">{pt('signIns.retention', { n: list.value.retentionMonths })}</p>}
       <LoadState l={list} />
+      <p role="status" className={list.state === 'ready' && list.value.items.length ? 'muted' : 'visually-hidden'} data-testid="sign-ins-range">
+        {list.state === 'ready' && list.value.items.length ? pt('signIns.shown', { from: list.value.offset + 1, to: list.value.offset + list.value.items.length }) : ''}
+      </p>
       {list.state === 'ready' &&
         (list.value.items.length ? (
           <table className="portal-table" aria-labelledby="devices-signins" data-testid="sign-ins">

@@ -199,6 +199,7 @@ export const portalEn = {
   'signIns.title': 'Sign-in history',
   'signIns.retention': 'Your sign-in history is kept for {n} months; older entries are deleted automatically.',
   'signIns.pages': 'Pages of the sign-in history',
+  'signIns.shown': 'Sign-ins {from}–{to}, newest first.',
   'signIns.none': 'No sign-in yet.',
   'signIns.success': 'Signed in',
   'signIns.failure': 'Failed sign-in',

@@ -190,6 +190,7 @@ export const portalVi = {
   'signIns.title': 'Lịch sử đăng nhập',
   'signIns.retention': 'Lịch sử đăng nhập được lưu {n} tháng; các lần cũ hơn được tự động xoá.',
   'signIns.pages': 'Các trang lịch sử đăng nhập',
+  'signIns.shown': 'Lần đăng nhập {from}–{to}, mới nhất trước.',
   'signIns.none': 'Chưa có lần đăng nhập nào.',
   'signIns.success': 'Đăng nhập thành công',
   'signIns.failure': 'Đăng nhập không thành công',

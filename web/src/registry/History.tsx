@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorText } from '../api/error-text.ts';
 import { Link } from '../app/router.tsx';
+import { useOfficerNames } from '../auth/officer-names.ts';
 import { formatInstant, formatPartialDate, lookup, maritalText, nationalityText, sentence, sexText, statusText } from './format.ts';
 import { PersonLink } from './PersonRecord.tsx';
 import { useEthnicGroups, useUnitNames } from './reference.ts';
@@ -100,7 +101,7 @@ function Value({ field, value, rt, names, ethnicName }: { field: string; value: 
   return <>{s}</>;
 }
 
-function EventItem({ e, idPrefix }: { e: HistoryEvent; idPrefix: string }) {
+function EventItem({ e, idPrefix, recordedBy }: { e: HistoryEvent; idPrefix: string; recordedBy: string }) {
   const { rt } = useText();
   const names = useUnitNames(provinceCodesIn([e]));
   const ethnic = useEthnicGroups();
@@ -128,6 +129,10 @@ function EventItem({ e, idPrefix }: { e: HistoryEvent; idPrefix: string }) {
             <dd>{formatPartialDate(e.effectiveDate)}</dd>
           </div>
         )}
+        <div>
+          <dt>{rt('history.recordedBy')}</dt>
+          <dd data-testid="history-recorded-by">{recordedBy}</dd>
+        </div>
         <div>
           <dt>{rt('history.legalBasis')}</dt>
           <dd data-testid="history-legal-basis">{e.legalBasis}</dd>
@@ -213,6 +218,7 @@ export function HistorySection({ idNumber, initiallyOpen = false }: { idNumber: 
     );
   }
 
+  const nameOf = useOfficerNames(state.kind === 'ready' ? state.history.events.map((e) => e.officerId) : []);
   const status = state.kind === 'loading' ? rt('history.loading') : state.kind === 'ready' && open ? rt('history.count', { n: state.history.events.length }) : '';
 
   return (
@@ -238,7 +244,7 @@ export function HistorySection({ idNumber, initiallyOpen = false }: { idNumber: 
         {state.kind === 'ready' && (
           <ol className="timeline" data-testid="history">
             {state.history.events.map((e) => (
-              <EventItem key={`${e.eventId}-${e.role}`} e={e} idPrefix={id} />
+              <EventItem key={`${e.eventId}-${e.role}`} e={e} idPrefix={id} recordedBy={nameOf(e.officerId)} />
             ))}
           </ol>
         )}

@@ -5,6 +5,7 @@ import { errorText } from '../api/error-text.ts';
 import { ApiError } from '../api/problem.ts';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
+import { useOfficerNames } from '../auth/officer-names.ts';
 import { useOfficer } from '../auth/session.tsx';
 import { Fact, FormField } from './fields.tsx';
 import { formatInstant, formatPartialDate, nationalityText, sentence, sexText, statusText, unitText } from './format.ts';
@@ -73,14 +74,14 @@ export function ReviewPage() {
         <h2 id="dup-title">{rt('dup.title')}</h2>
         <p className="form__note">{rt('dup.auditNote')}</p>
         <ListBody queue={dups} name="dup" empty={rt('dup.none')}>
-          {(d) => <DuplicateCard key={d.id} review={d} canDecide={canDecide} onDone={(o) => done(o, dups, d.id)} />}
+          {(d, by) => <DuplicateCard key={d.id} review={d} requestedBy={by} canDecide={canDecide} onDone={(o) => done(o, dups, d.id)} />}
         </ListBody>
       </section>
 
       <section aria-labelledby="corr-title" className="review-section" data-testid="correction-queue">
         <h2 id="corr-title">{rt('corr.title')}</h2>
         <ListBody queue={corrs} name="corr" empty={rt('corr.none')}>
-          {(c) => <CorrectionCard key={c.id} correction={c} canDecide={canDecide} onDone={(o) => done(o, corrs, c.id)} />}
+          {(c, by) => <CorrectionCard key={c.id} correction={c} requestedBy={by} canDecide={canDecide} onDone={(o) => done(o, corrs, c.id)} />}
         </ListBody>
       </section>
     </div>
@@ -88,10 +89,11 @@ export function ReviewPage() {
 }
 
 /** One queue: its order, the page shown (or why it could not be read) and the pager. */
-function ListBody<T>({ queue, name, empty, children }: { queue: Queue<T>; name: string; empty: string; children: (item: T) => ReactNode }) {
+function ListBody<T extends { requestedBy: string }>({ queue, name, empty, children }: { queue: Queue<T>; name: string; empty: string; children: (item: T, requestedBy: string) => ReactNode }) {
   const { rt, t, lang } = useText();
   const { list } = queue;
   const id = useId();
+  const nameOf = useOfficerNames(list.state === 'ready' ? list.value.items.map((x) => x.requestedBy) : []);
   if (list.state === 'loading')
     return (
       <p role="status" className="results__status">
@@ -125,7 +127,7 @@ function ListBody<T>({ queue, name, empty, children }: { queue: Queue<T>; name: 
         {items.length ? rt('review.shown', { from: offset + 1, to: offset + items.length }) : ''}
       </p>
       <div className="review-list" aria-busy={list.busy || undefined}>
-        {items.map(children)}
+        {items.map((x) => children(x, nameOf(x.requestedBy)))}
       </div>
       <Pager page={list.value} onPage={queue.setOffset} />
     </>
@@ -154,7 +156,7 @@ function Decision({ idPrefix, buttons, error, busy, note, setNote, extra }: { id
   );
 }
 
-function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview; canDecide: boolean; onDone(o: Outcome): void }) {
+function DuplicateCard({ review, requestedBy, canDecide, onDone }: { review: DuplicateReview; requestedBy: string; canDecide: boolean; onDone(o: Outcome): void }) {
   const { rt, t, lang } = useText();
   const id = useId();
   const [mergeInto, setMergeInto] = useState(review.candidates[0] ?? '');
@@ -195,7 +197,7 @@ function DuplicateCard({ review, canDecide, onDone }: { review: DuplicateReview;
   return (
     <article className="panel review-item" aria-labelledby={`${id}-title`} data-testid="duplicate-item">
       <h3 id={`${id}-title`}>{rt('dup.item', { id: review.id })}</h3>
-      <p className="muted">{rt('review.requestedAt', { at: formatInstant(review.requestedAt) })}</p>
+      <p className="muted" data-testid="review-requested">{rt('review.requestedAt', { at: formatInstant(review.requestedAt), by: requestedBy })}</p>
       <div className="compare">
         <section className="compare__col compare__col--held" aria-labelledby={`${id}-held`} data-testid="duplicate-held">
           <h4 id={`${id}-held`}>{rt('dup.held')}</h4>
@@ -304,7 +306,7 @@ function currentOf(key: ChangeKey, r: PersonRecord): unknown {
 
 type Current = { state: 'hidden' } | { state: 'asking'; serverError: string | null } | { state: 'loading' } | { state: 'ready'; record: PersonRecord; purpose: string } | { state: 'error'; error: unknown };
 
-function CorrectionCard({ correction: c, canDecide, onDone }: { correction: PendingCorrection; canDecide: boolean; onDone(o: Outcome): void }) {
+function CorrectionCard({ correction: c, requestedBy, canDecide, onDone }: { correction: PendingCorrection; requestedBy: string; canDecide: boolean; onDone(o: Outcome): void }) {
   const { rt, t, lang } = useText();
   const officer = useOfficer();
   const id = useId();
@@ -356,7 +358,7 @@ function CorrectionCard({ correction: c, canDecide, onDone }: { correction: Pend
         <Fact term={rt('corr.reason')}>{c.reason}</Fact>
         <Fact term={rt('corr.legalBasis')}>{c.legalBasis}</Fact>
       </dl>
-      <p className="muted">{rt('review.requestedAt', { at: formatInstant(c.requestedAt) })}</p>
+      <p className="muted" data-testid="review-requested">{rt('review.requestedAt', { at: formatInstant(c.requestedAt), by: requestedBy })}</p>
       {mine && (
         <p className="notice" data-testid="correction-self">
           {rt('corr.selfRequested')}

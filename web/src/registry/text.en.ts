@@ -139,6 +139,7 @@ export const registryEn = {
   'history.failed': 'Could not load the history',
   'history.recordedAt': 'Recorded at',
   'history.effectiveDate': 'Effective date',
+  'history.recordedBy': 'Recorded by',
   'history.legalBasis': 'Legal basis',
   'history.reason': 'Reason',
   'history.role': 'Role in the event',
@@ -295,7 +296,7 @@ export const registryEn = {
   'review.retry': 'Try again',
   'review.note': 'Note',
   'review.noteHint': 'The reason for the decision; recorded in the history and the audit log.',
-  'review.requestedAt': 'Requested {at}',
+  'review.requestedAt': 'Requested {at} by {by}',
   'review.decisionFailed': 'The decision was not recorded',
   'review.deciding': 'Sending…',
 

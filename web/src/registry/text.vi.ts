@@ -140,6 +140,7 @@ export const registryVi = {
   'history.failed': 'Không tải được lịch sử',
   'history.recordedAt': 'Thời điểm ghi nhận',
   'history.effectiveDate': 'Ngày có hiệu lực',
+  'history.recordedBy': 'Cán bộ thực hiện',
   'history.legalBasis': 'Căn cứ pháp lý',
   'history.reason': 'Lý do',
   'history.role': 'Vai trò trong sự kiện',
@@ -296,7 +297,7 @@ export const registryVi = {
   'review.retry': 'Tải lại',
   'review.note': 'Ghi chú',
   'review.noteHint': 'Lý do quyết định; được ghi vào lịch sử và nhật ký truy cập.',
-  'review.requestedAt': 'Đề nghị lúc {at}',
+  'review.requestedAt': 'Đề nghị lúc {at}, bởi {by}',
   'review.decisionFailed': 'Chưa ghi nhận được quyết định',
   'review.deciding': 'Đang gửi…',
 
