@@ -6,15 +6,17 @@
  * ID; grants it identity verification with some fields, a purpose and a provision; the system gets
  * a token with its own key and is answered; usage counters and the anomaly list show it; keys are
  * replaced, the grant revoked (the system is refused at once), the member suspended and reinstated
- * with a reason, the system disabled. Members filtered and sorted; on a 360 px phone, with the
- * keyboard, and in English.
+ * with a reason, the system disabled. Who registered a member and a system, and the system's keys
+ * with kid and alg. Usage per day over a range chosen (table and chart; a bad range next to the
+ * field), narrowed to one member or one system's service, seeded by partner calls. Members filtered
+ * and sorted; on a 360 px phone, with the keyboard, and in English.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { activeName, DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn, vnDay } from '../harness/browser.ts';
 import { officerHeaders, resident } from '../harness/eid.ts';
-import { accessToken, call, partnerKeys, type H } from '../harness/partner.ts';
+import { accessToken, ALWAYS, call, partnerKeys, PROVISION, type H } from '../harness/partner.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
 
 const ROOT = { username: 'quan.tri.x', password: 'Quan-tri-trao-doi-2026!', displayName: 'Quản Trị Trao Đổi', roles: ['admin'], provinceCode: null };
@@ -351,6 +353,89 @@ describe('data-exchange administration (browser)', () => {
     assert.ok(after.json.items.some((i: { idNumber: string; removedAt: string | null }) => i.idNumber === staffIdNumber && i.removedAt), after.text);
     await screenshot(page, 'admin-exchange-member-staff');
     await close();
+  });
+
+  test('a member\'s and a system\'s page say who registered them; the system\'s keys are listed with kid and alg', async () => {
+    const creator = `${ROOT.displayName} (${ROOT.username})`;
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, close } = await signedIn({ viewport, at: `/admin/exchange/members/${other.memberId}` });
+      await page.getByRole('heading', { level: 1, name: 'Công ty Viễn thông Mẫu' }).waitFor();
+      assert.equal(await page.getByTestId('member-created-by').textContent(), creator);
+      await page.getByTestId('system-row').getByRole('link', { name: 'Chuẩn hoá thuê bao' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Chuẩn hoá thuê bao' }).waitFor();
+      assert.equal(await page.getByTestId('system-created-by').textContent(), creator);
+      assert.equal(await page.getByTestId('system-keys').textContent(), `1 khoá: ${other.keys.kid} (${other.keys.publicJwk.alg})`);
+      assert.ok(await hasNoHorizontalScroll(page), `the system page fits ${viewport.width} px`);
+      await close();
+    }
+  });
+
+  test('usage per day: a range, its table and chart, a bad range next to the field, one member or one system\'s service', async () => {
+    // A member of its own whose system is answered twice and refused once, all through the partner API.
+    const m = await call(server.baseUrl, 'POST', '/api/v1/exchange/admin/members', { name: 'Quỹ Tín dụng Theo Ngày', kind: 'bank', code: 'QTDTN' }, admin);
+    assert.equal(m.status, 201, m.text);
+    const keys = await partnerKeys('qtdtn-2026');
+    const s = await call(server.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.json.id}/systems`, { name: 'Xác minh khách vay', jwks: { keys: [keys.publicJwk] } }, admin);
+    assert.equal(s.status, 201, s.text);
+    const g = await call(server.baseUrl, 'POST', `/api/v1/exchange/admin/systems/${s.json.id}/grants`, { ...ALWAYS, service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['account_opening'], basis: PROVISION }, admin);
+    assert.equal(g.status, 201, g.text);
+    const partner = { authorization: `Bearer ${await accessToken(server.baseUrl, s.json.clientId, keys)}` };
+    const calls = { answered: 2, refused: 1 };
+    for (let i = 0; i < calls.answered; i++) assert.equal((await call(server.baseUrl, 'POST', '/api/v1/exchange/verify', { idNumber, purpose: 'account_opening', fullName: PERSON.fullName, birthDate: PERSON.birthDate }, partner)).status, 200);
+    assert.equal((await call(server.baseUrl, 'POST', '/api/v1/exchange/verify', { idNumber, purpose: 'credit_assessment' }, partner)).status, 403);
+    // Another member's system, with no grant, is refused too: "all members" counts more than the one.
+    const telecom = await call(server.baseUrl, 'POST', '/api/v1/exchange/verify', { idNumber, purpose: 'sim_registration' }, { authorization: `Bearer ${await accessToken(server.baseUrl, other.clientId, other.keys)}` });
+    assert.equal(telecom.status, 403, telecom.text);
+
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, close } = await signedIn({ viewport, at: '/admin/exchange/usage' });
+      const daily = page.getByTestId('usage-daily');
+      await daily.getByRole('heading', { level: 2, name: 'Sử dụng theo ngày' }).waitFor();
+      // The last 30 days first, today included.
+      await daily.getByTestId('usage-daily-status').getByText(`Tất cả thành viên, từ ${vnDay(-29)} đến ${vnDay()}:`, { exact: false }).waitFor();
+      assert.equal(await daily.getByTestId('usage-day').count(), 30);
+
+      // A bad range: the reason next to the field, the focus on it, the dates typed kept.
+      const form = daily.getByTestId('usage-daily-form');
+      await form.getByLabel('Từ ngày').fill(vnDay(-1));
+      await form.getByLabel('Đến hết ngày').fill(vnDay(-2));
+      await form.getByRole('button', { name: 'Xem' }).click();
+      await form.getByText('Ngày kết thúc phải từ ngày bắt đầu trở đi.').waitFor();
+      assert.equal(await activeName(page), 'to');
+      assert.equal(await form.getByLabel('Đến hết ngày').getAttribute('aria-invalid'), 'true');
+      assert.deepEqual([await form.getByLabel('Từ ngày').inputValue(), await form.getByLabel('Đến hết ngày').inputValue()], [vnDay(-1), vnDay(-2)]);
+      await form.getByLabel('Từ ngày').fill(vnDay(-100));
+      await form.getByLabel('Đến hết ngày').fill(vnDay());
+      await form.getByRole('button', { name: 'Xem' }).click();
+      await form.getByText('Chọn tối đa 92 ngày.').waitFor();
+      assert.equal(await form.getByLabel('Từ ngày').inputValue(), vnDay(-100));
+
+      // A week: seven days, oldest first, with the chart.
+      await form.getByLabel('Từ ngày').fill(vnDay(-6));
+      await form.getByRole('button', { name: 'Xem' }).click();
+      await daily.getByTestId('usage-daily-status').getByText(`Tất cả thành viên, từ ${vnDay(-6)} đến ${vnDay()}:`, { exact: false }).waitFor();
+      assert.equal(await form.getByText('Chọn tối đa 92 ngày.').count(), 0, 'the error is gone');
+      assert.deepEqual(await daily.getByTestId('usage-day').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-day'))), [-6, -5, -4, -3, -2, -1, 0].map((d) => vnDay(d)));
+      assert.equal(await daily.getByTestId('usage-daily-chart').locator('rect').count(), 7);
+      assert.ok(await daily.getByTestId('usage-daily-chart').isVisible());
+
+      // All members today, as the API counts them; then one member, then its system's one service.
+      const api = await call(server.baseUrl, 'GET', `/api/v1/exchange/admin/usage/daily?from=${vnDay(-6)}&to=${vnDay()}`, undefined, admin);
+      const today = daily.locator(`[data-testid="usage-day"][data-day="${vnDay()}"]`);
+      const all = api.json.days.at(-1);
+      assert.deepEqual([await cell(today, 'Lượt gọi').textContent(), await cell(today, 'Bị từ chối').textContent()], [String(all.calls), String(all.refused)]);
+      assert.ok(all.refused > calls.refused, 'another member was refused today too');
+      const scope = daily.getByLabel('Hiển thị');
+      for (const label of ['Quỹ Tín dụng Theo Ngày', 'Quỹ Tín dụng Theo Ngày — Xác minh khách vay — Xác thực thông tin công dân']) {
+        await scope.selectOption({ label });
+        await daily.getByTestId('usage-daily-status').getByText(`${label}, từ ${vnDay(-6)} đến ${vnDay()}: ${calls.answered} lượt gọi.`).waitFor();
+        assert.deepEqual([await cell(today, 'Lượt gọi').textContent(), await cell(today, 'Bị từ chối').textContent()], [String(calls.answered), String(calls.refused)]);
+        assert.deepEqual(await daily.getByTestId('usage-day').locator('td[data-label="Lượt gọi"]').allTextContents(), ['0', '0', '0', '0', '0', '0', String(calls.answered)]);
+      }
+      assert.ok(await hasNoHorizontalScroll(page), `the usage per day fits ${viewport.width} px`);
+      await screenshot(page, `admin-exchange-usage-daily-${viewport.width}`);
+      await close();
+    }
   });
 
   test('on a 360 px phone, with the keyboard, and in English', async () => {

@@ -1,8 +1,8 @@
 /**
  * The population registry console in a real browser against the whole platform (real HTTP, real
- * database): birth registration, the person page with its stated purpose, history and as-of view,
- * search without diacritics, households, server field errors, idempotent retry, the probable
- * duplicate held for review, English, and a 360 px phone.
+ * database): birth registration, the person page with its stated purpose, history (each event
+ * naming its officer) and as-of view, search without diacritics, households, server field errors,
+ * idempotent retry, the probable duplicate held for review, English, and a 360 px phone.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -140,6 +140,8 @@ describe('registry console (browser)', () => {
     const event = page.getByTestId('history-event').first();
     await event.getByRole('heading', { name: 'Đăng ký khai sinh' }).waitFor();
     assert.equal(await event.getByTestId('history-legal-basis').textContent(), LEGAL_BASIS);
+    // The officer who recorded it by name, read from /api/v1/officers/names after the events.
+    await event.getByTestId('history-recorded-by').getByText(`${AN.displayName} (${AN.username})`, { exact: true }).waitFor();
     const nameRow = event.getByRole('row', { name: /Họ, chữ đệm và tên/ });
     assert.match((await nameRow.textContent()) ?? '', new RegExp(BABY));
     assert.match((await event.getByRole('row', { name: /Nơi đăng ký khai sinh: xã, phường/ }).textContent()) ?? '', /Phường Ba Đình \(00004\)/);
@@ -322,6 +324,8 @@ describe('registry console (browser)', () => {
     );
     const move = events.first();
     assert.equal(await move.getByTestId('history-legal-basis').textContent(), 'Luật Cư trú 2020, Điều 23');
+    await events.getByTestId('history-recorded-by').filter({ hasText: `${AN.displayName} (${AN.username})` }).nth(2).waitFor();
+    assert.deepEqual(await events.getByTestId('history-recorded-by').allTextContents(), Array(3).fill(`${AN.displayName} (${AN.username})`), 'every event names its officer');
     const row = move.getByRole('row', { name: /Nơi ở hiện tại: địa chỉ/ });
     assert.deepEqual(await row.getByRole('cell').allTextContents(), ['Số 12, phố Đội Cấn', 'Số 8, phố Kim Mã']);
     const joined = events.nth(1);
@@ -435,8 +439,8 @@ describe('registry console (browser)', () => {
     await page.getByTestId('purpose-form').getByRole('button', { name: 'Xem hồ sơ' }).click();
     await page.getByRole('heading', { level: 1, name: BABY }).waitFor();
     await page.getByRole('button', { name: 'Xem lịch sử thay đổi' }).click();
-    await page.getByTestId('history-event').first().waitFor();
-    assert.ok(await hasNoHorizontalScroll(page), 'person page with history fits 360 px');
+    await page.getByTestId('history-event').first().getByTestId('history-recorded-by').getByText(`${AN.displayName} (${AN.username})`).waitFor();
+    assert.ok(await hasNoHorizontalScroll(page), 'person page with history and the officer\'s name fits 360 px');
     await screenshot(page, 'registry-person-phone');
     await close();
   });

@@ -2,7 +2,8 @@
  * The registry's review page in a real browser against the whole platform: a registrar requests
  * a correction from the person page, another officer (a supervisor) compares it with the current
  * record and approves it; a birth held as a probable duplicate is confirmed distinct and gets its
- * ID number; a supervisor who requested a correction is told the four-eyes rule; a 360 px phone.
+ * ID number; each request names its officer ("Display name (username)"); a supervisor who
+ * requested a correction is told the four-eyes rule; a 360 px phone.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,8 @@ type Officer = { username: string; password: string; displayName: string; roles:
 const AN: Officer = { username: 'nguyen.van.an', password: 'Hoa-sen-trang-2025!', displayName: 'Nguyễn Văn An', roles: ['registrar'], provinceCode: '01' };
 const HA: Officer = { username: 'le.thu.ha', password: 'Mai-vang-no-2025!', displayName: 'Lê Thu Hà', roles: ['supervisor'], provinceCode: '01' };
 const BOTH: Officer = { username: 'pham.quoc.bao', password: 'Dao-hong-tet-2025!', displayName: 'Phạm Quốc Bảo', roles: ['registrar', 'supervisor'], provinceCode: '01' };
+/** The end of a queue item's "Đề nghị lúc …, bởi …" line: the officer as "Display name (username)". */
+const requestedBy = (o: Officer) => new RegExp(`, bởi ${o.displayName} \\(${o.username.replaceAll('.', '\\.')}\\)$`);
 const LEGAL_BASIS = 'Luật Hộ tịch 2014, Điều 16';
 
 
@@ -99,6 +102,8 @@ describe('awaiting review (browser)', () => {
     const item = page.getByTestId('correction-item').filter({ hasText: idNumber });
     await item.waitFor();
     assert.equal(await item.getByTestId('requested-fullName').textContent(), newName);
+    // Who asked, by name: "Display name (username)".
+    await item.getByTestId('review-requested').getByText(requestedBy(AN)).waitFor();
     assert.equal(await item.getByTestId('current-fullName').textContent(), 'Chưa xem');
     await item.getByRole('button', { name: 'Xem giá trị hiện tại' }).click();
     await item.getByTestId('purpose-form').getByLabel('Mục đích').selectOption('verify');
@@ -143,6 +148,7 @@ describe('awaiting review (browser)', () => {
     const candidate = item.getByTestId('duplicate-candidate');
     await candidate.getByRole('link', { name }).waitFor();
     assert.match((await candidate.textContent()) ?? '', new RegExp(`${first.body.idNumber}.*${facts.source}.*Còn sống`));
+    await item.getByTestId('review-requested').getByText(requestedBy(AN)).waitFor();
     await screenshot(page, 'review-queue');
     await page.setViewportSize(PHONE);
     assert.ok(await hasNoHorizontalScroll(page), 'the queue fits 360 px');

@@ -1,17 +1,17 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useFocusAfterRender } from '../ui/focus.ts';
-import { ApiError } from '../api/problem.ts';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { usePageTitle } from '../app/page.ts';
 import { Link } from '../app/router.tsx';
+import { useCheckedQuery } from '../ui/checked-query.ts';
 import { formatInstant, formatNumber } from '../ui/format.ts';
 import { LoadState } from '../ui/load.tsx';
 import { DataTable, type Column, type Sort } from '../ui/table.tsx';
 import { AdminNav } from './AdminNav.tsx';
-import { getAnomalies, getUsage, loadCatalogue, type Anomalies, type Anomaly, type AnomalyQuery, type Catalogue, type Usage, type UsageRow } from './exchange.api.ts';
+import { DayRangeFields, RangeForm, rangeErrors, useRangeQuery } from './day-range.tsx';
+import { getAnomalies, getUsage, loadCatalogue, type Anomaly, type AnomalyQuery, type Catalogue, type Usage, type UsageRow } from './exchange.api.ts';
 import { BarCell, todayVn } from './exchange.ui.tsx';
-import { ErrorSummary, FormField, type SummaryItem } from './fields.tsx';
+import { ErrorSummary, FormField } from './fields.tsx';
 import { useText } from './text.ts';
-import { DayRangeFields, rangeErrors, UsageDailySection } from './UsageDaily.tsx';
+import { UsageDailySection } from './UsageDaily.tsx';
 
 const collator = new Intl.Collator('vi');
 const HOUR = 3_600_000;
@@ -51,7 +51,6 @@ export function UsagePage() {
   );
 }
 
-type UsageLoad = { state: 'loading' } | { state: 'ready'; usage: Usage } | { state: 'error'; error: unknown };
 type MemberSortKey = 'memberName' | 'calls' | 'people' | 'refused';
 type RowSortKey = 'memberName' | 'systemName' | 'service' | 'calls' | 'people' | 'refused';
 
@@ -59,48 +58,13 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
   const { dt, lang } = useText();
   const id = useId();
   const [form, setForm] = useState<{ period: Period; from: string; to: string }>(() => ({ period: 'day', from: todayVn(new Date(Date.now() - 7 * DAY)), to: todayVn() }));
-  const [errors, setErrors] = useState<{ from?: string; to?: string }>({});
-  const [query, setQuery] = useState(() => range('day', '', ''));
-  const [load, setLoad] = useState<UsageLoad>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const q = useRangeQuery(id, () => range('day', '', ''), getUsage);
+  const { load, errors } = q;
   const [memberSort, setMemberSort] = useState<Sort<MemberSortKey>>({ key: 'calls', dir: 'desc' });
   const [rowSort, setRowSort] = useState<Sort<RowSortKey>>({ key: 'calls', dir: 'desc' });
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    getUsage(query, { signal: ctrl.signal }).then(
-      (usage) => setLoad({ state: 'ready', usage }),
-      (error: unknown) => {
-        if (ctrl.signal.aborted) return;
-        setLoad({ state: 'error', error });
-        const fe = error instanceof ApiError ? error.fieldErrors : [];
-        if (fe.length) {
-          const msg = (k: string) => {
-            const f = fe.find((x) => x.field === k);
-            return f ? (f.messages?.[lang] ?? f.message) : undefined;
-          };
-          setErrors({ from: msg('from'), to: msg('to') });
-          focusAfterRender(() => alertRef.current);
-        }
-      },
-    );
-    return () => ctrl.abort();
-  }, [query, attempt]);
-
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const errs = form.period === 'custom' ? rangeErrors(form, dt) : {};
-    setErrors(errs);
-    if (errs.from || errs.to) return focusAfterRender(`${id}-${errs.from ? 'from' : 'to'}`);
-    setQuery(range(form.period, form.from, form.to));
-    setAttempt((a) => a + 1);
-  }
 
   const serviceName = (code: string) => catalogue?.services.find((s) => s.code === code)?.name[lang] ?? code;
-  const usage = load.state === 'ready' ? load.usage : null;
+  const usage = load.state === 'ready' ? load.value : null;
   const rows = useMemo(() => (usage ? usage.members.flatMap((m) => m.systems.map((s) => ({ ...s, memberId: m.memberId, memberName: m.memberName }))) : []), [usage]);
   const members = useMemo(() => {
     if (!usage) return [];
@@ -135,16 +99,11 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
     ...bars(rows),
   ];
   const total = usage ? usage.members.reduce((a, m) => ({ calls: a.calls + m.calls, people: a.people + m.people, refused: a.refused + m.refused }), { calls: 0, people: 0, refused: 0 }) : null;
-  const items: SummaryItem[] = [
-    ...(errors.from ? [{ id: `${id}-from`, label: dt('x.usage.from'), message: errors.from }] : []),
-    ...(errors.to ? [{ id: `${id}-to`, label: dt('x.usage.to'), message: errors.to }] : []),
-  ];
 
   return (
     <section aria-labelledby={`${id}-title`} data-testid="usage">
       <h2 id={`${id}-title`}>{dt('x.usage.counters')}</h2>
-      <ErrorSummary title={dt('x.fixFields', { n: items.length })} items={items} detail={null} alertRef={alertRef} />
-      <form className="form form--inline panel x-usage-form" noValidate onSubmit={onSubmit} data-testid="usage-form">
+      <RangeForm range={q} testId="usage-form" onSubmit={() => q.submit(form.period === 'custom' ? rangeErrors(form, dt) : {}, () => range(form.period, form.from, form.to))}>
         <div className="field">
           <label htmlFor={`${id}-period`}>{dt('x.usage.period')}</label>
           <select id={`${id}-period`} name="period" value={form.period} onChange={(e) => setForm({ ...form, period: e.currentTarget.value as Period })}>
@@ -154,17 +113,8 @@ function UsageSection({ catalogue }: { catalogue: Catalogue | null }) {
             <option value="custom">{dt('x.usage.custom')}</option>
           </select>
         </div>
-        {form.period === 'custom' && (
-          <DayRangeFields id={id} value={form} errors={errors} onChange={(r) => setForm({ ...form, ...r })} />
-        )}
-        <div className="field x-usage-form__submit">
-          <button type="submit" className="button button--primary">
-            {dt('x.usage.show')}
-          </button>
-        </div>
-      </form>
-
-      <LoadState l={{ ...load, retry: () => setAttempt((a) => a + 1) }} title={dt('x.usage.loadFailed')} />
+        {form.period === 'custom' && <DayRangeFields id={id} value={form} errors={errors} onChange={(r) => setForm({ ...form, ...r })} />}
+      </RangeForm>
       {usage && total && (
         <>
           <p role="status" className="results__status" data-testid="usage-status">
@@ -195,7 +145,6 @@ interface AnomalyValues {
 type AField = keyof AnomalyValues;
 const A_ORDER: readonly AField[] = ['hours', 'factor', 'minPeople', 'baselineDays'];
 const A_DEFAULTS: AnomalyValues = { hours: '24', factor: '3', minPeople: '1000', baselineDays: '14' };
-type AnomalyLoad = { state: 'loading' } | { state: 'ready'; result: Anomalies } | { state: 'invalid' } | { state: 'error'; error: unknown };
 type ASortKey = 'systemName' | 'memberName' | 'people' | 'usual' | 'ratio';
 
 /** Systems reading far more people than usual, with the thresholds the admin may change. */
@@ -203,38 +152,15 @@ function AnomalySection() {
   const { dt, lang } = useText();
   const id = useId();
   const [v, setV] = useState<AnomalyValues>(A_DEFAULTS);
-  const [errors, setErrors] = useState<Partial<Record<AField, string>>>({});
-  const [query, setQuery] = useState<AnomalyQuery>({});
-  const [attempt, setAttempt] = useState(0);
-  const [load, setLoad] = useState<AnomalyLoad>({ state: 'loading' });
   const [sort, setSort] = useState<Sort<ASortKey>>({ key: 'ratio', dir: 'desc' });
-  const alertRef = useRef<HTMLDivElement>(null);
-  const focusAfterRender = useFocusAfterRender();
   const fid = (f: AField) => `${id}-${f}`;
   const labels: Record<AField, string> = { hours: dt('x.anomalies.hours'), factor: dt('x.anomalies.factor'), minPeople: dt('x.anomalies.minPeople'), baselineDays: dt('x.anomalies.baselineDays') };
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoad({ state: 'loading' });
-    getAnomalies(query, { signal: ctrl.signal }).then(
-      (result) => setLoad({ state: 'ready', result }),
-      (error: unknown) => {
-        if (ctrl.signal.aborted) return;
-        const fe: Partial<Record<AField, string>> = {};
-        if (error instanceof ApiError) for (const f of error.fieldErrors) if ((A_ORDER as readonly string[]).includes(f.field)) fe[f.field as AField] ??= f.messages?.[lang] ?? f.message;
-        if (Object.keys(fe).length) {
-          setErrors(fe);
-          setLoad({ state: 'invalid' });
-          focusAfterRender(fid(A_ORDER.find((f) => fe[f])!));
-        } else setLoad({ state: 'error', error });
-      },
-    );
-    return () => ctrl.abort();
-  }, [query, attempt]);
+  const q = useCheckedQuery({ fields: A_ORDER, fieldId: fid, labels, initial: (): AnomalyQuery => ({}), get: getAnomalies });
+  const { load, errors } = q;
 
   const set = (f: AField, value: string) => {
     setV((o) => ({ ...o, [f]: value }));
-    if (errors[f]) setErrors((o) => ({ ...o, [f]: undefined }));
+    q.clearError(f);
   };
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -246,14 +172,10 @@ function AnomalySection() {
     if (!v.factor.trim() || !Number.isFinite(factor) || factor < 1) errs.factor = dt('x.anomalies.factorFormat');
     if (!int(v.minPeople, 1, Number.MAX_SAFE_INTEGER)) errs.minPeople = dt('x.anomalies.minPeopleFormat');
     if (!int(v.baselineDays, 1, 90)) errs.baselineDays = dt('x.anomalies.baselineFormat');
-    setErrors(errs);
-    const first = A_ORDER.find((f) => errs[f]);
-    if (first) return focusAfterRender(fid(first));
-    setQuery({ hours: Number(v.hours), factor, minPeople: Number(v.minPeople), baselineDays: Number(v.baselineDays) });
-    setAttempt((a) => a + 1);
+    q.submit(errs, () => ({ hours: Number(v.hours), factor, minPeople: Number(v.minPeople), baselineDays: Number(v.baselineDays) }));
   }
 
-  const result = load.state === 'ready' ? load.result : null;
+  const result = load.state === 'ready' ? load.value : null;
   const sorted = useMemo(() => {
     if (!result) return [];
     const sign = sort.dir === 'asc' ? 1 : -1;
@@ -271,7 +193,6 @@ function AnomalySection() {
       }
     });
   }, [result, sort]);
-  const items: SummaryItem[] = A_ORDER.filter((f) => errors[f]).map((f) => ({ id: fid(f), label: labels[f], message: errors[f]! }));
   const anomalyColumns: Array<Column<Anomaly, ASortKey>> = [
     { label: dt('x.col.system'), sort: 'systemName', cell: (a) => <Link to={`/admin/exchange/systems/${a.systemId}`}>{a.systemName}</Link> },
     { label: dt('x.col.member'), sort: 'memberName', cell: (a) => (a.memberId ? <Link to={`/admin/exchange/members/${a.memberId}`}>{a.memberName ?? a.memberId}</Link> : '—') },
@@ -284,7 +205,7 @@ function AnomalySection() {
     <section aria-labelledby={`${id}-title`} data-testid="anomalies">
       <h2 id={`${id}-title`}>{dt('x.anomalies.title')}</h2>
       <p className="muted">{dt('x.anomalies.intro')}</p>
-      <ErrorSummary title={dt('x.fixFields', { n: items.length })} items={items} detail={null} alertRef={alertRef} testId="anomaly-errors" />
+      <ErrorSummary title={dt('x.fixFields', { n: q.items.length })} items={q.items} detail={null} alertRef={q.alertRef} testId="anomaly-errors" />
       <form className="form form--inline panel x-usage-form" noValidate onSubmit={onSubmit} data-testid="anomaly-form">
         <FormField id={fid('hours')} label={labels.hours} error={errors.hours}>
           {(p) => (
@@ -312,7 +233,7 @@ function AnomalySection() {
           </button>
         </div>
       </form>
-      <LoadState l={{ ...load, retry: () => setAttempt((a) => a + 1) }} title={dt('x.anomalies.loadFailed')} />
+      <LoadState l={{ ...load, retry: q.retry }} title={dt('x.anomalies.loadFailed')} />
       {result && (
         <>
           <p role="status" className="results__status" data-testid="anomalies-status">
