@@ -56,6 +56,8 @@ function breakText(b: ChainBreak, at: AT): string {
       return at('break.rehashed', { seq: b.seq });
     case 'checkpoint_changed':
       return at('break.checkpointChanged', { seq: b.seq, time: formatTime(b.verifiedAt) });
+    case 'receipt_mismatch':
+      return at('break.receiptMismatch', { seq: b.seq, time: formatTime(b.at) });
   }
 }
 

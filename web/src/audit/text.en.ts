@@ -40,6 +40,7 @@ export const auditEn = {
   'break.deletedRenumbered': 'An entry was deleted after entry #{seq} and later entries were renumbered.',
   'break.rehashed': 'Entry #{seq} was altered and re-hashed, or the entries after it were deleted.',
   'break.checkpointChanged': 'Entry #{seq} no longer has the hash recorded at the checkpoint of {time}: it or entries before it were altered and re-hashed, or deleted.',
+  'break.receiptMismatch': 'Entry #{seq} no longer has the hash in the receipt signed on {time}: it or entries before it were altered and the chain re-hashed (checkpoints perhaps too), or deleted.',
 
   'search.title': 'Search the log',
   'search.intro': 'Newest first. Every search of the log is itself written to the log.',

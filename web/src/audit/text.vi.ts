@@ -38,6 +38,7 @@ export const auditVi = {
   'break.deletedRenumbered': 'Có bản ghi bị xoá sau bản ghi #{seq} và các bản ghi sau đó bị đánh số lại.',
   'break.rehashed': 'Bản ghi #{seq} đã bị sửa và tính lại mã băm, hoặc các bản ghi sau nó bị xoá.',
   'break.checkpointChanged': 'Bản ghi #{seq} không còn mã băm đã ghi ở điểm kiểm tra lúc {time}: nó hoặc các bản ghi trước nó đã bị sửa và tính lại mã băm, hoặc bị xoá.',
+  'break.receiptMismatch': 'Bản ghi #{seq} không còn mã băm trong biên nhận đã ký lúc {time}: nó hoặc các bản ghi trước nó đã bị sửa và cả chuỗi được tính lại mã băm (có thể cùng các điểm kiểm tra), hoặc bị xoá.',
 
   'search.title': 'Tra cứu nhật ký',
   'search.intro': 'Mới nhất trước. Mỗi lần tra cứu nhật ký cũng được ghi vào nhật ký.',
