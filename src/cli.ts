@@ -3,7 +3,9 @@ import { loadConfig, configWarnings, ConfigError, cliSecret, type Config } from 
 import { createPlatform, type Platform } from './platform/platform.ts';
 import { buildApp } from './app.ts';
 import { migrations, modules } from './modules.ts';
-import { verifyChain, chainAll } from './platform/audit/index.ts';
+import { readFileSync } from 'node:fs';
+import { verifyChain, chainAll, verifyReceipt, platformKeyLookup, jwksKeyLookup } from './platform/audit/index.ts';
+import { platformKeys } from './platform/keys/jose-keys.ts';
 import { ROLES, type Role } from './platform/auth/actor.ts';
 import { AppError } from './platform/http/errors.ts';
 import { connect } from './platform/db/database.ts';
@@ -101,17 +103,49 @@ program.command('seed')
 
 const audit = program.command('audit').description('Audit log tools');
 audit.command('verify')
-  .description('Walk the hash chain and name the first entry that was altered, inserted or deleted (exit 1 if broken)')
+  .description('Walk the hash chain and name the first entry that was altered, inserted or deleted (exit 1 if broken); with --receipt, also prove the chain up to the receipt\'s entry still hashes to the receipt\'s hash')
   .option('--json', 'print the result as JSON')
-  .action(async (opts: { json?: boolean }) => {
-    const r = await withPlatform(async (p) => {
-      await chainAll(p.db);
-      return verifyChain(p.db);
-    });
+  .option('--receipt <file>', 'a signed checkpoint receipt kept outside the database (GET /api/v1/audit/checkpoints/latest/receipt)')
+  .option('--jwks <file>', 'with --receipt: check its signature against this JWKS (kept with the receipt) instead of the keys in the database')
+  .action(async (opts: { json?: boolean; receipt?: string; jwks?: string }) => {
+    if (opts.jwks && !opts.receipt) { err('open06 audit verify: --jwks needs --receipt'); process.exit(2); }
+    const receipt = opts.receipt ? readText(opts.receipt, 'open06 audit verify --receipt') : null;
+    const jwks = opts.jwks ? readJson(opts.jwks, 'open06 audit verify --jwks') : null;
+    let r: Awaited<ReturnType<typeof verifyChain>>;
+    try {
+      r = await withPlatform(async (p) => {
+        await chainAll(p.db);
+        if (receipt === null) return verifyChain(p.db);
+        return verifyReceipt(p.db, receipt, jwks ? jwksKeyLookup(jwks) : platformKeyLookup(platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY)));
+      });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      const fields = e.errors.map((f) => f.field).join(', ');
+      process.stdout.write(`REFUSED: ${e.message_('en')}${fields ? ` (${fields})` : ''}\nTỪ CHỐI: ${e.message_('vi')}\n`, () => process.exit(1));
+      return;
+    }
     // Exit explicitly once the output is flushed: the embedded server's exit hook would otherwise end with 0.
     const text = opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n${r.ok ? 'ĐẠT' : 'HỎNG'}: ${r.messages.vi}\n`;
     process.stdout.write(text, () => process.exit(r.ok ? 0 : 1));
   });
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    err(`${what}: cannot read ${file}: ${(e as Error).message}`);
+    return process.exit(2);
+  }
+}
+
+function readJson(file: string, what: string): { keys?: unknown } {
+  try {
+    return JSON.parse(readText(file, what)) as { keys?: unknown };
+  } catch {
+    err(`${what}: ${file} is not JSON`);
+    return process.exit(2);
+  }
+}
 
 const officer = program.command('officer').description('Officer accounts');
 officer.command('add')

@@ -4,15 +4,19 @@
  * with who verified it), searches the log by a person's ID number and sees the reads and events of
  * that person with the officer's name, pages with "load more", in English too, and on a 360 px
  * phone. An entry altered before the checkpoint: the walk of what is new says it did not look
- * there, the walk of the whole chain names it.
+ * there, the walk of the whole chain names it. A signed receipt of the last checkpoint, downloaded
+ * and kept: after the chain and its checkpoints are rewritten together, only the receipt names it.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, hasNoHorizontalScroll, launchBrowser, PHONE, screenshot, signedIn as openSignedIn } from '../harness/browser.ts';
 import { startTestServer } from '../harness/server.ts';
 import { entryHash } from '../../src/platform/audit/audit.hash.ts';
 import { chainAll } from '../../src/platform/audit/index.ts';
+import { lockChain } from '../../src/platform/audit/audit.store.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 type Officer = { username: string; password: string; displayName: string; roles: string[]; provinceCode: string | null };
@@ -154,6 +158,80 @@ describe('audit log (browser)', () => {
     await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
     await page.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
     await page.getByTestId('audit-checkpoint-seq').getByText(/bởi Quản Trị \(quan\.tri\)$/).waitFor();
+    await close();
+  });
+
+  test('a signed receipt of the last checkpoint, kept outside: it names a chain rewritten together with its checkpoints, which the walk of what is new does not see', async () => {
+    // The forged receipt below is refused with 422, which the browser logs.
+    const { page, close } = await signedIn(MAI, { at: '/audit', expectedFailures: /status of 422/ });
+    await page.getByRole('heading', { level: 1, name: 'Nhật ký truy cập' }).waitFor();
+    const verify = page.getByTestId('audit-verify');
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
+    await verify.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    const seq = Number(((await verify.getByTestId('audit-verify-range').textContent()) ?? '').match(/#(\d+)$/)![1]);
+    await page.getByTestId('audit-checkpoint-seq').getByText(new RegExp(`^Bản ghi #${seq},`)).waitFor();
+
+    // Download the receipt of the last checkpoint: a compact JWS signed by the platform.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Tải biên nhận của bản ghi #${seq}` }).click()]);
+    assert.equal(download.suggestedFilename(), `open06-audit-receipt-${seq}.jws`);
+    const file = await download.path();
+    const receipt = fs.readFileSync(file, 'utf8').trim();
+    assert.match(receipt, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.equal(JSON.parse(Buffer.from(receipt.split('.')[1]!, 'base64url').toString('utf8')).seq, seq);
+    await page.getByText(`Đã tải biên nhận của bản ghi #${seq}; hãy cất nó ở ngoài hệ thống.`).waitFor();
+
+    // Verify against it from the file: intact.
+    const section = page.getByTestId('audit-receipt');
+    const box = section.getByLabel('Biên nhận (JWS)');
+    await section.getByLabel(/Hoặc chọn tệp biên nhận/).setInputFiles(file);
+    assert.equal(await box.inputValue(), receipt);
+    await section.getByRole('button', { name: 'Kiểm tra với biên nhận' }).click();
+    const result = page.getByTestId('audit-receipt-result');
+    await result.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+    assert.equal(await result.getByTestId('audit-receipt-matched').textContent(), `Khớp: các bản ghi #1–#${seq} băm ra đúng mã băm trong biên nhận.`);
+    assert.match((await result.getByTestId('audit-receipt-signed').textContent()) ?? '', new RegExp(`^Bản ghi #${seq}, ký lúc .* bằng khoá [\\w-]{43}$`));
+
+    // A flipped byte in the signature: refused, the reason next to the box, which keeps what was pasted.
+    const [h, pl, sg] = receipt.split('.');
+    const sig = Buffer.from(sg!, 'base64url');
+    sig.writeUInt8(sig.readUInt8(5) ^ 0x01, 5);
+    const forged = `${h}.${pl}.${sig.toString('base64url')}`;
+    await box.fill(forged);
+    await section.getByRole('button', { name: 'Kiểm tra với biên nhận' }).click();
+    await section.locator('.field__error').getByText(/Chữ ký của biên nhận không hợp lệ.*\(phần receipt\.signature\)/).waitFor();
+    assert.equal(await box.getAttribute('aria-invalid'), 'true');
+    assert.equal(await box.inputValue(), forged);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'receipt');
+
+    // Someone with write access rewrites entry #2 and re-hashes every entry after it, and the checkpoints too.
+    // Under the chain lock, so that the platform's chainer does not append to the old head meanwhile.
+    await server.platform.db.transaction().execute(async (db) => {
+      await lockChain(db);
+      const rows = await db.selectFrom('platform.audit_log').selectAll().where('seq', '>=', 2).orderBy('seq').execute();
+      let prev = (await db.selectFrom('platform.audit_log').select('hash').where('seq', '=', 1).executeTakeFirstOrThrow()).hash as Buffer;
+      for (const r of rows) {
+        const actorId = Number(r.seq) === 2 ? 'someone-else' : r.actor_id;
+        const e = { at: r.at, actorKind: r.actor_kind, actorId, action: r.action, subjectKind: r.subject_kind, subjectId: r.subject_id, fields: r.fields, purpose: r.purpose, legalBasis: r.legal_basis, requestId: r.request_id, details: r.details };
+        const hash = entryHash(Number(r.seq), e, prev);
+        await db.updateTable('platform.audit_log').set({ actor_id: actorId, prev_hash: prev, hash }).where('seq', '=', r.seq).execute();
+        prev = hash;
+      }
+      await sql`update platform.audit_checkpoint c set hash = l.hash from platform.audit_log l where l.seq = c.seq`.execute(db);
+    });
+
+    await page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
+    await verify.getByTestId('audit-verify-walk').getByText(`Phần mới, từ điểm kiểm tra #${seq}`).waitFor();
+    await verify.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký nguyên vẹn').waitFor();
+
+    await box.fill(receipt);
+    await section.getByRole('button', { name: 'Kiểm tra với biên nhận' }).click();
+    await result.getByTestId('audit-verify-status').getByText('Chuỗi nhật ký bị phá vỡ').waitFor();
+    assert.match((await result.getByTestId('audit-verify-break').textContent()) ?? '', new RegExp(`^Bản ghi #${seq} không còn mã băm trong biên nhận đã ký lúc .*: nó hoặc các bản ghi trước nó đã bị sửa và cả chuỗi được tính lại mã băm`));
+    assert.equal(await result.getByTestId('audit-receipt-matched').textContent(), `Không khớp: chuỗi tới bản ghi #${seq} không còn băm ra mã băm trong biên nhận.`);
+    assert.equal(await section.locator('.field__error').count(), 0, 'the earlier refusal is gone');
+    await screenshot(page, 'audit-receipt-broken');
+    await page.setViewportSize(PHONE);
+    assert.ok(await hasNoHorizontalScroll(page), 'the receipt check fits 360 px');
     await close();
   });
 

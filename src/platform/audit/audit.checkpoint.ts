@@ -13,9 +13,19 @@ export interface Checkpoint {
   verifiedBy: string;
 }
 
+function fromRow(r: Record<string, any>): Checkpoint {
+  return { seq: Number(r.seq), hash: (r.hash as Buffer).toString('hex'), walk: r.walk, fromSeq: Number(r.from_seq), entries: Number(r.entries), verifiedAt: (r.verified_at as Date).toISOString(), verifiedBy: r.verified_by };
+}
+
 export async function latestCheckpoint(db: Kysely<any>): Promise<Checkpoint | null> {
   const r = await db.selectFrom('platform.audit_checkpoint').selectAll().orderBy('seq', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return r ? { seq: Number(r.seq), hash: (r.hash as Buffer).toString('hex'), walk: r.walk, fromSeq: Number(r.from_seq), entries: Number(r.entries), verifiedAt: (r.verified_at as Date).toISOString(), verifiedBy: r.verified_by } : null;
+  return r ? fromRow(r) : null;
+}
+
+/** The last checkpoint recorded at entry `seq` (a chain verified twice with nothing new has two). */
+export async function checkpointAt(db: Kysely<any>, seq: number): Promise<Checkpoint | null> {
+  const r = await db.selectFrom('platform.audit_checkpoint').selectAll().where('seq', '=', seq).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return r ? fromRow(r) : null;
 }
 
 export async function recordCheckpoint(db: Kysely<any>, c: Checkpoint): Promise<void> {

@@ -11,7 +11,26 @@ export type ChainBreak =
   | { kind: 'deleted'; afterSeq: number; missing: number[] }
   | { kind: 'rehashed_or_deleted'; seq: number }
   /** The entry a checkpoint recorded is gone or no longer has the hash recorded then. */
-  | { kind: 'checkpoint_changed'; seq: number; verifiedAt: string };
+  | { kind: 'checkpoint_changed'; seq: number; verifiedAt: string }
+  /** The entry a signed receipt names is gone or no longer has the hash the receipt holds. */
+  | { kind: 'receipt_mismatch'; seq: number; at: string };
+
+/** What a signed receipt says: the chain was intact up to entry `seq`, whose hash was `hash` (hex), at `at`. */
+export interface ReceiptClaims {
+  seq: number;
+  hash: string;
+  at: string;
+  issuer: string;
+}
+
+/** How the chain compared with a receipt (see `verifyReceipt`). */
+export interface ReceiptCheck extends ReceiptClaims {
+  kid: string;
+  /** The entry at `seq` has the receipt's hash and the entries #1–#seq hash to it. */
+  matched: boolean;
+  /** The walk from the receipt's entry on to the head. */
+  after: { fromSeq: number; toSeq: number; entries: number };
+}
 
 export interface VerifyResult {
   ok: boolean;
@@ -31,6 +50,8 @@ export interface VerifyResult {
   head: { seq: number; hash: string } | null;
   pendingInInbox: number;
   firstBreak: ChainBreak | null;
+  /** Only when the walk checked a signed receipt. */
+  receipt: ReceiptCheck | null;
   /** English, for logs and the CLI; `messages` has both languages. */
   message: string;
   messages: Localised;
@@ -42,6 +63,8 @@ export interface VerifyOptions {
   /** Who verifies: when given, an intact walk records a checkpoint in their name. */
   verifiedBy?: string;
   now?: () => Date;
+  /** A receipt whose signature was checked: the walk starts at the first entry and compares entry `seq` with it. */
+  receipt?: ReceiptClaims & { kid: string };
 }
 
 type Link = { seq: number; hash: Buffer };
@@ -54,9 +77,14 @@ type Link = { seq: number; hash: Buffer };
  * - a gap in sequence numbers: entries deleted;
  * - a link to nothing we have seen with the entry's own hash intact: the predecessor was altered and
  *   re-hashed, or entries were deleted and the rest renumbered.
+ * With a receipt it walks from the first entry and also names the receipt's entry when it no longer
+ * has the receipt's hash: that is how a chain re-hashed together with its checkpoints is caught.
  */
 export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Promise<VerifyResult> {
-  const startedFrom = opts.from === 'checkpoint' ? await latestCheckpoint(db) : null;
+  const { receipt } = opts;
+  const startedFrom = opts.from === 'checkpoint' && !receipt ? await latestCheckpoint(db) : null;
+  let receiptMatched = false;
+  let afterReceipt = 0;
   let prev: Link | null = null;
   let beforePrev: Buffer | null = null;
   let firstBreak: ChainBreak | null = null;
@@ -73,9 +101,17 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
   for await (const e of readChain(db, startedFrom?.seq ?? 0)) {
     count++;
     firstBreak ??= linkBreak(e, prev, beforePrev);
+    if (receipt && e.seq === receipt.seq) {
+      const sameHash = e.hash.toString('hex') === receipt.hash.toLowerCase();
+      // Matched: the walk from the first entry to this one found nothing wrong, and it ends at the receipt's hash.
+      receiptMatched = sameHash && !firstBreak;
+      if (!sameHash) firstBreak ??= { kind: 'receipt_mismatch', seq: receipt.seq, at: receipt.at };
+    }
+    if (receipt && e.seq >= receipt.seq) afterReceipt++;
     beforePrev = prev?.hash ?? null;
     prev = { seq: e.seq, hash: e.hash };
   }
+  if (receipt && !receiptMatched) firstBreak ??= { kind: 'receipt_mismatch', seq: receipt.seq, at: receipt.at };
   const walk = startedFrom ? 'incremental' : 'full';
   const head = prev ? { seq: prev.seq, hash: prev.hash.toString('hex') } : null;
   const fromSeq = startedFrom ? startedFrom.seq : head ? 1 : 0;
@@ -86,8 +122,9 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
     await recordCheckpoint(db, checkpoint);
   }
   const pendingInInbox = await inboxCount(db);
-  const messages = describe(firstBreak, count, head, startedFrom);
-  return { ok: !firstBreak, walk, fromSeq, toSeq: head?.seq ?? 0, entries: count, startedFrom, notWalked, checkpoint, head, pendingInInbox, firstBreak, message: messages.en, messages };
+  const receiptCheck: ReceiptCheck | null = receipt ? { ...receipt, matched: receiptMatched, after: { fromSeq: receipt.seq, toSeq: head?.seq ?? 0, entries: afterReceipt } } : null;
+  const messages = describe(firstBreak, count, head, startedFrom, receiptCheck);
+  return { ok: !firstBreak, walk, fromSeq, toSeq: head?.seq ?? 0, entries: count, startedFrom, notWalked, checkpoint, head, pendingInInbox, firstBreak, receipt: receiptCheck, message: messages.en, messages };
 }
 
 function checkpointBreak(c: Checkpoint, e: ChainedEntry | null): ChainBreak | null {
@@ -115,9 +152,15 @@ function range(from: number, toExclusive: number): number[] {
   return out;
 }
 
-function describe(b: ChainBreak | null, count: number, head: VerifyResult['head'], from: Checkpoint | null): Localised {
+function describe(b: ChainBreak | null, count: number, head: VerifyResult['head'], from: Checkpoint | null, receipt: ReceiptCheck | null): Localised {
   if (!b) {
     const h = `#${head?.seq ?? 0} ${head?.hash ?? GENESIS_HASH.toString('hex')}`;
+    if (receipt) {
+      return {
+        vi: `chuỗi nhật ký khớp biên nhận của bản ghi #${receipt.seq} (ký lúc ${receipt.at}, khoá ${receipt.kid}): các bản ghi #1–#${receipt.seq} băm ra đúng mã băm trong biên nhận; từ đó tới bản ghi cuối nguyên vẹn: ${receipt.after.entries} bản ghi, bản ghi cuối ${h}`,
+        en: `audit chain matches the receipt of entry #${receipt.seq} (signed at ${receipt.at}, key ${receipt.kid}): entries #1–#${receipt.seq} hash to the receipt's hash; intact from there to the head: ${receipt.after.entries} entries, head ${h}`,
+      };
+    }
     if (!from) return { vi: `chuỗi nhật ký nguyên vẹn: ${count} bản ghi, bản ghi cuối ${h}`, en: `audit chain intact: ${count} entries, head ${h}` };
     const before = from.seq > 1 ? { vi: `; các bản ghi #1–#${from.seq - 1} đã được kiểm tra lúc ${from.verifiedAt} và lần này không kiểm tra lại`, en: `; entries #1–#${from.seq - 1} were verified at ${from.verifiedAt} and not walked this time` } : { vi: '', en: '' };
     return {
@@ -138,5 +181,7 @@ function describe(b: ChainBreak | null, count: number, head: VerifyResult['head'
       return { vi: `bản ghi #${b.seq} bị sửa và tính lại mã băm, hoặc các bản ghi sau nó bị xoá: bản ghi kế tiếp không còn trỏ tới nó`, en: `entry #${b.seq} was altered and re-hashed, or entries after it deleted: the next entry no longer links to it` };
     case 'checkpoint_changed':
       return { vi: `bản ghi #${b.seq} không còn mã băm đã ghi ở điểm kiểm tra lúc ${b.verifiedAt}: nó hoặc các bản ghi trước nó đã bị sửa và tính lại mã băm, hoặc bị xoá`, en: `entry #${b.seq} no longer has the hash recorded at the checkpoint of ${b.verifiedAt}: it or entries before it were altered and re-hashed, or deleted` };
+    case 'receipt_mismatch':
+      return { vi: `bản ghi #${b.seq} không còn mã băm trong biên nhận đã ký lúc ${b.at}: nó hoặc các bản ghi trước nó đã bị sửa và cả chuỗi được tính lại mã băm, hoặc bị xoá`, en: `entry #${b.seq} no longer has the hash in the receipt signed at ${b.at}: it or entries before it were altered and the chain re-hashed, or deleted` };
   }
 }

@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ping } from '../db/database.ts';
 import { actorOf, SESSION_COOKIE } from './guard.ts';
 import { ROLES } from '../auth/actor.ts';
-import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq } from '../audit/index.ts';
+import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq, signReceipt, verifyReceipt, platformKeyLookup, RECEIPT_TYP } from '../audit/index.ts';
+import { platformKeys } from '../keys/jose-keys.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
@@ -49,6 +50,15 @@ const CheckpointSchema = Type.Object({
   entries: Type.Integer(),
   verifiedAt: Type.String(),
   verifiedBy: Type.String({ description: 'The id of the officer who verified' }),
+});
+
+const ReceiptSchema = Type.Object({
+  receipt: Type.String({ description: `Compact JWS (ES256, typ ${RECEIPT_TYP}, kid in the header) over { seq, hash, at, issuer }; the key is in the published JWKS (/oidc/jwks)` }),
+  seq: Type.Integer(),
+  hash: Type.String({ description: 'Hex SHA-256 of the chain up to entry seq' }),
+  at: Type.String({ description: 'When the checkpoint was verified' }),
+  issuer: Type.String(),
+  kid: Type.String(),
 });
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
@@ -186,6 +196,34 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
   }, async () => {
     await chainAll(p.db);
     return { checkpoint: await latestCheckpoint(p.db), headSeq: await headSeq(p.db) };
+  });
+
+  const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
+  const receiptDescription = 'Keep the receipt outside the platform: POST it to /api/v1/audit/verify-receipt (or `open06 audit verify --receipt FILE`) later to prove the chain up to its entry was not rewritten since, checkpoints included. Refused (409) when the checkpoint\'s entry no longer has the recorded hash.';
+  r.get('/api/v1/audit/checkpoints/latest/receipt', {
+    config: { auth: { roles: ['auditor', 'admin'] } },
+    schema: { tags: ['audit'], summary: 'A signed receipt of the last checkpoint', description: receiptDescription, response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema } },
+  }, async () => signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest'));
+
+  r.get('/api/v1/audit/checkpoints/:seq/receipt', {
+    config: { auth: { roles: ['auditor', 'admin'] } },
+    schema: {
+      tags: ['audit'], summary: 'A signed receipt of the checkpoint at entry seq', description: receiptDescription,
+      params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
+      response: { 200: ReceiptSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (req) => signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, req.params.seq));
+
+  r.post('/api/v1/audit/verify-receipt', {
+    config: { auth: { roles: ['auditor', 'admin'] } },
+    schema: {
+      tags: ['audit'], summary: 'Verify the audit chain against a signed checkpoint receipt kept outside the database',
+      description: 'Checks the receipt\'s signature (keys retired from the JWKS still count), then walks the whole chain from the first entry: entry `seq` must still have the receipt\'s hash and the entries before it must hash to it (`receipt.matched`), and the rest on to the head must be intact (`receipt.after`). A chain altered and re-hashed together with its checkpoints is named as `receipt_mismatch`. Records no checkpoint.',
+      body: Type.Object({ receipt: Type.String({ minLength: 1, maxLength: 4096, description: 'The compact JWS, or the JSON the receipt routes return' }) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    await chainAll(p.db);
+    return verifyReceipt(p.db, req.body.receipt, platformKeyLookup(keys));
   });
 
   r.get('/api/v1/audit/entries', {

@@ -15,6 +15,11 @@ export const SIGNING_ALG = 'ES256';
 
 export interface PrivateJwk extends JWK { kid: string; alg: string; use: 'sig' }
 
+/** The platform's keys, sealed under SIGNING_KEY_ENCRYPTION_KEY when it is set. */
+export function platformKeys(db: Kysely<any>, kekBase64: string | undefined): JoseKeys {
+  return new JoseKeys(db, kekBase64 ? Buffer.from(kekBase64, 'base64') : null);
+}
+
 export class JoseKeys {
   constructor(private readonly db: Kysely<any>, private readonly kek: Buffer | null = null) {
     if (kek && kek.length !== 32) throw new RangeError('key-encryption key must be 32 bytes');
@@ -63,6 +68,15 @@ export class JoseKeys {
         and kid <> (select kid from platform.jose_keys where retired_at is null order by created_at desc, kid limit 1)
       returning kid`.execute(this.db);
     return rows.rows.map((r) => r.kid);
+  }
+
+  /**
+   * The public key `kid` names, retired or not: what signed an old receipt still checks it after the
+   * key left the published JWKS. Null when no key ever had that id.
+   */
+  async publicJwk(kid: string): Promise<JWK | null> {
+    const r = await this.db.selectFrom('platform.jose_keys').select('public_jwk').where('kid', '=', kid).executeTakeFirst();
+    return r ? (r.public_jwk as JWK) : null;
   }
 
   async list(): Promise<Array<{ kid: string; alg: string; createdAt: Date; retiredAt: Date | null; encrypted: boolean }>> {

@@ -4,16 +4,17 @@
  *
  *   open06 keys list              the keys, newest (signing) first
  *   open06 keys rotate            a new key signs from now on; running servers switch within seconds
- *   open06 keys retire --days N   drop keys older than N days from the published JWKS (never the newest)
+ *   open06 keys retire --days N   drop keys older than N days from the published JWKS (never the newest);
+ *                                 audit receipts they signed still verify (the public key is kept)
  */
 import type { Command } from 'commander';
 import type { Platform } from '../platform.ts';
-import { JoseKeys } from './jose-keys.ts';
+import { platformKeys, type JoseKeys } from './jose-keys.ts';
 
 type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
 
 function keysOf(p: Platform): JoseKeys {
-  return new JoseKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.SIGNING_KEY_ENCRYPTION_KEY, 'base64') : null);
+  return platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
 }
 
 export function registerKeysCli(program: Command, withPlatform: WithPlatform): void {

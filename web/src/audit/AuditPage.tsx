@@ -1,13 +1,14 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { errorText } from '../api/error-text.ts';
+import { ApiError } from '../api/problem.ts';
 import { NotFoundPage } from '../app/NotFoundPage.tsx';
 import { usePageTitle } from '../app/page.ts';
 import { useOfficer } from '../auth/session.tsx';
-import { Fact } from '../ui/fields.tsx';
+import { Fact, FormField } from '../ui/fields.tsx';
 import '../styles/audit.css';
 import { useOfficerNames } from '../auth/officer-names.ts';
 import { LoadState, useApi } from '../ui/load.tsx';
-import { lastCheckpoint, searchEntries, verifyChain, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
+import { lastCheckpoint, latestReceipt, searchEntries, verifyChain, verifyWithReceipt, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
 import { textOf, useText, type AT } from './text.ts';
 
 const PAGE = 50;
@@ -30,6 +31,7 @@ function AuditHome() {
       </h1>
       <p className="lead">{at('intro')}</p>
       <VerifySection />
+      <ReceiptSection />
       {mayRead ? <SearchSection /> : <p className="notice">{at('search.auditorsOnly')}</p>}
     </div>
   );
@@ -56,11 +58,67 @@ function breakText(b: ChainBreak, at: AT): string {
       return at('break.rehashed', { seq: b.seq });
     case 'checkpoint_changed':
       return at('break.checkpointChanged', { seq: b.seq, time: formatTime(b.verifiedAt) });
+    case 'receipt_mismatch':
+      return at('break.receiptMismatch', { seq: b.seq, time: formatTime(b.at) });
   }
 }
 
 function Facts({ children }: { children: ReactNode }) {
   return <dl className="facts audit-facts">{children}</dl>;
+}
+
+/** The outcome of a walk: the server's result with the first break, what was walked and what was not. */
+function WalkResult({ r, nameOf }: { r: VerifyResult; nameOf: (ref: string) => string }) {
+  const { at, lang } = useText();
+  const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
+  return (
+    <div className={r.ok ? 'audit-result audit-result--ok' : 'audit-result audit-result--broken'}>
+      <p className="audit-result__title" data-testid="audit-verify-status">
+        <span aria-hidden="true">{r.ok ? '✓ ' : '✗ '}</span>
+        {r.ok ? at('verify.ok') : at('verify.broken')}
+      </p>
+      <Facts>
+        {r.firstBreak && (
+          <Fact term={at('verify.firstBreak')} testId="audit-verify-break">
+            {breakText(r.firstBreak, at)}
+          </Fact>
+        )}
+        <Fact term={at('verify.walk')} testId="audit-verify-walk">
+          {r.startedFrom ? at('verify.walkIncremental', { seq: r.startedFrom.seq }) : at('verify.walkFull')}
+        </Fact>
+        {r.receipt && (
+          <>
+            <Fact term={at('receipt.signed')} testId="audit-receipt-signed">
+              {at('receipt.signedValue', { seq: r.receipt.seq, time: formatTime(r.receipt.at), kid: r.receipt.kid })}
+            </Fact>
+            <Fact term={at('receipt.matched')} testId="audit-receipt-matched">
+              {r.receipt.matched ? at('receipt.matchedYes', { seq: r.receipt.seq }) : at('receipt.matchedNo', { seq: r.receipt.seq })}
+            </Fact>
+            <Fact term={at('receipt.after')} testId="audit-receipt-after">
+              {r.receipt.after.entries ? at('verify.rangeValue', { from: r.receipt.after.fromSeq, to: r.receipt.after.toSeq }) : null}
+            </Fact>
+          </>
+        )}
+        <Fact term={at('verify.range')} testId="audit-verify-range">
+          {r.entries ? at('verify.rangeValue', { from: r.fromSeq, to: r.toSeq }) : null}
+        </Fact>
+        <Fact term={at('verify.entries')} testId="audit-verify-entries">
+          {number(r.entries)}
+        </Fact>
+        {r.notWalked && r.startedFrom && (
+          <Fact term={at('verify.notWalked')} testId="audit-verify-not-walked">
+            {at('verify.notWalkedValue', { from: r.notWalked.fromSeq, to: r.notWalked.toSeq, time: formatTime(r.startedFrom.verifiedAt), by: nameOf(r.startedFrom.verifiedBy) })}
+          </Fact>
+        )}
+        <Fact term={at('verify.head')}>{r.head ? `#${r.head.seq}` : null}</Fact>
+        <Fact term={at('verify.headHash')}>{r.head && <code className="hash">{r.head.hash}</code>}</Fact>
+        <Fact term={at('verify.pending')}>{String(r.pendingInInbox)}</Fact>
+        <Fact term={at('verify.serverMessage')}>
+          <span lang={lang}>{r.messages[lang]}</span>
+        </Fact>
+      </Facts>
+    </div>
+  );
 }
 
 type Verify = { state: 'idle' } | { state: 'running'; full: boolean } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
@@ -99,6 +157,9 @@ function VerifySection() {
               <Fact term={at('checkpoint.since')} testId="audit-checkpoint-since">
                 {number(Math.max(0, last.value.headSeq - checkpoint.seq))}
               </Fact>
+              <Fact term={at('receipt.download.term')}>
+                <ReceiptDownload seq={checkpoint.seq} />
+              </Fact>
             </Facts>
           ) : (
             <p data-testid="audit-checkpoint-none">{at('checkpoint.none')}</p>
@@ -114,46 +175,138 @@ function VerifySection() {
       </div>
       <div role="status" aria-atomic="true" data-testid="audit-verify-result">
         {v.state === 'running' && <p>{v.full ? at('verify.runningFull') : at('verify.running')}</p>}
-        {r && (
-          <div className={r.ok ? 'audit-result audit-result--ok' : 'audit-result audit-result--broken'}>
-            <p className="audit-result__title" data-testid="audit-verify-status">
-              <span aria-hidden="true">{r.ok ? '✓ ' : '✗ '}</span>
-              {r.ok ? at('verify.ok') : at('verify.broken')}
-            </p>
-            <Facts>
-              {r.firstBreak && (
-                <Fact term={at('verify.firstBreak')} testId="audit-verify-break">
-                  {breakText(r.firstBreak, at)}
-                </Fact>
-              )}
-              <Fact term={at('verify.walk')} testId="audit-verify-walk">
-                {r.startedFrom ? at('verify.walkIncremental', { seq: r.startedFrom.seq }) : at('verify.walkFull')}
-              </Fact>
-              <Fact term={at('verify.range')} testId="audit-verify-range">
-                {r.entries ? at('verify.rangeValue', { from: r.fromSeq, to: r.toSeq }) : null}
-              </Fact>
-              <Fact term={at('verify.entries')} testId="audit-verify-entries">
-                {number(r.entries)}
-              </Fact>
-              {r.notWalked && r.startedFrom && (
-                <Fact term={at('verify.notWalked')} testId="audit-verify-not-walked">
-                  {at('verify.notWalkedValue', { from: r.notWalked.fromSeq, to: r.notWalked.toSeq, time: formatTime(r.startedFrom.verifiedAt), by: nameOf(r.startedFrom.verifiedBy) })}
-                </Fact>
-              )}
-              <Fact term={at('verify.head')}>{r.head ? `#${r.head.seq}` : null}</Fact>
-              <Fact term={at('verify.headHash')}>{r.head && <code className="hash">{r.head.hash}</code>}</Fact>
-              <Fact term={at('verify.pending')}>{String(r.pendingInInbox)}</Fact>
-              <Fact term={at('verify.serverMessage')}>
-                <span lang={lang}>{r.messages[lang]}</span>
-              </Fact>
-            </Facts>
-          </div>
-        )}
+        {r && <WalkResult r={r} nameOf={nameOf} />}
       </div>
       {v.state === 'error' && (
         <div role="alert" className="alert">
           <p className="alert__title">{at('verify.failed')}</p>
           <p>{errorText(v.error, lang, t)}</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function saveFile(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+type Download = { state: 'idle' } | { state: 'busy' } | { state: 'done'; seq: number } | { state: 'error'; error: unknown };
+
+/** Saves the signed receipt of the last checkpoint as a file, for the auditor to keep outside the platform. */
+function ReceiptDownload({ seq }: { seq: number }) {
+  const { at, t, lang } = useText();
+  const [d, setD] = useState<Download>({ state: 'idle' });
+  async function download() {
+    setD({ state: 'busy' });
+    try {
+      const r = await latestReceipt();
+      saveFile(`open06-audit-receipt-${r.seq}.jws`, `${r.receipt}\n`, 'application/jose');
+      setD({ state: 'done', seq: r.seq });
+    } catch (error) {
+      setD({ state: 'error', error });
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button button--secondary" onClick={download} disabled={d.state === 'busy'} data-testid="audit-receipt-download">
+        {at('receipt.download', { seq })}
+      </button>
+      <span role="status" className="audit-receipt-status">
+        {d.state === 'done' && ` ${at('receipt.downloaded', { seq: d.seq })}`}
+        {d.state === 'error' && ` ${errorText(d.error, lang, t)}`}
+      </span>
+    </>
+  );
+}
+
+type ReceiptCheck = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
+
+/** The receipt the server refused, as a reason next to the box (the field it names), or null when the refusal is not about the receipt. */
+function receiptFieldError(error: unknown, lang: 'vi' | 'en', t: Parameters<typeof errorText>[2], at: AT): string | null {
+  if (!(error instanceof ApiError)) return null;
+  const f = error.fieldErrors.find((e) => e.field === 'receipt' || e.field.startsWith('receipt.'));
+  if (!f) return null;
+  const part = f.field === 'receipt' ? '' : ` (${at('receipt.part', { field: f.field })})`;
+  return `${errorText(error, lang, t)}${part}`;
+}
+
+/** Paste (or read from a file) a receipt kept outside the platform and walk the whole chain against it. */
+function ReceiptSection() {
+  const { at, t, lang } = useText();
+  const id = useId();
+  const [text, setText] = useState('');
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [c, setC] = useState<ReceiptCheck>({ state: 'idle' });
+  const boxRef = useRef<HTMLTextAreaElement>(null);
+  const nameOf = useOfficerNames([]);
+  const serverFieldError = c.state === 'error' ? receiptFieldError(c.error, lang, t, at) : null;
+  const fieldError = localError ?? serverFieldError;
+
+  async function readFile(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.currentTarget.files?.[0];
+    if (!file) return;
+    try {
+      setText((await file.text()).trim());
+      setFileError(null);
+      setLocalError(null);
+      setC({ state: 'idle' });
+    } catch {
+      setFileError(at('receipt.fileUnreadable', { name: file.name }));
+    }
+  }
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (c.state === 'running') return;
+    if (!text.trim()) {
+      setLocalError(at('receipt.empty'));
+      boxRef.current?.focus();
+      return;
+    }
+    setLocalError(null);
+    setC({ state: 'running' });
+    try {
+      setC({ state: 'done', result: await verifyWithReceipt(text.trim()) });
+    } catch (error) {
+      setC({ state: 'error', error });
+      if (receiptFieldError(error, lang, t, at)) boxRef.current?.focus();
+    }
+  }
+
+  return (
+    <section className="panel audit-receipt" aria-labelledby={`${id}-title`} data-testid="audit-receipt">
+      <h2 id={`${id}-title`}>{at('receipt.title')}</h2>
+      <p className="form__note">{at('receipt.intro')}</p>
+      <form className="form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`}>
+        <FormField id={`${id}-text`} label={at('receipt.label')} hint={at('receipt.hint')} error={fieldError}>
+          {(p) => <textarea {...p} ref={boxRef} name="receipt" rows={4} spellCheck={false} autoComplete="off" className="code-input" value={text} onChange={(e) => setText(e.currentTarget.value)} />}
+        </FormField>
+        <FormField id={`${id}-file`} label={at('receipt.file')} error={fileError} optional>
+          {(p) => <input {...p} name="receiptFile" type="file" accept=".jws,.txt,.json,application/jose" onChange={readFile} />}
+        </FormField>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={c.state === 'running'}>
+            {at('receipt.submit')}
+          </button>
+        </div>
+      </form>
+      <div role="status" aria-atomic="true" data-testid="audit-receipt-result">
+        {c.state === 'running' && <p>{at('receipt.running')}</p>}
+        {c.state === 'done' && <WalkResult r={c.result} nameOf={nameOf} />}
+      </div>
+      {c.state === 'error' && !serverFieldError && (
+        <div role="alert" className="alert">
+          <p className="alert__title">{at('verify.failed')}</p>
+          <p>{errorText(c.error, lang, t)}</p>
         </div>
       )}
     </section>

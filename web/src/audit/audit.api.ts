@@ -3,9 +3,9 @@ import { api } from '../api/client.ts';
 type Opts = { signal?: AbortSignal };
 
 /** GET /api/v1/audit/verify: the server's own result type (type-only import, nothing of the server is bundled). */
-import type { ChainBreak, Checkpoint, VerifyResult } from '../../../src/platform/audit/index.ts';
+import type { ChainBreak, Checkpoint, SignedReceipt, VerifyResult } from '../../../src/platform/audit/index.ts';
 
-export type { ChainBreak, Checkpoint, VerifyResult };
+export type { ChainBreak, Checkpoint, SignedReceipt, VerifyResult };
 
 /** One chained entry (src/platform/audit/audit.types.ts), hashes in hex. */
 export interface AuditEntryView {
@@ -40,6 +40,16 @@ export function verifyChain(full: boolean, opts: Opts = {}): Promise<VerifyResul
 
 export function lastCheckpoint(opts: Opts = {}): Promise<{ checkpoint: Checkpoint | null; headSeq: number }> {
   return api.get('/api/v1/audit/checkpoint', opts);
+}
+
+/** The last checkpoint, signed by the platform: a compact JWS to keep outside the platform. */
+export function latestReceipt(opts: Opts = {}): Promise<SignedReceipt> {
+  return api.get('/api/v1/audit/checkpoints/latest/receipt', opts);
+}
+
+/** Checks the receipt's signature, then walks the whole chain: the receipt's entry must still have its hash. */
+export function verifyWithReceipt(receipt: string, opts: Opts = {}): Promise<VerifyResult> {
+  return api.post('/api/v1/audit/verify-receipt', { receipt }, opts);
 }
 
 /** Newest first; pass `nextBeforeSeq` back as `beforeSeq` for the next page. The search itself is audited. */

@@ -1,0 +1,11 @@
+import { defineErrors } from '../http/errors.ts';
+
+/** Errors of audit checkpoints and their signed receipts. */
+export const AuditErrors = defineErrors({
+  AUDIT_CHECKPOINT_NOT_FOUND: { status: 404, vi: 'Chưa có điểm kiểm tra nào ở bản ghi #{seq}.', en: 'No checkpoint was recorded at entry #{seq}.' },
+  AUDIT_NO_CHECKPOINT: { status: 404, vi: 'Chưa có điểm kiểm tra nào: hãy kiểm tra chuỗi nhật ký trước.', en: 'No checkpoint yet: verify the audit chain first.' },
+  AUDIT_CHECKPOINT_CHANGED: { status: 409, vi: 'Không ký biên nhận: bản ghi #{seq} không còn mã băm đã ghi ở điểm kiểm tra; hãy kiểm tra toàn bộ chuỗi.', en: 'No receipt signed: entry #{seq} no longer has the hash recorded at the checkpoint; verify the whole chain.' },
+  AUDIT_RECEIPT_MALFORMED: { status: 400, vi: 'Biên nhận không đúng định dạng: {reason}.', en: 'The receipt is malformed: {reason}.' },
+  AUDIT_RECEIPT_UNKNOWN_KEY: { status: 422, vi: 'Biên nhận được ký bằng khoá {kid} mà hệ thống không có.', en: 'The receipt was signed with key {kid}, which this platform does not have.' },
+  AUDIT_RECEIPT_BAD_SIGNATURE: { status: 422, vi: 'Chữ ký của biên nhận không hợp lệ: biên nhận đã bị sửa hoặc không do khoá {kid} ký.', en: 'The receipt\'s signature does not verify: the receipt was altered or not signed by key {kid}.' },
+});
