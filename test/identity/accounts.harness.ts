@@ -36,6 +36,8 @@ export interface EidTestApp extends TestApp {
   del(url: string, payload?: unknown, headers?: H): Promise<Res>;
   /** The newest code sent to a phone. */
   code(phone: string): string;
+  /** Runs the notice worker (notices are queued with the change), then the English notices a phone received, oldest first. */
+  notices(phone: string): Promise<string[]>;
   /** A living resident of Ba Đình. */
   person(p: { fullName: string; sex: 'male' | 'female'; birthDate: string; fatherId?: string; motherId?: string }): Promise<string>;
   /** A level-1 account by self-registration. */
@@ -95,6 +97,10 @@ export async function eidTestApp(opts: { at?: string; config?: Partial<Config>; 
       const c = sender.lastCode(phone);
       assert.ok(c, `no code sent to ${phone}`);
       return c;
+    },
+    async notices(phone) {
+      await services.notices.deliverAll();
+      return sender.to(phone).filter((m) => m.purpose === 'notice').map((m) => m.text.en);
     },
     async person(p) {
       if (p.fatherId || p.motherId) return born(t, reg, p);

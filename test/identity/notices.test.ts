@@ -7,27 +7,11 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { eidTestApp, newPhone, PASSWORD, type EidTestApp } from './accounts.harness.ts';
 import { CONSENT_REQUEST_CONSUMER, NoticeWorker, SmsOtpSender, notifyConsentRequests, queueNotice, type SmsGateway } from '../../src/identity/accounts/index.ts';
 import { publish } from '../../src/platform/events/outbox.ts';
-
-/** An SMS gateway that refuses the first `failures` texts (quoting the number, as gateways do), then delivers. */
-class FlakyGateway implements SmsGateway {
-  readonly delivered: Array<{ phone: string; text: string }> = [];
-  calls = 0;
-  constructor(private failures: number, private readonly delayMs = 0) {}
-  async sendSms(phone: string, text: string): Promise<void> {
-    this.calls++;
-    if (this.delayMs) await sleep(this.delayMs);
-    if (this.failures > 0) {
-      this.failures--;
-      throw new Error(`gateway 503: could not deliver to ${phone}`);
-    }
-    this.delivered.push({ phone, text });
-  }
-}
+import { FlakyGateway } from './flaky-gateway.ts';
 
 const MINUTE = 60_000;
 

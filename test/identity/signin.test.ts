@@ -111,12 +111,13 @@ describe('eID sign-in: lock-out, unlock, per-IP limit, suspension', () => {
     problem(await t.signIn(id, WRONG), 401, 'EID_INVALID_CREDENTIALS');
     problem(await t.signIn(id), 403, 'EID_ACCOUNT_SUSPENDED');
     problem(await t.post(`/api/v1/eid/accounts/${id}/suspend`, { reason: 'lần hai' }, supervisor), 409, 'EID_STATUS_CHANGE_NOT_ALLOWED');
-    assert.match(t.sender.to(phone).at(-1)!.text.en, /suspended/);
+    assert.equal((await t.notices(phone)).filter((n) => /was suspended/.test(n)).length, 1);
     const outbox = await sql<{ payload: any }>`select payload from platform.outbox where topic = 'identity.account.suspended'`.execute(t.platform.db);
     assert.equal(outbox.rows.at(-1)!.payload.idNumber, id);
     const re = await t.post(`/api/v1/eid/accounts/${id}/reactivate`, { reason: 'Đã xác minh với công dân' }, t.cardOfficer);
     assert.equal(re.statusCode, 200, re.body);
     assert.equal(re.json().account.status, 'active');
+    assert.equal((await t.notices(phone)).filter((n) => /was reactivated/.test(n)).length, 1);
     assert.equal((await t.signIn(id)).statusCode, 200);
     problem(await t.post(`/api/v1/eid/accounts/${id}/reactivate`, { reason: 'lần hai' }, t.cardOfficer), 409, 'EID_STATUS_CHANGE_NOT_ALLOWED');
     // The officer's view shows it; an officer outside the province may not act.
@@ -273,7 +274,7 @@ describe('eID: TOTP second factor, sessions, password, closing', () => {
     problem(await t.get('/api/v1/eid/me', b), 401, 'EID_SESSION_ENDED');
     problem(await t.signIn(id), 401, 'EID_INVALID_CREDENTIALS');
     assert.equal((await t.signIn(id, NEW)).statusCode, 200);
-    assert.match(t.sender.to(phone).at(-1)!.text.en, /password was changed/);
+    assert.equal((await t.notices(phone)).filter((n) => /password was changed/.test(n)).length, 1);
   });
 
   test('closing at the citizen\'s request: password needed, sessions end, identity.account.closed published; the person may register again', async () => {
@@ -283,6 +284,7 @@ describe('eID: TOTP second factor, sessions, password, closing', () => {
     const h = await t.citizen(id);
     problem(await t.post('/api/v1/eid/me/close', { password: WRONG }, h), 403, 'EID_WRONG_PASSWORD');
     assert.equal((await t.post('/api/v1/eid/me/close', { password: PASSWORD }, h)).statusCode, 204);
+    assert.equal((await t.notices(phone)).filter((n) => /closed at your request/.test(n)).length, 1);
     problem(await t.get('/api/v1/eid/me', h), 401, 'EID_SESSION_ENDED');
     problem(await t.signIn(id), 403, 'EID_ACCOUNT_CLOSED');
     problem(await t.signIn(id, WRONG), 401, 'EID_INVALID_CREDENTIALS');

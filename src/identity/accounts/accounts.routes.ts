@@ -52,7 +52,7 @@ export function identityAccountsServices(p: Platform, opts: IdentityAccountsOpti
   const known = shared.get(p);
   if (known) return known;
   const sender = opts.sender ?? (p.config.OTP_SENDER === 'dev' ? new DevOtpSender(() => undefined, () => p.clock.now()) : new NullOtpSender());
-  const accounts = new AccountService(p.db, p.clock, p.audit, sender, {
+  const accounts = new AccountService(p.db, p.clock, p.audit, {
     publicBaseUrl: p.config.PUBLIC_BASE_URL,
     sessionTtlMinutes: p.config.SESSION_TTL_MINUTES,
     maxFailures: p.config.LOGIN_MAX_FAILURES,

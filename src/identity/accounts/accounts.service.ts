@@ -31,7 +31,7 @@ import { identityFacts } from '../../registry/index.ts';
 import { accountsStore as store, type AccountRow, type AccountStatus, type PasskeyRow, type SessionRow, type SignInMethod } from './accounts.store.ts';
 import { fieldError } from './accounts.errors.ts';
 import { NOTICE } from './messages.ts';
-import { maskPhone, type OtpSender } from './otp-sender.ts';
+import { maskPhone } from './otp-sender.ts';
 import { queueNotice } from './notices.ts';
 import { birthDateOfFacts, citizenPasswordWeakness, WEAKNESS_TEXT } from './policy.ts';
 import { SecretBox } from './secret-box.ts';
@@ -131,7 +131,6 @@ export class AccountService {
     private readonly db: Kysely<any>,
     private readonly clock: Clock,
     private readonly audit: AuditWriter,
-    private readonly sender: OtpSender,
     private readonly settings: AccountSettings,
   ) {
     this.perIp = new WindowLimiter(settings.signInsPerIpPerMinute, 60_000, () => clock.now().getTime());
@@ -447,8 +446,8 @@ export class AccountService {
       await store.updateAccount(trx, a.id, { password_hash: hash, password_changed_at: now, failed_attempts: 0 }, now);
       const revoked = await store.revokeSessions(trx, a.id, now, 'password_changed', { except: p.sessionId });
       await recordEffects(trx, { events: [sessionsRevoked(a.id, a.id_number, 'password_changed')], audit: [this.citizenAudit(a, 'eid.password.changed', now, meta.requestId, { sessionsRevoked: revoked })] });
+      await queueNotice(trx, { kind: 'password_changed', accountId: a.id, to: { phone: a.phone }, text: NOTICE.passwordChanged(now) }, now);
     });
-    await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.passwordChanged(now) });
   }
 
   /** Starts TOTP enrolment: the secret and its otpauth URI, returned this once (stored sealed). */
@@ -562,8 +561,8 @@ export class AccountService {
       const locked = await store.account(trx, a.id, { forUpdate: true });
       if (!locked || locked.status === 'closed') return;
       await closeAccountIn(trx, locked, 'citizen_request', { kind: 'citizen', id: a.id, requestId: meta.requestId ?? null }, now);
+      await queueNotice(trx, { kind: 'account_closed', accountId: a.id, to: { phone: locked.phone }, text: NOTICE.accountClosed() }, now);
     });
-    await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: NOTICE.accountClosed() });
   }
 }
 

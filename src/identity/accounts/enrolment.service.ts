@@ -28,6 +28,7 @@ import { fieldError } from './accounts.errors.ts';
 import { checkCode, checkCodeQuota, issueCode, type CodeLimits } from './codes.ts';
 import { codeText, NOTICE } from './messages.ts';
 import { maskPhone, type OtpSender } from './otp-sender.ts';
+import { queueNotice } from './notices.ts';
 import { ageToday, birthDateOfFacts, normalisePhone, SELF_REGISTRATION_AGE, statedIdentityMatches } from './policy.ts';
 
 /** Level 2 at the counter: Decree 69/2024 gives it from 14, and from 6 to 13 on request (the officer's enrolment is the request). */
@@ -168,10 +169,10 @@ export class EnrolmentService {
         payload: { email: input.email ?? null },
       });
       await recordEffects(trx, { events: [], audit: [anonymous('eid.registration.checked', now, input.idNumber, meta, { outcome: existing ? 'account_exists' : 'code_sent' }, fields)] });
+      if (existing) await queueNotice(trx, { kind: 'registration_with_existing_account', accountId: existing.id, to: { phone: existing.phone }, text: NOTICE.registrationWithExistingAccount() }, now);
       return { issued, existing };
     });
-    if (existing) await this.sender.send({ to: { phone: existing.phone }, purpose: 'notice', text: NOTICE.registrationWithExistingAccount() });
-    else await this.sender.send({ to: { phone }, purpose: 'register', text: codeText('register', issued.code, issued.expiresAt) });
+    if (!existing) await this.sender.send({ to: { phone }, purpose: 'register', text: codeText('register', issued.code, issued.expiresAt) });
     return { flowId: issued.id, expiresAt: issued.expiresAt.toISOString(), sentTo: maskPhone(phone) };
   }
 
@@ -222,9 +223,9 @@ export class EnrolmentService {
         activated_at: now, created_at: now, updated_at: now, synthetic: child.synthetic,
       });
       await recordEffects(trx, { events: [], audit: [{ at: now, actorKind: 'citizen', actorId: parent.id, action: 'eid.account.opened_for_child', subjectKind: 'person', subjectId: child.idNumber, requestId: requestId ?? null, details: { accountId: a.id, guardianIdNumber: parent.id_number, relation: child.fatherId === parent.id_number ? 'father' : 'mother' } }] });
+      await queueNotice(trx, { kind: 'child_account_opened', accountId: parent.id, to: { phone: parent.phone }, text: NOTICE.childAccountOpened(child.idNumber) }, now);
       return a;
     });
-    await this.sender.send({ to: { phone: parent.phone }, purpose: 'notice', text: NOTICE.childAccountOpened(child.idNumber) });
     return summaryOf(a, now);
   }
 
@@ -394,12 +395,10 @@ export class EnrolmentService {
       const genuine = owner && !level2;
       const issued = await issueCode(trx, { purpose: 'reset_password', accountId: genuine ? a!.id : null, idNumber: input.idNumber, phone, decoy: !genuine, ttlMs: this.codeTtlMs(), now, ip: meta.ip, retire: 'same_phone' });
       await recordEffects(trx, { events: [], audit: [anonymous('eid.password_reset.requested', now, input.idNumber, meta, { outcome: level2 ? 'level2_refused' : genuine ? 'code_sent' : 'no_match' }, ['fullName', 'birthDate'])] });
+      if (level2) await queueNotice(trx, { kind: 'level2_reset_refused', accountId: a!.id, to: { phone }, text: NOTICE.level2ResetRefused() }, now);
       return { issued, genuine, level2 };
     });
-    if (out.level2) {
-      await this.sender.send({ to: { phone }, purpose: 'notice', text: NOTICE.level2ResetRefused() });
-      throw new AppError('EID_LEVEL2_RESET_AT_COUNTER');
-    }
+    if (out.level2) throw new AppError('EID_LEVEL2_RESET_AT_COUNTER');
     if (out.genuine) await this.sender.send({ to: { phone }, purpose: 'reset_password', text: codeText('reset_password', out.issued.code, out.issued.expiresAt) });
     return { flowId: out.issued.id, expiresAt: out.issued.expiresAt.toISOString(), sentTo: maskPhone(phone) };
   }
@@ -411,19 +410,16 @@ export class EnrolmentService {
     if (!pending || pending.purpose !== 'reset_password') throw new AppError('EID_CODE_EXPIRED', {}, [fieldError('code', 'code', 'Mã xác thực.', 'The code.')]);
     await this.accounts.assertStrongPassword(input.password, pending.id_number);
     const hash = await hashPassword(input.password);
-    let phone: string | null = null;
-    const r = await this.withCode(flowId, 'reset_password', input.code, async (trx, row) => {
+    return this.withCode(flowId, 'reset_password', input.code, async (trx, row) => {
       const now = this.clock.now();
       const a = await store.account(trx, row.account_id!, { forUpdate: true });
       if (!a || (a.status !== 'active' && a.status !== 'locked') || Number(a.level) !== 1) throw new AppError('EID_CODE_EXPIRED');
       await store.updateAccount(trx, a.id, { password_hash: hash, password_changed_at: now, failed_attempts: 0, locked_until: null, ...(a.status === 'locked' ? { status: 'active', status_reason: 'password_reset', status_changed_at: now, status_changed_by: 'self' } : {}) }, now);
       const revoked = await store.revokeSessions(trx, a.id, now, 'password_reset');
       await recordEffects(trx, { events: [], audit: [{ at: now, actorKind: 'citizen', actorId: a.id, action: 'eid.password.reset', subjectKind: 'person', subjectId: a.id_number, requestId: meta.requestId ?? null, details: { accountId: a.id, sessionsRevoked: revoked, ip: meta.ip } }] });
-      phone = a.phone;
+      await queueNotice(trx, { kind: 'password_changed', accountId: a.id, to: { phone: a.phone }, text: NOTICE.passwordChanged(now) }, now);
       return { reset: true as const };
     });
-    if (phone) await this.sender.send({ to: { phone }, purpose: 'notice', text: NOTICE.passwordChanged(this.clock.now()) });
-    return r;
   }
 
   // ---- officers: status and view -----------------------------------------------------------------
@@ -465,9 +461,9 @@ export class EnrolmentService {
         events: suspend ? [{ topic: IDENTITY_TOPIC.suspended, key: a.id_number, payload: { accountId: a.id, idNumber: a.id_number, reason, at: now.toISOString() } }] : [],
         audit: [{ at: now, actorKind: 'officer', actorId: actor.id, action: `eid.account.${suspend ? 'suspended' : 'reactivated'}`, subjectKind: 'person', subjectId: a.id_number, fields: ['eid.status'], requestId, details: { accountId: a.id, reason, sessionsRevoked: revoked } }],
       });
+      await queueNotice(trx, { kind: suspend ? 'suspended' : 'reactivated', accountId: a.id, to: { phone: a.phone }, text: suspend ? NOTICE.suspended() : NOTICE.reactivated() }, now);
       return updated;
     });
-    await this.sender.send({ to: { phone: a.phone }, purpose: 'notice', text: suspend ? NOTICE.suspended() : NOTICE.reactivated() });
     return summaryOf(a, now);
   }
 

@@ -1,9 +1,12 @@
 /**
- * Notices to citizens (a new device signed in, an organisation asks for consent) go through a
- * durable table, `identity.notice`, written in the transaction of the change that causes them, and
- * are sent by `NoticeWorker` with retries: a text the gateway fails to send is tried again with
- * exponential backoff and given up (recorded as `failed`) after `maxAttempts`. One-time codes do not
- * come here: the citizen is waiting for them and can ask again.
+ * Every notice to a citizen (a new device signed in, an organisation asks for consent, the password
+ * changed, the account closed, suspended or reactivated, a child's account opened, a registration
+ * or a level-2 reset attempted on their account) goes through a durable table, `identity.notice`,
+ * written in the transaction of the change that causes it (a change that rolls back sends nothing;
+ * one that commits is not lost if the process dies just after), and is sent by `NoticeWorker` with
+ * retries: a text the gateway fails to send is tried again with exponential backoff and given up
+ * (recorded as `failed`) after `maxAttempts`. One-time codes do not come here: the citizen is
+ * waiting for them and can ask again.
  *
  * Several processes may run the worker: a due row is claimed with `for update skip locked` and its
  * next attempt moved `leaseMs` ahead in the same statement, so no other worker sees it due while it
@@ -14,7 +17,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Localised } from '../../platform/i18n/lang.ts';
 import { maskEmail, maskPhone, type OtpSender } from './otp-sender.ts';
 
-export type NoticeKind = 'new_device' | 'consent_requested';
+export type NoticeKind =
+  | 'new_device' | 'consent_requested' | 'password_changed' | 'account_closed' | 'suspended' | 'reactivated'
+  | 'child_account_opened' | 'registration_with_existing_account' | 'level2_reset_refused';
 
 export interface NoticeSettings {
   /** Attempts before a notice is given up. */

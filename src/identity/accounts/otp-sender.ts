@@ -1,7 +1,7 @@
 /**
- * How one-time codes and notices reach a citizen. The accounts service calls `OtpSender.send` after
- * the change that needs it has committed; a sender must not throw for a delivery problem it can
- * retry itself (the code is already valid). Three implementations:
+ * How one-time codes and notices reach a citizen. The accounts services send a one-time code after
+ * the change that issued it has committed; notices are queued and sent by the notice worker
+ * (notices.ts), which retries when `send` throws. Three implementations:
  *
  * - `DevOtpSender` (OTP_SENDER=dev, development and tests): logs a masked line and keeps the
  *   messages in memory, readable at GET /api/v1/eid/dev/messages?phone=… (that route exists only then);
