@@ -65,8 +65,8 @@ export function identityAccountsServices(p: Platform, opts: IdentityAccountsOpti
     const { cards } = cardsServices(p);
     chipVerifier = (input) => cards.verifyChip(input);
   }
-  const enrolment = new EnrolmentService(p.db, p.clock, p.audit, sender, accounts, new RegistryService(p.db, p.clock), chipVerifier, { ...DEFAULT_ENROLMENT_SETTINGS, ...opts.enrolment });
   const notices = new NoticeWorker(p.db, sender, p.clock, { maxAttempts: p.config.EID_NOTICE_MAX_ATTEMPTS, ...opts.notices });
+  const enrolment = new EnrolmentService(p.db, p.clock, p.audit, sender, accounts, new RegistryService(p.db, p.clock), chipVerifier, notices, { ...DEFAULT_ENROLMENT_SETTINGS, ...opts.enrolment });
   const services = { accounts, enrolment, sender, notices };
   shared.set(p, services);
   return services;

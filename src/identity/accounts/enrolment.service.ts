@@ -28,7 +28,7 @@ import { fieldError } from './accounts.errors.ts';
 import { checkCode, checkCodeQuota, issueCode, type CodeLimits } from './codes.ts';
 import { codeText, NOTICE } from './messages.ts';
 import { maskPhone, type OtpSender } from './otp-sender.ts';
-import { queueNotice } from './notices.ts';
+import { NoticeWorker, queueNotice } from './notices.ts';
 import { ageToday, birthDateOfFacts, normalisePhone, SELF_REGISTRATION_AGE, statedIdentityMatches } from './policy.ts';
 
 /** Level 2 at the counter: Decree 69/2024 gives it from 14, and from 6 to 13 on request (the officer's enrolment is the request). */
@@ -111,6 +111,7 @@ export class EnrolmentService {
     private readonly accounts: AccountService,
     private readonly registry: RegistryService,
     private readonly verifyChip: ChipVerifier,
+    private readonly notices: NoticeWorker,
     private readonly settings: EnrolmentSettings = DEFAULT_ENROLMENT_SETTINGS,
   ) {
     this.perIp = new WindowLimiter(settings.publicPerIpPerHour, 3_600_000, () => clock.now().getTime());
@@ -161,7 +162,7 @@ export class EnrolmentService {
       await this.audit.append(anonymous('eid.registration.checked', now, input.idNumber, meta, { outcome: 'under_age' }, fields));
       throw new AppError('EID_UNDER_AGE', { age: SELF_REGISTRATION_AGE });
     }
-    const { issued, existing } = await this.db.transaction().execute(async (trx) => {
+    const { issued, existing, notice } = await this.db.transaction().execute(async (trx) => {
       await checkCodeQuota(trx, input.idNumber, 'register', now, this.settings.codeLimits);
       const existing = await store.openAccount(trx, input.idNumber);
       const issued = await issueCode(trx, {
@@ -169,10 +170,12 @@ export class EnrolmentService {
         payload: { email: input.email ?? null },
       });
       await recordEffects(trx, { events: [], audit: [anonymous('eid.registration.checked', now, input.idNumber, meta, { outcome: existing ? 'account_exists' : 'code_sent' }, fields)] });
-      if (existing) await queueNotice(trx, { kind: 'registration_with_existing_account', accountId: existing.id, to: { phone: existing.phone }, text: NOTICE.registrationWithExistingAccount() }, now);
-      return { issued, existing };
+      const notice = existing ? await queueNotice(trx, { kind: 'registration_with_existing_account', accountId: existing.id, to: { phone: existing.phone }, text: NOTICE.registrationWithExistingAccount() }, now) : null;
+      return { issued, existing, notice };
     });
+    // Either way one text goes to a gateway before the answer, so its timing does not tell whether an account exists.
     if (!existing) await this.sender.send({ to: { phone }, purpose: 'register', text: codeText('register', issued.code, issued.expiresAt) });
+    else if (notice) await this.notices.deliverNow([notice]);
     return { flowId: issued.id, expiresAt: issued.expiresAt.toISOString(), sentTo: maskPhone(phone) };
   }
 

@@ -53,15 +53,15 @@ interface NoticeRow {
   attempts: number;
 }
 
-/** Queues a notice in the caller's transaction; false when one with the same dedupe key exists. */
-export async function queueNotice(trx: Transaction<any> | Kysely<any>, n: NoticeInput, now: Date): Promise<boolean> {
+/** Queues a notice in the caller's transaction; its id, or null when one with the same dedupe key exists. */
+export async function queueNotice(trx: Transaction<any> | Kysely<any>, n: NoticeInput, now: Date): Promise<string | null> {
   const r = await trx.insertInto('identity.notice').values({
     kind: n.kind, account_id: n.accountId,
     phone: 'phone' in n.to ? n.to.phone : null, email: 'email' in n.to ? n.to.email : null,
     text: JSON.stringify(n.text), dedupe_key: n.dedupeKey ?? null,
     status: 'pending', attempts: 0, next_attempt_at: now, created_at: now,
-  }).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(sql<string>`id::text`.as('id')).executeTakeFirst();
+  return r?.id ?? null;
 }
 
 /** Digits runs that look like phone numbers are masked (a gateway's error may quote the number). */
@@ -90,12 +90,26 @@ export class NoticeWorker {
   /** Claims the notices that are due (at most `batch`) and sends them; returns how many were attempted. */
   async deliverDue(): Promise<number> {
     const now = this.clock.now();
-    const { rows } = await sql<NoticeRow>`
-      with due as (
-        select id from identity.notice
+    return this.claimAndSend(sql`select id from identity.notice
         where status = 'pending' and next_attempt_at <= ${now}
         order by next_attempt_at limit ${this.settings.batch}
-        for update skip locked)
+        for update skip locked`);
+  }
+
+  /**
+   * Sends these notices now, before the caller answers (a failure leaves them to the retries). Used
+   * where the answer's timing must not depend on which of two texts was sent: a registration on
+   * an existing account sends its notice in the time a new one sends its code.
+   */
+  async deliverNow(ids: readonly string[]): Promise<number> {
+    if (!ids.length) return 0;
+    return this.claimAndSend(sql`select id from identity.notice where id = any(${ids}::bigint[]) and status = 'pending' for update skip locked`);
+  }
+
+  private async claimAndSend(due: ReturnType<typeof sql>): Promise<number> {
+    const now = this.clock.now();
+    const { rows } = await sql<NoticeRow>`
+      with due as (${due})
       update identity.notice n set next_attempt_at = ${new Date(now.getTime() + this.settings.leaseMs)}, attempts = n.attempts + 1
       from due where n.id = due.id
       returning n.id::text, n.kind, n.phone, n.email, n.text, n.attempts`.execute(this.db);
