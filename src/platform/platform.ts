@@ -42,7 +42,7 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   }
   const clock = opts.clock ?? systemClock;
   const chainer = new Chainer(database.db, 1000, opts.onError);
-  const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX);
+  const audit = new AuditWriter(database.db, config.AUDIT_BATCH_MAX, database.pool);
   chainer.start();
   const heartbeat = new Heartbeat(database.db, 2000, opts.onError);
   heartbeat.start();
@@ -59,7 +59,7 @@ export async function createPlatform(config: Config, migrations: Record<string, 
     embedded,
     async close() {
       await heartbeat.stop();
-      await audit.idle();
+      await audit.close();
       await chainer.stop();
       await database.close();
       await embedded?.stop();

@@ -43,7 +43,7 @@ export class RegistryQueries {
     assertRole(ctx.actor, READ_ROLES);
     if (!purpose?.trim()) throw new AppError('REGISTRY_PURPOSE_REQUIRED', {}, [{ field: 'purpose', code: 'required', message: { vi: 'Bắt buộc phải có.', en: 'Is required.' } }]);
     checkIdNumber(idNumber, 'idNumber');
-    const p = await store.person(this.db, idNumber);
+    const p = await store.personBatched(this.db, idNumber);
     if (!p) throw new AppError('REGISTRY_PERSON_NOT_FOUND', { idNumber });
     assertJurisdiction(ctx.actor, unitsOf(p));
     const v = fullView(p, groupsFor(ctx.actor.roles));
@@ -59,7 +59,7 @@ export class RegistryQueries {
     const want = input.offset + input.limit + 1;
     if (/^\d{12}$/.test(q)) {
       mode = 'id';
-      const p = await store.person(this.db, q);
+      const p = await store.personBatched(this.db, q);
       rows = p && this.visible(ctx, p, input) ? [p] : [];
     } else {
       const key = searchKey(q);
@@ -120,7 +120,7 @@ export class RegistryQueries {
   async history(ctx: ReadContext, idNumber: string) {
     assertRole(ctx.actor, ['registrar', 'supervisor', 'auditor']);
     checkIdNumber(idNumber, 'idNumber');
-    const p = await store.person(this.db, idNumber);
+    const p = await store.personBatched(this.db, idNumber);
     if (!p) throw new AppError('REGISTRY_PERSON_NOT_FOUND', { idNumber });
     assertJurisdiction(ctx.actor, unitsOf(p));
     const events = await store.events(this.db, idNumber);
@@ -136,7 +136,7 @@ export class RegistryQueries {
     assertRole(ctx.actor, READ_ROLES);
     if (!purpose?.trim()) throw new AppError('REGISTRY_PURPOSE_REQUIRED', {}, [{ field: 'purpose', code: 'required', message: { vi: 'Bắt buộc phải có.', en: 'Is required.' } }]);
     checkIdNumber(idNumber, 'idNumber');
-    const p = await store.person(this.db, idNumber);
+    const p = await store.personBatched(this.db, idNumber);
     if (!p) throw new AppError('REGISTRY_PERSON_NOT_FOUND', { idNumber });
     assertJurisdiction(ctx.actor, unitsOf(p));
     const endOfDay = new Date(`${date}T23:59:59.999+07:00`);

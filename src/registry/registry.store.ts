@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { BatchLoader } from '../platform/db/batch-loader.ts';
 import { effectInserts, type Effects } from '../platform/events/effects.ts';
 import type { HouseholdRow, PersonPatch, PersonRow } from './registry.types.ts';
 
@@ -56,8 +57,25 @@ function eventCtes(e: EventRecord, subjects: readonly EventSubjectRecord[]) {
 const personJson = sql<PersonRow>`row_to_json(p)`.as('r');
 const unwrap = (rows: ReadonlyArray<{ r: PersonRow }>): PersonRow[] => rows.map((x) => x.r);
 
+const personLoaders = new WeakMap<object, BatchLoader<string, PersonRow>>();
+
 /** All SQL of the registry module. */
 export const registryStore = {
+  /**
+   * A person outside any transaction, read together with the other people that concurrent
+   * requests ask for in the same turn of the event loop (one statement for all of them).
+   */
+  personBatched(db: Kysely<any>, idNumber: string): Promise<PersonRow | undefined> {
+    let loader = personLoaders.get(db);
+    if (!loader) {
+      loader = new BatchLoader((ids) => ids.length === 1
+        ? registryStore.person(db, ids[0]!).then((p) => new Map(p ? [[p.id_number, p]] : []))
+        : registryStore.people(db, ids));
+      personLoaders.set(db, loader);
+    }
+    return loader.load(idNumber);
+  },
+
   async person(db: Db, idNumber: string): Promise<PersonRow | undefined> {
     const row = await db.selectFrom('registry.person as p').select(personJson).where('id_number', '=', idNumber).executeTakeFirst() as { r: PersonRow } | undefined;
     return row?.r;

@@ -70,10 +70,16 @@ export async function takeInbox(trx: Transaction<any>, limit: number): Promise<A
  * Returns the seq of the new head.
  */
 export async function appendEntries(db: Db, entries: readonly AuditEntry[]): Promise<number> {
-  const payload = JSON.stringify(entries.map((e) => ({ body: entryBody(e), ...toJsonRow(e) })));
-  const { rows } = await sql<{ head: string }>`select platform.audit_append(${payload}::jsonb) as head`.execute(db);
+  const { rows } = await sql<{ head: string }>`select platform.audit_append(${appendPayload(entries)}::jsonb) as head`.execute(db);
   return Number(rows[0]!.head);
 }
+
+/** The argument of platform.audit_append for these entries (oldest first). */
+export function appendPayload(entries: readonly AuditEntry[]): string {
+  return JSON.stringify(entries.map((e) => ({ body: entryBody(e), ...toJsonRow(e) })));
+}
+
+export const APPEND_SQL = 'select platform.audit_append($1::jsonb) as head';
 
 /** The chain from the entry after `afterSeq` to the head, read `batch` entries at a time. */
 export async function* readChain(db: Db, afterSeq = 0, batch = 10_000): AsyncGenerator<ChainedEntry> {
