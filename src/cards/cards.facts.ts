@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { BatchLoader } from '../platform/db/batch-loader.ts';
 import { cardsStore } from './cards.store.ts';
 import { effectiveStatus, type CardStatus } from './card-lifecycle.ts';
 
@@ -19,9 +20,42 @@ export async function cardFacts(db: Kysely<any>, idNumbers: readonly string[], t
   for (const c of await cardsStore.cardsOfMany(db, idNumbers)) {
     let f = out.get(c.id_number);
     if (!f) { f = { cards: [], hasValidCard: false }; out.set(c.id_number, f); }
-    const status = effectiveStatus(c.status, c.expiry_date, today);
-    f.cards.push({ cardNo: c.card_no, issueDate: c.issue_date, expiryDate: c.expiry_date, status });
-    if (status === 'valid') f.hasValidCard = true;
+    addCard(f, c, today);
   }
   return out;
+}
+
+type CardFactRow = Awaited<ReturnType<typeof cardsStore.cardsOfMany>>[number];
+
+function addCard(f: CardFacts, c: CardFactRow, today: string): void {
+  const status = effectiveStatus(c.status, c.expiry_date, today);
+  f.cards.push({ cardNo: c.card_no, issueDate: c.issue_date, expiryDate: c.expiry_date, status });
+  if (status === 'valid') f.hasValidCard = true;
+}
+
+const loaders = new WeakMap<object, BatchLoader<string, CardFactRow[]>>();
+
+/**
+ * One person's cards outside any transaction (undefined without a card), read in one statement
+ * with those that concurrent requests ask for in the same turn of the event loop.
+ */
+export async function cardFactsOf(db: Kysely<any>, idNumber: string, today: string): Promise<CardFacts | undefined> {
+  let loader = loaders.get(db);
+  if (!loader) {
+    loader = new BatchLoader(async (ids) => {
+      const byId = new Map<string, CardFactRow[]>();
+      for (const c of await cardsStore.cardsOfMany(db, ids)) {
+        const list = byId.get(c.id_number);
+        if (list) list.push(c);
+        else byId.set(c.id_number, [c]);
+      }
+      return byId;
+    });
+    loaders.set(db, loader);
+  }
+  const rows = await loader.load(idNumber);
+  if (!rows) return undefined;
+  const f: CardFacts = { cards: [], hasValidCard: false };
+  for (const c of rows) addCard(f, c, today);
+  return f;
 }

@@ -16,7 +16,7 @@ export { createPassiveAuthenticator, type PaReport, type PaCheck, type PaInput, 
 export { personaliseChip, type ChipImage } from './chip.ts';
 export { decodeDg1, decodeDg13, decodeDg2Image, DG13_FIELD } from './lds.ts';
 export { createCsca, createDocumentSigner, toPem, fromPem, type Signer } from './pki.ts';
-export { cardFacts, type CardFacts } from './cards.facts.ts';
+export { cardFacts, cardFactsOf, type CardFacts } from './cards.facts.ts';
 
 /**
  * The status today of each of a person's cards issued on `issueDate` (yyyy-mm-dd), newest first:

@@ -10,8 +10,8 @@ import type { AuditEntry, AuditWriter } from '../platform/audit/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { vnCalendarDate, toIsoPartial, ageOn, parsePartialDate, nfc } from '../vn/index.ts';
-import { personRecord, verificationFacts, type PersonRecord } from '../registry/index.ts';
-import { cardFacts } from '../cards/index.ts';
+import { personRecord, verificationFact, verificationFacts, type PersonRecord } from '../registry/index.ts';
+import { cardFacts, cardFactsOf } from '../cards/index.ts';
 import { CATALOGUE, QUESTION_AGES, RECORD_FIELDS, type ServiceCode } from './catalogue.ts';
 import { compareIdentity, COMPARED, normaliseDate, type Compared, type FieldVerdict, type NameMatching } from './compare.ts';
 import { pickGrant, type Caller, type Directory } from './entitlements.ts';
@@ -126,12 +126,13 @@ export class PartnerService {
     const g = await this.gate(caller, 'identity_verification', b.purpose, stated, { idNumber: b.idNumber, requestId });
     const wantStatus = g.grant.fields.includes('personStatus');
     const wantCard = g.grant.fields.includes('cardValid');
-    const [people, cards] = await Promise.all([
-      verificationFacts(this.d.db, [b.idNumber]),
-      wantCard || b.cardIssueDate !== undefined ? cardFacts(this.d.db, [b.idNumber], g.today) : null,
+    // Batched with the other checks of this turn of the event loop (one statement each for all of them).
+    const [person, cards] = await Promise.all([
+      verificationFact(this.d.db, b.idNumber),
+      wantCard || b.cardIssueDate !== undefined ? cardFactsOf(this.d.db, b.idNumber, g.today) : undefined,
     ]);
     const mode = b.nameMatching ?? 'exact';
-    const c = compareIdentity(b, people.get(b.idNumber), cards?.get(b.idNumber), mode);
+    const c = compareIdentity(b, person, cards, mode);
     const fields: Partial<Record<Compared, FieldVerdict>> = {};
     for (const f of stated) fields[f] = c.fields[f];
     const returned = c.outcome === 'not_found' ? [] : [...c.compared, ...(wantStatus ? ['personStatus'] : []), ...(wantCard ? ['cardValid'] : [])];

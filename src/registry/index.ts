@@ -9,7 +9,7 @@ export { registryModule } from './registry.routes.ts';
 export { RegistryService, type EventContext, type BirthInput } from './registry.service.ts';
 export { RegistryQueries } from './registry.queries.ts';
 export { TOPIC, EVENT_KINDS, type EventKind } from './person-lifecycle.ts';
-export { verificationFacts, type VerificationFacts } from './verification-facts.ts';
+export { verificationFact, verificationFacts, type VerificationFacts } from './verification-facts.ts';
 
 /**
  * The full names of a person's father, mother and spouse, for that person's ID card (chip DG13

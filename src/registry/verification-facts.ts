@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { BatchLoader } from '../platform/db/batch-loader.ts';
 import { registryStore } from './registry.store.ts';
 import { birthDateIso } from './registry.view.ts';
 
@@ -21,4 +22,19 @@ export async function verificationFacts(db: Kysely<any>, idNumbers: readonly str
   const out = new Map<string, VerificationFacts>();
   for (const r of await registryStore.identityMany(db, idNumbers)) out.set(r.id_number, { idNumber: r.id_number, fullName: r.full_name, birthDate: birthDateIso(r), sex: r.sex, status: r.status });
   return out;
+}
+
+const loaders = new WeakMap<object, BatchLoader<string, VerificationFacts>>();
+
+/**
+ * One person's identity facts outside any transaction, read in one statement with those that
+ * concurrent requests ask for in the same turn of the event loop (single checks at scale).
+ */
+export function verificationFact(db: Kysely<any>, idNumber: string): Promise<VerificationFacts | undefined> {
+  let loader = loaders.get(db);
+  if (!loader) {
+    loader = new BatchLoader((ids) => verificationFacts(db, ids));
+    loaders.set(db, loader);
+  }
+  return loader.load(idNumber);
 }
