@@ -184,6 +184,8 @@ describe('audit log (browser)', () => {
     const section = page.getByTestId('audit-receipt');
     const box = section.getByLabel('Biên nhận (JWS)');
     await section.getByLabel(/Hoặc chọn tệp biên nhận/).setInputFiles(file);
+    // The page reads the file asynchronously: wait until its text is in the box.
+    await page.waitForFunction((el) => (el as HTMLTextAreaElement).value.length > 0, await box.elementHandle());
     assert.equal(await box.inputValue(), receipt);
     await section.getByRole('button', { name: 'Kiểm tra với biên nhận' }).click();
     const result = page.getByTestId('audit-receipt-result');
