@@ -25,10 +25,11 @@ export async function familyNames(db: Kysely<any>, person: { father_id: string |
 /**
  * A person's whole record for another module acting on the person's behalf or under a grant
  * (eID claims, the data exchange), as the officer API shows it. No jurisdiction and no audit here:
- * the caller decides which fields leave and writes the access to the audit log.
+ * the caller decides which fields leave and writes the access to the audit log. Read with the
+ * other people asked for in the same turn of the event loop (one statement for all of them).
  */
 export async function personRecord(db: Kysely<any>, idNumber: string): Promise<PersonRecord | null> {
-  const row = await registryStore.person(db, idNumber);
+  const row = await registryStore.personBatched(db, idNumber);
   if (!row) return null;
   return { ...(fullView(row, ['identity', 'origin', 'family', 'residence']).record as unknown as PersonRecord), householdNo: row.household_no };
 }
