@@ -48,7 +48,8 @@ program.command('start')
   .action(async (opts: { seed: boolean }) => {
     const cfg = config();
     for (const w of configWarnings(cfg)) err(`warning: ${w}`);
-    const p = await createPlatform(cfg, migrations, { log: err });
+    // Background jobs (chainer, heartbeat, audit checkpoints) report here instead of crashing.
+    const p = await createPlatform(cfg, migrations, { log: err, onError: (e) => err(`open06: ${e instanceof Error ? e.message : String(e)}`) });
     const demo = await ensureDemo(p, { seedPeople: opts.seed ? cfg.SEED_PEOPLE : 0, log: err });
     const app = await buildApp(p, modules);
     const shutdown = async (sig: string) => {

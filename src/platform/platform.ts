@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { connect, type Database } from './db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { AuditWriter, Chainer } from './audit/index.ts';
+import { AuditWriter, Chainer, Checkpointer } from './audit/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { OfficerService } from './auth/officer.service.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -16,6 +16,8 @@ export interface Platform {
   clock: Clock;
   audit: AuditWriter;
   chainer: Chainer;
+  /** Records a checkpoint of the audit chain every AUDIT_CHECKPOINT_INTERVAL_MINUTES when it has grown. */
+  checkpointer: Checkpointer;
   officers: OfficerService;
   /** How many platform processes share the database (per-system rate limits are divided among them). */
   heartbeat: Heartbeat;
@@ -46,6 +48,8 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   chainer.start();
   const heartbeat = new Heartbeat(database.db, 2000, opts.onError);
   heartbeat.start();
+  const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError);
+  checkpointer.start();
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {
     config,
@@ -54,10 +58,12 @@ export async function createPlatform(config: Config, migrations: Record<string, 
     clock,
     audit,
     chainer,
+    checkpointer,
     officers,
     heartbeat,
     embedded,
     async close() {
+      await checkpointer.stop();
       await heartbeat.stop();
       await audit.close();
       await chainer.stop();

@@ -9,7 +9,7 @@ export interface Checkpoint {
   fromSeq: number;
   entries: number;
   verifiedAt: string;
-  /** The officer's id (or `cli`). */
+  /** The officer's id, or `system` for the platform's periodic checkpoints (audit.checkpointer.ts). */
   verifiedBy: string;
 }
 

@@ -49,7 +49,7 @@ const CheckpointSchema = Type.Object({
   fromSeq: Type.Integer(),
   entries: Type.Integer(),
   verifiedAt: Type.String(),
-  verifiedBy: Type.String({ description: 'The id of the officer who verified' }),
+  verifiedBy: Type.String({ description: 'The id of the officer who verified, `system` for the platform\'s periodic checkpoints' }),
 });
 
 const ReceiptSchema = Type.Object({
@@ -204,6 +204,19 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     config: { auth: { roles: ['auditor', 'admin'] } },
     schema: { tags: ['audit'], summary: 'A signed receipt of the last checkpoint', description: receiptDescription, response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema } },
   }, async () => signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest'));
+
+  r.get('/api/v1/audit/head', {
+    config: { auth: { public: true } },
+    schema: {
+      tags: ['audit'], summary: 'Public: the signed receipt of the audit chain\'s last checkpoint, for anyone to keep',
+      description: `The platform records a checkpoint every AUDIT_CHECKPOINT_INTERVAL_MINUTES when the chain has grown. The receipt holds no personal data (entry number, hash, time, issuer); press, citizens and other agencies may poll it and keep what they get. ${receiptDescription} 404 before the first checkpoint.`,
+      response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (_req, reply) => {
+    const receipt = await signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest');
+    reply.header('cache-control', 'public, max-age=60');
+    return receipt;
+  });
 
   r.get('/api/v1/audit/checkpoints/:seq/receipt', {
     config: { auth: { roles: ['auditor', 'admin'] } },
