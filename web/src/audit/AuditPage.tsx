@@ -129,7 +129,9 @@ function VerifySection() {
   const last = useApi((signal) => lastCheckpoint({ signal }));
   const r = v.state === 'done' ? v.result : null;
   const checkpoint = last.state === 'ready' ? last.value.checkpoint : null;
-  const nameOf = useOfficerNames([checkpoint?.verifiedBy ?? '', r?.startedFrom?.verifiedBy ?? ''].filter(Boolean));
+  const officerName = useOfficerNames([checkpoint?.verifiedBy ?? '', r?.startedFrom?.verifiedBy ?? ''].filter((v) => v && v !== 'system'));
+  // The platform's scheduled check records its checkpoints as 'system' (src/platform/audit/audit.checkpointer.ts).
+  const nameOf = (by: string) => (by === 'system' ? at('checkpoint.bySystem') : officerName(by));
   const number = (n: number) => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 
   async function run(full: boolean) {

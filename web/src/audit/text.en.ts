@@ -32,6 +32,7 @@ export const auditEn = {
   'checkpoint.title': 'Last checkpoint',
   'checkpoint.value': 'Entry #{seq}, verified on {time} by {by}',
   'checkpoint.since': 'New entries since',
+  'checkpoint.bySystem': 'the platform (scheduled check)',
   'checkpoint.none': 'No checkpoint yet: the first verification walks the chain from the first entry.',
   'checkpoint.failed': 'Could not load the checkpoint',
   'break.altered': 'Entry #{seq} was altered: its content no longer matches its hash.',

@@ -30,6 +30,7 @@ export const auditVi = {
   'checkpoint.title': 'Điểm kiểm tra gần nhất',
   'checkpoint.value': 'Bản ghi #{seq}, kiểm tra lúc {time} bởi {by}',
   'checkpoint.since': 'Bản ghi mới từ đó',
+  'checkpoint.bySystem': 'hệ thống (kiểm tra định kỳ)',
   'checkpoint.none': 'Chưa có điểm kiểm tra: lần kiểm tra đầu tiên sẽ đi hết chuỗi từ bản ghi đầu tiên.',
   'checkpoint.failed': 'Không tải được điểm kiểm tra',
   'break.altered': 'Bản ghi #{seq} đã bị sửa: nội dung không còn khớp với mã băm.',
