@@ -8,6 +8,7 @@ import { verifyChain, chainAll, verifyReceipt, platformKeyLookup, jwksKeyLookup 
 import { platformKeys } from './platform/keys/jose-keys.ts';
 import { ROLES, type Role } from './platform/auth/actor.ts';
 import { AppError } from './platform/http/errors.ts';
+import { maskPersonalData } from './platform/http/log.ts';
 import { connect } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { databaseUrl } from './platform/platform.ts';
@@ -48,8 +49,8 @@ program.command('start')
   .action(async (opts: { seed: boolean }) => {
     const cfg = config();
     for (const w of configWarnings(cfg)) err(`warning: ${w}`);
-    // Background jobs (chainer, heartbeat, audit checkpoints) report here instead of crashing.
-    const p = await createPlatform(cfg, migrations, { log: err, onError: (e) => err(`open06: ${e instanceof Error ? e.message : String(e)}`) });
+    // Background jobs (chainer, heartbeat, audit checkpoints) report here, masked, instead of crashing.
+    const p = await createPlatform(cfg, migrations, { log: err, onError: (e) => err(`open06: ${maskPersonalData(e instanceof Error ? e.message : String(e))}`) });
     const demo = await ensureDemo(p, { seedPeople: opts.seed ? cfg.SEED_PEOPLE : 0, log: err });
     const app = await buildApp(p, modules);
     const shutdown = async (sig: string) => {
