@@ -202,8 +202,9 @@ export class UsageMeter {
     const run = (async () => {
       try {
         const key = { systemId: c.systemId, service: c.service, day: c.date, processId: this.processId };
-        let granted = await quotaStore.reserve(this.db, key, want, quota, this.processes());
-        if (granted === 0 && await quotaStore.reclaim(this.db, this.graceMs) > 0) granted = await quotaStore.reserve(this.db, key, want, quota, this.processes());
+        // A dead process's block is settled as used (reclaim, at each flush), never granted again,
+        // so a refusal here needs no second look.
+        const granted = await quotaStore.reserve(this.db, key, want, quota, this.processes());
         c.held += granted;
         const t = performance.now();
         c.block = t - c.reservedAt < 1000 ? Math.min(this.maxBlock, c.block * 2) : Math.max(FIRST_BLOCK, Math.floor(c.block / 2));

@@ -110,6 +110,7 @@ test('quota: a dead process\'s block is settled as used, so none of it is served
     await sleep(1100); // past the in-memory refusal
     await takeAll();
     assert.equal(served, 10 - before[0]!.units, 'the dead block (of which it served one call) is not served again');
+    await live.flush(); // a live process settles dead processes' blocks at its flush
     const { rows: after } = await sql`select 1 from exchange.quota_reservation where process_id = 'dead-process'`.execute(p.db);
     assert.equal(after.length, 0);
     await live.stop();

@@ -82,6 +82,8 @@ test('GET /api/v1/audit/head: public, cacheable, verifies against the JWKS and t
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit/head' });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.headers['cache-control'], 'public, max-age=60');
+    const again = await t.app.inject({ method: 'GET', url: '/api/v1/audit/head' });
+    assert.equal(again.body, res.body, 'signed once, then served from memory for the minute');
     const r = res.json();
     assert.deepEqual(Object.keys(r).sort(), ['at', 'hash', 'issuer', 'kid', 'receipt', 'seq']);
     assert.deepEqual([r.seq, r.hash, r.at, r.issuer], [job!.checkpoint!.seq, job!.checkpoint!.hash, job!.checkpoint!.verifiedAt, t.platform.config.PUBLIC_BASE_URL]);

@@ -14,7 +14,7 @@ import { actorOf, citizenOf } from '../../platform/http/guard.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { consumeAll } from '../../platform/events/outbox.ts';
 import { Poller } from '../../platform/events/poller.ts';
-import { JoseKeys } from '../../platform/keys/jose-keys.ts';
+import { JoseKeys, platformKeys } from '../../platform/keys/jose-keys.ts';
 import { AccessTokenVerifier } from './access-tokens.ts';
 import { endProviderSessions, purgeExpired, revokeAccount } from './adapter.ts';
 import { endSsoExceptDevice, endSsoOfDevices } from './sso-links.ts';
@@ -39,8 +39,7 @@ const shared = new WeakMap<Platform, OidcServices>();
 export function oidcServices(p: Platform): OidcServices {
   let s = shared.get(p);
   if (!s) {
-    const kek = p.config.SIGNING_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.SIGNING_KEY_ENCRYPTION_KEY, 'base64') : null;
-    const keys = new JoseKeys(p.db, kek);
+    const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
     const issuer = `${p.config.PUBLIC_BASE_URL}/oidc`;
     s = { issuer, keys, clients: new ClientStore(p.db), verifier: new AccessTokenVerifier(keys, issuer, EXCHANGE_RESOURCE) };
     shared.set(p, s);

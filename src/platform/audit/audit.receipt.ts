@@ -5,8 +5,7 @@
  * still hashes to what was verified then, even if the chain and its checkpoints were rewritten
  * together since.
  */
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
-import { CompactSign, importJWK, type JWK } from 'jose';
+import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { JoseKeys } from '../keys/jose-keys.ts';
 import { AppError } from '../http/errors.ts';
@@ -94,7 +93,7 @@ export async function readReceipt(text: string, lookup: KeyLookup): Promise<Rece
   const kid = header.kid;
   const jwk = await lookup(kid);
   if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new AppError('AUDIT_RECEIPT_UNKNOWN_KEY', { kid }, [{ field: 'receipt.header.kid', code: 'unknown_key', message: { vi: 'Không có khoá này.', en: 'No such key.' } }]);
-  if (!signatureHolds(jws, jwk)) throw new AppError('AUDIT_RECEIPT_BAD_SIGNATURE', { kid }, [{ field: 'receipt.signature', code: 'bad_signature', message: { vi: 'Chữ ký không khớp.', en: 'The signature does not verify.' } }]);
+  if (!(await signatureHolds(jws, jwk))) throw new AppError('AUDIT_RECEIPT_BAD_SIGNATURE', { kid }, [{ field: 'receipt.signature', code: 'bad_signature', message: { vi: 'Chữ ký không khớp.', en: 'The signature does not verify.' } }]);
   const p = jsonPart(parts[1]!, 'receipt.payload');
   if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 1) throw malformed('receipt.payload.seq', { vi: 'seq phải là số nguyên dương', en: 'seq must be a positive whole number' });
   if (typeof p.hash !== 'string' || !/^[0-9a-f]{64}$/i.test(p.hash)) throw malformed('receipt.payload.hash', { vi: 'hash phải là 64 chữ số hệ mười sáu', en: 'hash must be 64 hexadecimal digits' });
@@ -103,11 +102,10 @@ export async function readReceipt(text: string, lookup: KeyLookup): Promise<Rece
   return { seq: p.seq as number, hash: p.hash.toLowerCase(), at: p.at, issuer: p.issuer, kid };
 }
 
-function signatureHolds(jws: string, jwk: JWK): boolean {
-  const dot = jws.lastIndexOf('.');
+async function signatureHolds(jws: string, jwk: JWK): Promise<boolean> {
   try {
-    const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-    return verifySignature('sha256', Buffer.from(jws.slice(0, dot)), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(jws.slice(dot + 1), 'base64url'));
+    await compactVerify(jws, await importJWK(jwk, RECEIPT_ALG), { algorithms: [RECEIPT_ALG] });
+    return true;
   } catch {
     return false;
   }

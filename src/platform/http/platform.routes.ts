@@ -199,6 +199,8 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
   });
 
   const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
+  const HEAD_TTL_MS = 60_000;
+  let publicHead: { at: number; receipt: Awaited<ReturnType<typeof signReceipt>> } | null = null;
   const receiptDescription = 'Keep the receipt outside the platform: POST it to /api/v1/audit/verify-receipt (or `open06 audit verify --receipt FILE`) later to prove the chain up to its entry was not rewritten since, checkpoints included. Refused (409) when the checkpoint\'s entry no longer has the recorded hash.';
   r.get('/api/v1/audit/checkpoints/latest/receipt', {
     config: { auth: { roles: ['auditor', 'admin'] } },
@@ -213,9 +215,12 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
       response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema },
     },
   }, async (_req, reply) => {
-    const receipt = await signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest');
-    reply.header('cache-control', 'public, max-age=60');
-    return receipt;
+    // Anyone may call this without signing in: sign at most once a minute (what caches may keep
+    // anyway), not two reads and a signature per call.
+    const now = Date.now();
+    if (!publicHead || now - publicHead.at >= HEAD_TTL_MS) publicHead = { at: now, receipt: await signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest') };
+    reply.header('cache-control', `public, max-age=${Math.max(1, Math.ceil((publicHead.at + HEAD_TTL_MS - now) / 1000))}`);
+    return publicHead.receipt;
   });
 
   r.get('/api/v1/audit/checkpoints/:seq/receipt', {
