@@ -50,7 +50,7 @@ function eventCtes(e: EventRecord, subjects: readonly EventSubjectRecord[]) {
 
 /**
  * A person's whole row as one JSON column: node-postgres turns a 41-column row into an object at
- * ~50 µs of CPU per read, the same row as JSON at ~27 µs (measured in BENCHMARKS.md, session 4).
+ * ~53 µs of CPU per read, the same row as JSON at ~30 µs (bench/statement-cost.bench.ts).
  * Values keep their types (dates as 'yyyy-mm-dd' text, as the DATE parser gives them); the row's
  * created_at/updated_at come as text, and PersonRow does not expose them.
  */
