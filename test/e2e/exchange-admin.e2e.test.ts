@@ -181,6 +181,8 @@ describe('data-exchange administration (browser)', () => {
     await page.getByRole('heading', { level: 1, name: SYSTEM }).waitFor();
     await page.getByTestId('admin-flash').getByText(new RegExp(`Đã cấp quyền số \\d+ cho hệ thống ${SYSTEM}\\.`)).waitFor();
     const grantRow = page.getByTestId('grant-row');
+    // The grants list loads after the page's heading and flash: wait for it before counting.
+    await grantRow.first().waitFor();
     assert.equal(await grantRow.count(), 1);
     assert.equal(await grantRow.getByTestId('grant-service').textContent(), 'Xác thực thông tin công dân');
     assert.deepEqual(await cell(grantRow, 'Trường thông tin').locator('li').allTextContents(), ['Họ, chữ đệm và tên', 'Ngày sinh', 'Còn sống hay đã mất']);
