@@ -12,6 +12,7 @@ import { eidTestApp, newPhone, PASSWORD, type EidTestApp } from './accounts.harn
 import { CONSENT_REQUEST_CONSUMER, NoticeWorker, SmsOtpSender, notifyConsentRequests, queueNotice, type SmsGateway } from '../../src/identity/accounts/index.ts';
 import { publish } from '../../src/platform/events/outbox.ts';
 import { FlakyGateway } from './flaky-gateway.ts';
+import { outboxSettled } from '../harness/outbox.ts';
 
 const MINUTE = 60_000;
 
@@ -65,7 +66,9 @@ describe('eID notices: queued with the change, sent with retries', () => {
     const phone = newPhone();
     await t.level1({ idNumber: id, fullName: 'Lò Thị Đồng', birthDate: '1990-10-10', phone });
     await t.platform.db.transaction().execute((trx) => publish(trx, [{ topic: 'exchange.consent.requested', key: id, payload: { idNumber: id, organisation: { name: 'Ngân hàng Thử' }, pendingFromOrganisation: 1 } }]));
-    assert.equal(await notifyConsentRequests(t.platform.db, 'http://localhost:8060/portal/consents', t.clock), 1);
+    await outboxSettled(t.platform.db);
+    const queued = await notifyConsentRequests(t.platform.db, 'http://localhost:8060/portal/consents', t.clock);
+    assert.equal(queued, 1);
     // A redelivery (the cursor moved back, as after a crash) does not queue it again.
     await sql`update platform.outbox_consumer set last_xid = '0'::xid8, last_id = 0 where name = ${CONSENT_REQUEST_CONSUMER}`.execute(t.platform.db);
     await notifyConsentRequests(t.platform.db, 'http://localhost:8060/portal/consents', t.clock);

@@ -151,3 +151,24 @@ test('platform.audit_append refuses to run where its head read would use a stale
     await p.close();
   }
 });
+
+test('platform.audit_append takes bodies alone and, from a process of the previous version, entries with their columns; both chain and verify', async () => {
+  const p = await testPlatform();
+  try {
+    const { entryBody } = await import('../../src/platform/audit/audit.hash.ts');
+    const { toJsonRow, appendPayload } = await import('../../src/platform/audit/audit.store.ts');
+    const entry = (i: number) => ({ at: new Date(Date.UTC(2026, 0, 2, 0, 0, i, 7)), actorKind: 'partner' as const, actorId: `x-sys${i}`, action: 'exchange.identity_verification', subjectKind: 'person', subjectId: `0010990${String(i).padStart(5, '0')}`, fields: ['fullName', 'birthDate'], purpose: 'account_opening', legalBasis: i % 2 ? 'Luật Căn cước 2023, Điều 10' : null, requestId: `r${i}`, details: { outcome: 'match', note: 'Nguyễn "Đức" \\ Hòa', nested: { b: 1, a: [true, null] } } });
+    const bodies = [entry(1), entry(2)];
+    const objects = [entry(3), entry(4)];
+    await sql`select platform.audit_append(${appendPayload(bodies)}::jsonb)`.execute(p.db);
+    await sql`select platform.audit_append(${JSON.stringify(objects.map((e) => ({ body: entryBody(e), ...toJsonRow(e) })))}::jsonb)`.execute(p.db);
+    const r = await verifyChain(p.db);
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.entries, 4);
+    const { rows } = await sql<{ seq: string; at: Date; actor_id: string; subject_kind: string; legal_basis: string | null; fields: string[]; details: unknown }>`select seq, at, actor_id, subject_kind, legal_basis, fields, details from platform.audit_log order by seq`.execute(p.db);
+    assert.deepEqual(rows.map((x) => [x.actor_id, x.at.toISOString(), x.subject_kind, x.legal_basis, x.fields]), [1, 2, 3, 4].map((i) => [`x-sys${i}`, entry(i).at.toISOString(), 'person', entry(i).legalBasis, ['fullName', 'birthDate']]));
+    assert.deepEqual(rows[0]!.details, entry(1).details);
+  } finally {
+    await p.close();
+  }
+});

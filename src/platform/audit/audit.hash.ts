@@ -1,11 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from './audit.types.ts';
 
+/** JSON with object keys sorted and undefined members left out. Loops, not map/filter/join: every audited request runs it. */
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonical(value[i]);
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(v);
+    first = false;
+  }
+  return out + '}';
 }
 
 /**

@@ -74,9 +74,12 @@ export async function appendEntries(db: Db, entries: readonly AuditEntry[]): Pro
   return Number(rows[0]!.head);
 }
 
-/** The argument of platform.audit_append for these entries (oldest first). */
+/**
+ * The argument of platform.audit_append for these entries (oldest first): each entry as its body
+ * alone, the canonical JSON text that is hashed, from which the function also reads the columns.
+ */
 export function appendPayload(entries: readonly AuditEntry[]): string {
-  return JSON.stringify(entries.map((e) => ({ body: entryBody(e), ...toJsonRow(e) })));
+  return JSON.stringify(entries.map(entryBody));
 }
 
 export const APPEND_SQL = 'select platform.audit_append($1::jsonb) as head';
