@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { migrations, modules } from './modules.ts';
 import { readFileSync } from 'node:fs';
 import { verifyChain, chainAll, verifyReceipt, platformKeyLookup, jwksKeyLookup } from './platform/audit/index.ts';
+import { witnessOnce, witnessReport, WitnessRefusal, WITNESS_EXIT } from './platform/audit/audit.witness.ts';
 import { platformKeys } from './platform/keys/jose-keys.ts';
 import { ROLES, type Role } from './platform/auth/actor.ts';
 import { AppError } from './platform/http/errors.ts';
@@ -129,6 +130,37 @@ audit.command('verify')
     // Exit explicitly once the output is flushed: the embedded server's exit hook would otherwise end with 0.
     const text = opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'OK' : 'BROKEN'}: ${r.message}${r.pendingInInbox ? ` (${r.pendingInInbox} entries not yet chained)` : ''}\n${r.ok ? 'ĐẠT' : 'HỎNG'}: ${r.messages.vi}\n`;
     process.stdout.write(text, () => process.exit(r.ok ? 0 : 1));
+  });
+
+audit.command('witness')
+  .description('Keep the platform\'s public audit head outside it: fetch BASE/api/v1/audit/head, check the signature, store each new receipt as DIR/<seq>.jws (never overwriting). Exit 3 when the head went back below a kept receipt, 4 when a kept entry now has another hash (the chain was rewritten), 5 when the receipt is refused (signature, key, form), 1 when the platform cannot be asked (--once)')
+  .requiredOption('--url <base>', 'the platform\'s base URL, e.g. https://open06.example.vn')
+  .requiredOption('--dir <dir>', 'where the receipts are kept (created if missing)')
+  .option('--jwks <file>', 'check signatures against this JWKS instead of the platform\'s published /oidc/jwks')
+  .option('--interval <seconds>', 'seconds between fetches', (v) => Number(v), 60)
+  .option('--once', 'fetch once and exit (for cron)')
+  .action(async (opts: { url: string; dir: string; jwks?: string; interval: number; once?: boolean }) => {
+    const usage = (m: string) => { err(`open06 audit witness: ${m}`); process.exit(WITNESS_EXIT.usage); };
+    if (!/^https?:\/\/[^/\s]+/.test(opts.url)) usage('--url must be an http(s) URL');
+    if (!Number.isInteger(opts.interval) || opts.interval < 1) usage('--interval must be a whole number of seconds, at least 1');
+    const jwks = opts.jwks ? readJson(opts.jwks, 'open06 audit witness --jwks') : undefined;
+    const witness = { baseUrl: opts.url.replace(/\/+$/, ''), dir: opts.dir, jwks };
+    const stamp = () => (opts.once ? '' : `${new Date().toISOString()} `);
+    for (;;) {
+      try {
+        process.stdout.write(`${stamp()}${witnessReport(await witnessOnce(witness))}`);
+      } catch (e) {
+        if (e instanceof WitnessRefusal) {
+          process.stdout.write(`${stamp()}REFUSED: ${e.messages.en}\nTỪ CHỐI: ${e.messages.vi}\n`, () => process.exit(e.exitCode));
+          return;
+        }
+        err(`${stamp()}open06 audit witness: ${(e as Error).message}`);
+        // Exit explicitly: the embedded server's exit hook would otherwise end with 0.
+        if (opts.once) process.exit(WITNESS_EXIT.unavailable);
+      }
+      if (opts.once) return;
+      await new Promise((r) => setTimeout(r, opts.interval * 1000));
+    }
   });
 
 function readText(file: string, what: string): string {

@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object({
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
   AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
   AUDIT_CHECKPOINT_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 24 * 60, default: 10, description: 'How often the platform walks the audit chain from its last checkpoint and records a new checkpoint (published signed at GET /api/v1/audit/head) when the chain has grown, minutes (0 = never).' }),
+  AUDIT_HEAD_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 120, description: 'Requests one client IP may make per minute to the public GET /api/v1/audit/head, per process (over it: 429 with Retry-After).' }),
   CARDS_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the card signing keys (CSCA, Document Signer) at rest. Unset: stored in clear (a warning says so).' })),
   SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the platform JOSE signing keys (OpenID Connect, access tokens) at rest. Unset: stored in clear (a warning says so).' })),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark session cookies Secure. Must be true in production (HTTPS).' }),
@@ -41,7 +42,7 @@ export class ConfigError extends Error {
   }
 }
 
-const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_PER_IP_PER_MINUTE', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX', 'AUDIT_CHECKPOINT_INTERVAL_MINUTES', 'EID_NOTICE_MAX_ATTEMPTS', 'EID_SIGN_IN_RETENTION_MONTHS', 'EID_ENDED_SESSION_RETENTION_DAYS']);
+const numeric = new Set(['PORT', 'DATABASE_POOL_SIZE', 'EMBEDDED_PG_PORT', 'SEED_PEOPLE', 'SESSION_TTL_MINUTES', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_PER_IP_PER_MINUTE', 'LOGIN_LOCK_MINUTES', 'AUDIT_BATCH_MAX', 'AUDIT_CHECKPOINT_INTERVAL_MINUTES', 'AUDIT_HEAD_MAX_PER_IP_PER_MINUTE', 'EID_NOTICE_MAX_ATTEMPTS', 'EID_SIGN_IN_RETENTION_MONTHS', 'EID_ENDED_SESSION_RETENTION_DAYS']);
 const booleans = new Set(['COOKIE_SECURE']);
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { testApp } from '../harness/app.ts';
 import { createPlatform, type Platform } from '../../src/platform/platform.ts';
 import { migrations } from '../../src/modules.ts';
-import { chainAll, checkpointIfGrown, Checkpointer, AuditChainBroken } from '../../src/platform/audit/index.ts';
+import { chainAll, checkpointIfGrown, Checkpointer, AuditChainBroken, latestCheckpoint } from '../../src/platform/audit/index.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
 
 async function fill(p: Platform, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await p.audit.append({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60)), actorKind: 'officer', actorId: 'o1', action: 'person.read', subjectKind: 'person', subjectId: `00109001${String(i).padStart(4, '0')}`, fields: ['fullName'], purpose: 'test', details: { i } });
@@ -104,6 +105,53 @@ test('GET /api/v1/audit/head: public, cacheable, verifies against the JWKS and t
     assert.equal(check.statusCode, 200, check.body);
     assert.equal(check.json().ok, true, check.json().message);
     assert.equal(check.json().receipt.matched, true);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a started Checkpointer walks once shortly after start, not after its first interval', async () => {
+  const t = await testApp();
+  try {
+    await fill(t.platform, 5);
+    const errors: unknown[] = [];
+    const job = new Checkpointer(t.platform.db, 60 * 60_000, () => t.platform.clock.now(), (e) => errors.push(e), 500);
+    const started = Date.now();
+    job.start();
+    assert.equal(await checkpointCount(t.platform), 0, 'not at once');
+    while (await checkpointCount(t.platform) === 0) {
+      assert.ok(Date.now() - started < 30_000, 'no checkpoint 30 s after start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await job.stop();
+    assert.deepEqual(errors, []);
+    assert.ok(Date.now() - started >= 500, 'after the delay');
+    const c = await latestCheckpoint(t.platform.db);
+    assert.deepEqual([c?.seq, c?.verifiedBy], [5, 'system']);
+  } finally {
+    await t.close();
+  }
+});
+
+test('GET /api/v1/audit/head: at most AUDIT_HEAD_MAX_PER_IP_PER_MINUTE requests per client address, then 429 with Retry-After', async () => {
+  const clock = fixedClock(new Date('2026-03-01T08:00:00Z'));
+  const t = await testApp({ clock, config: { AUDIT_HEAD_MAX_PER_IP_PER_MINUTE: 3 } });
+  try {
+    await fill(t.platform, 3);
+    await checkpointIfGrown(t.platform.db, () => clock.now());
+    const head = (remoteAddress: string) => t.app.inject({ method: 'GET', url: '/api/v1/audit/head', remoteAddress, headers: { 'accept-language': 'en' } });
+    for (let i = 0; i < 3; i++) assert.equal((await head('203.0.113.7')).statusCode, 200);
+    clock.advance(20_000);
+    const over = await head('203.0.113.7');
+    assert.equal(over.statusCode, 429, over.body);
+    assert.equal(over.json().code, 'RATE_LIMITED');
+    assert.match(over.headers['content-type'] as string, /^application\/problem\+json/);
+    assert.equal(over.headers['retry-after'], '40');
+    assert.match(over.json().detail, /retry in 40 s/);
+
+    assert.equal((await head('198.51.100.9')).statusCode, 200, 'another address has its own count');
+    clock.advance(40_000);
+    assert.equal((await head('203.0.113.7')).statusCode, 200, 'a new minute, a new count');
   } finally {
     await t.close();
   }

@@ -36,15 +36,21 @@ export async function checkpointIfGrown(db: Kysely<any>, now: () => Date): Promi
   return result;
 }
 
-/** Runs checkpointIfGrown every `intervalMs` (0 = never); failures go to onError. */
+/** How soon after start the first walk runs: a fresh platform publishes a head within seconds, not after an interval. */
+export const FIRST_CHECKPOINT_DELAY_MS = 5_000;
+
+/** Runs checkpointIfGrown shortly after start, then every `intervalMs` (0 = never); failures go to onError. */
 export class Checkpointer {
+  private first: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined) {}
+  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS) {}
 
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
+    this.first = setTimeout(() => { this.first = null; this.tick(); }, this.firstDelayMs);
+    this.first.unref();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
   }
@@ -55,7 +61,9 @@ export class Checkpointer {
   }
 
   async stop(): Promise<void> {
+    if (this.first) clearTimeout(this.first);
     if (this.timer) clearInterval(this.timer);
+    this.first = null;
     this.timer = null;
     await this.running;
   }

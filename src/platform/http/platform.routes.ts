@@ -67,6 +67,7 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${p.config.COOKIE_SECURE ? '; Secure' : ''}`;
   const loginsPerIp = new WindowLimiter(p.config.LOGIN_MAX_PER_IP_PER_MINUTE, 60_000, () => p.clock.now().getTime());
+  const headReadsPerIp = new WindowLimiter(p.config.AUDIT_HEAD_MAX_PER_IP_PER_MINUTE, 60_000, () => p.clock.now().getTime());
 
   r.get('/healthz', { schema: { tags: ['platform'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
   r.get('/readyz', { schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
@@ -211,13 +212,14 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     config: { auth: { public: true } },
     schema: {
       tags: ['audit'], summary: 'Public: the signed receipt of the audit chain\'s last checkpoint, for anyone to keep',
-      description: `The platform records a checkpoint every AUDIT_CHECKPOINT_INTERVAL_MINUTES when the chain has grown. The receipt holds no personal data (entry number, hash, time, issuer); press, citizens and other agencies may poll it and keep what they get. ${receiptDescription} 404 before the first checkpoint.`,
-      response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema },
+      description: `The platform records a checkpoint shortly after it starts and then every AUDIT_CHECKPOINT_INTERVAL_MINUTES when the chain has grown. The receipt holds no personal data (entry number, hash, time, issuer); press, citizens and other agencies may poll it and keep what they get (\`open06 audit witness\`). ${receiptDescription} 404 before the first checkpoint; 429 with Retry-After past AUDIT_HEAD_MAX_PER_IP_PER_MINUTE requests from one address.`,
+      response: { 200: ReceiptSchema, 404: ProblemSchema, 409: ProblemSchema, 429: ProblemSchema },
     },
-  }, async (_req, reply) => {
+  }, async (req, reply) => {
+    headReadsPerIp.hit(req.ip);
     // Anyone may call this without signing in: sign at most once a minute (what caches may keep
     // anyway), not two reads and a signature per call.
-    const now = Date.now();
+    const now = p.clock.now().getTime();
     if (!publicHead || now - publicHead.at >= HEAD_TTL_MS) publicHead = { at: now, receipt: await signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest') };
     reply.header('cache-control', `public, max-age=${Math.max(1, Math.ceil((publicHead.at + HEAD_TTL_MS - now) / 1000))}`);
     return publicHead.receipt;
