@@ -151,7 +151,7 @@ audit.command('witness')
         process.stdout.write(`${stamp()}${witnessReport(await witnessOnce(witness))}`);
       } catch (e) {
         if (e instanceof WitnessRefusal) {
-          process.stdout.write(`${stamp()}REFUSED: ${e.messages.en}\nTỪ CHỐI: ${e.messages.vi}\n`, () => process.exit(e.exitCode));
+          process.stdout.write(`${stamp()}TỪ CHỐI: ${e.messages.vi}\nREFUSED: ${e.messages.en}\n`, () => process.exit(e.exitCode));
           return;
         }
         err(`${stamp()}open06 audit witness: ${(e as Error).message}`);

@@ -49,18 +49,18 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
   try {
     const none = await witness(dir, '--once');
     assert.equal(none.code, 0, none.out + none.err);
-    assert.match(none.out, /^nothing to keep: the platform has no checkpoint yet\nchưa có gì để lưu/);
+    assert.match(none.out, /^chưa có gì để lưu: nền tảng chưa có điểm kiểm tra nào\nnothing to keep: the platform has no checkpoint yet\n/);
     assert.deepEqual(kept(dir), []);
 
     await activity(s, 6);
     const first = await checkpointIfGrown(s.platform.db, () => s.platform.clock.now());
     const stored = await witness(dir, '--once');
     assert.equal(stored.code, 0, stored.out + stored.err);
-    assert.match(stored.out, new RegExp(`^stored: receipt of entry #${first!.checkpoint!.seq} \\(hash ${first!.checkpoint!.hash}, .*\\) in ${dir}/${first!.checkpoint!.seq}\\.jws\nđã lưu: `));
+    assert.match(stored.out, new RegExp(`^đã lưu: biên nhận của bản ghi #${first!.checkpoint!.seq} [^\n]*\nstored: receipt of entry #${first!.checkpoint!.seq} \\(hash ${first!.checkpoint!.hash}, .*\\) in ${dir}/${first!.checkpoint!.seq}\\.jws\n`));
     assert.deepEqual(kept(dir), [`${first!.checkpoint!.seq}.jws`]);
     const same = await witness(dir, '--once');
     assert.equal(same.code, 0, same.out + same.err);
-    assert.match(same.out, /^unchanged: entry #\d+ is already kept/);
+    assert.match(same.out, /^không đổi: [^\n]*\nunchanged: entry #\d+ is already kept/);
 
     // More audited activity, the next checkpoint, and the next minute's head.
     await activity(s, 4);
@@ -68,7 +68,7 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
     ahead += 61_000;
     const next = await witness(dir, '--once');
     assert.equal(next.code, 0, next.out + next.err);
-    assert.match(next.out, new RegExp(`^stored: receipt of entry #${second!.checkpoint!.seq} `));
+    assert.match(next.out, new RegExp(`^đã lưu: biên nhận của bản ghi #${second!.checkpoint!.seq} [^\n]*\nstored: receipt of entry #${second!.checkpoint!.seq} `));
     const files = kept(dir);
     assert.deepEqual(files, [`${first!.checkpoint!.seq}.jws`, `${second!.checkpoint!.seq}.jws`]);
 
@@ -93,7 +93,7 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
     fs.writeFileSync(wrongJwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }));
     const forged = await witness(path.join(tmp, 'forged'), '--once', '--jwks', wrongJwks);
     assert.equal(forged.code, 5, forged.out + forged.err);
-    assert.match(forged.out, /^REFUSED: The platform's receipt was refused and not kept: The receipt's signature does not verify.*\(receipt\.signature\)\nTỪ CHỐI: Biên nhận của nền tảng bị từ chối, không lưu: Chữ ký của biên nhận không hợp lệ/);
+    assert.match(forged.out, /^TỪ CHỐI: Biên nhận của nền tảng bị từ chối, không lưu: Chữ ký của biên nhận không hợp lệ.*\nREFUSED: The platform's receipt was refused and not kept: The receipt's signature does not verify.*\(receipt\.signature\)\n/);
     assert.deepEqual(kept(path.join(tmp, 'forged')), []);
 
     // A witness holding a receipt for a later entry than the platform now publishes: the head went back.
@@ -102,7 +102,7 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
     fs.writeFileSync(path.join(backDir, `${second!.checkpoint!.seq + 5}.jws`), original);
     const back = await witness(backDir, '--once');
     assert.equal(back.code, 3, back.out + back.err);
-    assert.match(back.out, new RegExp(`^REFUSED: The platform's audit head went back: it now publishes entry #${second!.checkpoint!.seq}, but .* keeps a receipt for entry #${second!.checkpoint!.seq + 5}\\..*\nTỪ CHỐI: Đầu chuỗi nhật ký kiểm toán của nền tảng đã lùi lại`));
+    assert.match(back.out, new RegExp(`^TỪ CHỐI: Đầu chuỗi nhật ký kiểm toán của nền tảng đã lùi lại.*\nREFUSED: The platform's audit head went back: it now publishes entry #${second!.checkpoint!.seq}, but .* keeps a receipt for entry #${second!.checkpoint!.seq + 5}\\.`));
     assert.deepEqual(kept(backDir), [`${second!.checkpoint!.seq + 5}.jws`], 'nothing stored');
 
     // The kept receipt of the same entry says another hash: the chain was rewritten. The kept file stays.
@@ -113,7 +113,7 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
     fs.writeFileSync(latest, tampered);
     const rewritten = await witness(dir, '--once');
     assert.equal(rewritten.code, 4, rewritten.out + rewritten.err);
-    assert.match(rewritten.out, new RegExp(`^REFUSED: The audit chain was rewritten: the platform now signs hash ${second!.checkpoint!.hash} for entry #${second!.checkpoint!.seq}, but the receipt kept in ${latest} says ${otherHash}\\..*\nTỪ CHỐI: Chuỗi nhật ký kiểm toán đã bị viết lại`));
+    assert.match(rewritten.out, new RegExp(`^TỪ CHỐI: Chuỗi nhật ký kiểm toán đã bị viết lại.*\nREFUSED: The audit chain was rewritten: the platform now signs hash ${second!.checkpoint!.hash} for entry #${second!.checkpoint!.seq}, but the receipt kept in ${latest} says ${otherHash}\\.`));
     assert.equal(fs.readFileSync(latest, 'utf8'), tampered, 'never overwritten');
 
     // Without --once it polls: it keeps the head, then stops with the same code once a kept receipt disagrees.
@@ -125,7 +125,7 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
     const stopped = await run.done;
     polling = null;
     assert.equal(stopped.code, 4, stopped.out + stopped.err);
-    assert.match(stopped.out, /Z stored: receipt of entry #\d+ [^]*Z REFUSED: The audit chain was rewritten/);
+    assert.match(stopped.out, /Z đã lưu: biên nhận của bản ghi #\d+ [^]*\nstored: receipt of entry #\d+ [^]*Z TỪ CHỐI: Chuỗi nhật ký kiểm toán đã bị viết lại[^]*\nREFUSED: The audit chain was rewritten/);
   } finally {
     polling?.kill();
     fs.rmSync(tmp, { recursive: true, force: true });

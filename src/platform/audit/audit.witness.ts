@@ -153,10 +153,10 @@ export async function witnessOnce(opts: WitnessOptions): Promise<WitnessResult> 
   return { kind: 'unchanged', claims, file };
 }
 
-/** What the witness says about one fetch, English then Vietnamese. */
+/** What the witness says about one fetch, Vietnamese then English. */
 export function witnessReport(r: WitnessResult): string {
-  if (r.kind === 'none') return 'nothing to keep: the platform has no checkpoint yet\nchưa có gì để lưu: nền tảng chưa có điểm kiểm tra nào\n';
+  if (r.kind === 'none') return 'chưa có gì để lưu: nền tảng chưa có điểm kiểm tra nào\nnothing to keep: the platform has no checkpoint yet\n';
   const c = r.claims;
-  if (r.kind === 'stored') return `stored: receipt of entry #${c.seq} (hash ${c.hash}, signed at ${c.at}, key ${c.kid}) in ${r.file}\nđã lưu: biên nhận của bản ghi #${c.seq} vào ${r.file}\n`;
-  return `unchanged: entry #${c.seq} is already kept in ${r.file} with the same hash\nkhông đổi: biên nhận của bản ghi #${c.seq} đã có trong ${r.file}, cùng mã băm\n`;
+  if (r.kind === 'stored') return `đã lưu: biên nhận của bản ghi #${c.seq} (mã băm ${c.hash}, ký lúc ${c.at}, khoá ${c.kid}) vào ${r.file}\nstored: receipt of entry #${c.seq} (hash ${c.hash}, signed at ${c.at}, key ${c.kid}) in ${r.file}\n`;
+  return `không đổi: biên nhận của bản ghi #${c.seq} đã có trong ${r.file}, cùng mã băm\nunchanged: entry #${c.seq} is already kept in ${r.file} with the same hash\n`;
 }
