@@ -52,7 +52,9 @@ const VN_OFFSET_MS = 7 * HOUR_MS;
 const vnHour = (ms: number) => `${new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 16)}+07:00`;
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 /** An ISO 8601 date and time (Vietnam time when it names no offset), checked to be a real one. */
-function instant(text: string, field: string): number {
+function instant(raw: string, field: string): number {
+  // An unencoded '+' of an offset arrives in a query string as a space.
+  const text = raw.replace(/ (\d{2}:?\d{2})$/, '+$1');
   const m = ISO_TIME.exec(text);
   const [y, mo, d, h, mi, sec] = (m ?? []).slice(1, 7).map((x) => Number(x ?? 0));
   const real = m && new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!)).toISOString().startsWith(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`);

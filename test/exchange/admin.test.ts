@@ -190,9 +190,10 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     assert.equal(none.status, 200, none.text);
     assert.deepEqual(none.json.members, []);
 
-    // An older hour, asked for in Vietnam time without an offset: 01:00 in Vietnam is 18:00 UTC the day before.
+    // An older hour, asked for in Vietnam time without an offset (and with one whose '+' was not
+    // encoded, so arrives as a space): 01:00 in Vietnam is 18:00 UTC the day before.
     await exchangeStore.addUsage(t.platform.db, [{ system_id: shop.systemId, service: 'card_status', hour: new Date('2026-01-09T18:00:00Z'), calls: 4, people: 3, refused: 1 }]);
-    const old = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?from=2026-01-10T00:30&to=2026-01-10T03:00&system=${shop.systemId}`, undefined, t.admin);
+    const old = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?from=2026-01-10T00:30&to=2026-01-10T03:00+07:00&system=${shop.systemId}`, undefined, t.admin);
     assert.equal(old.status, 200, old.text);
     assert.deepEqual({ from: old.json.from, to: old.json.to }, { from: '2026-01-10T00:00+07:00', to: '2026-01-10T03:00+07:00' });
     assert.deepEqual(old.json.hours.map((h: any) => [h.hour, h.calls, h.people, h.refused]), [['2026-01-10T00:00+07:00', 0, 0, 0], ['2026-01-10T01:00+07:00', 4, 3, 1], ['2026-01-10T02:00+07:00', 0, 0, 0]]);
