@@ -32,6 +32,7 @@ import * as exchange0402 from './exchange/migrations/20261124_0402_job_person_ba
 import * as exchange0403 from './exchange/migrations/20261124_0403_create_member_staff.ts';
 import * as exchange0404 from './exchange/migrations/20261124_0404_list_indexes.ts';
 import * as exchange0405 from './exchange/migrations/20261124_0405_quota_reservations.ts';
+import * as exchange0406 from './exchange/migrations/20261124_0406_system_key_history.ts';
 
 /** Every module's migrations, in the order they run (names sort by time). */
 export const migrations: Record<string, Migration> = {
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0403_create_member_staff': exchange0403,
   '20261124_0404_list_indexes': exchange0404,
   '20261124_0405_quota_reservations': exchange0405,
+  '20261124_0406_system_key_history': exchange0406,
 };
 
 /** The domain modules mounted into the HTTP app. */

@@ -6,7 +6,7 @@
  * time (5 s) in others.
  */
 import { randomBytes } from 'node:crypto';
-import { importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { AuditWriter } from '../platform/audit/index.ts';
 import type { OfficerActor } from '../platform/auth/actor.ts';
@@ -18,6 +18,7 @@ import { CATALOGUE, PURPOSE_CODES, SERVICES, type ServiceCode } from './catalogu
 import type { Directory } from './entitlements.ts';
 import { exchangeStore, MEMBER_KINDS, type GRANT_SORTS, type GrantFilter, type GrantRow, type MEMBER_SORTS, type MemberFilter, type MemberKind, type MemberListRow, type MemberRow, type SYSTEM_SORTS, type SystemFilter, type SystemRow } from './exchange.store.ts';
 import type { PageRequest, SortParam } from '../platform/http/paging.ts';
+import { describeKeys, replaceSystemKeys, systemKeyStore, type KeyActor, type SystemKeyRow } from './system-keys.ts';
 import './exchange.errors.ts';
 
 export interface AdminDeps {
@@ -25,7 +26,7 @@ export interface AdminDeps {
   clock: Clock;
   audit: AuditWriter;
   directory: Directory;
-  clients: Pick<ClientStore, 'save' | 'setJwks' | 'disable' | 'find'>;
+  clients: Pick<ClientStore, 'save' | 'setJwks' | 'forget' | 'disable' | 'find'>;
   forgetClientTokens: (clientId: string) => void;
   /** An officer's username and display name (null when there is no such officer). */
   officer: (id: string) => Promise<{ username: string; displayName: string } | null>;
@@ -33,12 +34,35 @@ export interface AdminDeps {
 
 /** The longest per-day usage series (Vietnam days, both ends included). */
 export const MAX_USAGE_DAYS = 92;
+/** The longest per-hour usage series. */
+export const MAX_USAGE_HOURS = 72;
+/** How many removed keys the system view lists. */
+const MAX_REMOVED_KEYS = 20;
+
+const byOfficer = (o: OfficerActor): KeyActor => ({ kind: 'officer', id: o.id });
 
 const DAY_MS = 86_400_000;
 const dayNo = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
 const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 const vnDay = (at: Date) => toIsoPartial(vnCalendarDate(at));
 const badRange = (field: string, vi: string, en: string) => new AppError('VALIDATION_FAILED', {}, [{ field, code: 'range', message: { vi, en } }]);
+const HOUR_MS = 3_600_000;
+const VN_OFFSET_MS = 7 * HOUR_MS;
+/** An instant as Vietnam time, yyyy-mm-ddThh:mm+07:00. */
+const vnHour = (ms: number) => `${new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 16)}+07:00`;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** An ISO 8601 date and time (Vietnam time when it names no offset), checked to be a real one. */
+function instant(raw: string, field: string): number {
+  // An unencoded '+' of an offset arrives in a query string as a space.
+  const text = raw.replace(/ (\d{2}:?\d{2})$/, '+$1');
+  const m = ISO_TIME.exec(text);
+  const [y, mo, d, h, mi, sec] = (m ?? []).slice(1, 7).map((x) => Number(x ?? 0));
+  const real = m && new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!)).toISOString().startsWith(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`);
+  const ms = real ? Date.parse(m[7] ? text : `${text}+07:00`) : NaN;
+  if (!Number.isFinite(ms)) throw badRange(field, 'Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2026-11-24T08:00+07:00).', 'Is not a valid time (ISO 8601, e.g. 2026-11-24T08:00+07:00).');
+  return ms;
+}
+type Counts = { calls: number; people: number; refused: number };
 
 export interface GrantInput {
   service: ServiceCode;
@@ -122,9 +146,14 @@ export class AdminService {
     // Saving a client replaces one of the same id: never take over another application's client.
     if (b.clientId && await this.d.clients.find(b.clientId)) throw new AppError('EXCHANGE_CLIENT_ID_TAKEN', { clientId: b.clientId });
     await this.d.clients.save({ clientId, kind: 'partner_system', organisation: member.name, jwks: b.jwks, scopes: ['exchange'] }, officer.id, async () => validatePublicJwks(b.jwks));
+    const keys = await describeKeys(b.jwks.keys);
     let s: SystemRow;
     try {
-      s = await exchangeStore.insertSystem(this.d.db, { id, member_id: memberId, name: nfc(b.name), client_id: clientId, rate_per_second: b.ratePerSecond ?? this.opts.defaultRatePerSecond, created_by: officer.id });
+      s = await this.d.db.transaction().execute(async (trx) => {
+        const row = await exchangeStore.insertSystem(trx, { id, member_id: memberId, name: nfc(b.name), client_id: clientId, rate_per_second: b.ratePerSecond ?? this.opts.defaultRatePerSecond, created_by: officer.id });
+        await systemKeyStore.add(trx, id, keys, byOfficer(officer), this.d.clock.now());
+        return row;
+      });
     } catch (e) {
       await this.d.clients.disable(clientId);
       throw e;
@@ -144,19 +173,50 @@ export class AdminService {
     const o = await this.d.officer(officerId).catch(() => null);
     return { id: officerId, username: o?.username ?? null, displayName: o?.displayName ?? null };
   }
-  /** A system's public keys as its OpenID client holds them (kid and alg; when each was added is not recorded). */
-  async systemKeys(s: SystemRow): Promise<{ keys: Array<{ kid: string | null; alg: string | null; kty: string | null; addedAt: null }>; keysUpdatedAt: string | null }> {
-    const c = await this.d.clients.find(s.client_id);
+  /**
+   * A system's public keys as its OpenID client holds them (kid, alg, thumbprint), each with when
+   * and by whom it was added; and the keys removed, the latest removal first (at most 20).
+   */
+  async systemKeys(s: SystemRow) {
+    const [c, history, removed] = await Promise.all([this.d.clients.find(s.client_id), systemKeyStore.current(this.d.db, s.id), systemKeyStore.removed(this.d.db, s.id, MAX_REMOVED_KEYS)]);
     const jwks = (c?.metadata as { jwks?: { keys?: JWK[] } } | undefined)?.jwks?.keys ?? [];
-    return { keys: jwks.map((k) => ({ kid: k.kid ?? null, alg: k.alg ?? null, kty: k.kty ?? null, addedAt: null })), keysUpdatedAt: c?.updated_at.toISOString() ?? null };
+    const byThumbprint = new Map(history.map((h) => [h.thumbprint, h]));
+    const people = new Map<string, ReturnType<AdminService['keyActor']>>();
+    const who = (id: string | null, kind: KeyActor['kind'] | null) => {
+      if (!id || !kind) return Promise.resolve(null);
+      const k = `${kind}:${id}`;
+      if (!people.has(k)) people.set(k, this.keyActor(id, kind));
+      return people.get(k)!;
+    };
+    const keys = await Promise.all(jwks.map(async (k) => {
+      const thumbprint = await calculateJwkThumbprint(k, 'sha256').catch(() => null);
+      const h = thumbprint ? byThumbprint.get(thumbprint) : undefined;
+      return { kid: k.kid ?? null, alg: k.alg ?? null, kty: k.kty ?? null, thumbprint, addedAt: h?.added_at.toISOString() ?? null, addedBy: h ? await who(h.added_by, h.added_by_kind) : null };
+    }));
+    const removedKeys = await Promise.all(removed.map(async (r: SystemKeyRow) => ({
+      kid: r.kid, thumbprint: r.thumbprint, alg: r.alg,
+      addedAt: r.added_at.toISOString(), addedBy: await who(r.added_by, r.added_by_kind),
+      removedAt: r.removed_at!.toISOString(), removedBy: await who(r.removed_by, r.removed_by_kind),
+    })));
+    return { keys, removedKeys, keysUpdatedAt: c?.updated_at.toISOString() ?? null };
   }
 
-  /** Rotation without downtime: publish the old and the new key together, then the new one alone. */
+  /** Who changed keys: an officer as `creator` names them, or a member's staff (a citizen account, not named here). */
+  private async keyActor(id: string, kind: KeyActor['kind']): Promise<{ kind: 'officer' | 'partner_staff'; id: string; username: string | null; displayName: string | null }> {
+    if (kind === 'citizen') return { kind: 'partner_staff', id, username: null, displayName: null };
+    return { kind: 'officer', ...(await this.creator(id)) };
+  }
+
+  /**
+   * Rotation without downtime: publish the old and the new key together, then the new one alone.
+   * The key history records, in the same transaction, the keys added and removed.
+   */
   async rotateKeys(officer: OfficerActor, systemId: string, jwks: { keys: JWK[] }, requestId: string | null): Promise<SystemRow> {
     const s = await this.system(systemId);
     await validatePublicJwks(jwks);
-    await this.d.clients.setJwks(s.client_id, jwks);
-    await this.log(officer, 'exchange.system.keys', 'exchange_system', s.id, requestId, { keys: jwks.keys.map((k) => k.kid ?? null) });
+    const changed = await replaceSystemKeys(this.d.db, this.d.clients, s, jwks, byOfficer(officer), this.d.clock.now());
+    if (!changed) throw new AppError('EXCHANGE_SYSTEM_NOT_FOUND', { systemId });
+    await this.log(officer, 'exchange.system.keys', 'exchange_system', s.id, requestId, { keys: jwks.keys.map((k) => k.kid ?? null), added: changed.added, removed: changed.removed });
     return s;
   }
 
@@ -239,12 +299,6 @@ export class AdminService {
   }
 
   /**
-   * Systems that read far more people in the last `hours` than their usual: the people touched in
-   * the window against the average of the same window over the previous `baselineDays` days.
-   * Flagged when at least `factor` × usual and at least `minPeople`; a system with no history is
-   * flagged from `minPeople` on (its usual is unknown).
-   */
-  /**
    * Calls, people and refusals per Vietnam day from `from` to `to` (both included; at most
    * MAX_USAGE_DAYS), in total and per member, system and service; every day of the range is listed.
    */
@@ -258,34 +312,74 @@ export class AdminService {
     if (dayNo(to) < dayNo(from)) throw badRange('to', 'Ngày kết thúc phải không trước ngày bắt đầu.', 'Must be on or after the start date.');
     if (dayNo(to) - dayNo(from) + 1 > MAX_USAGE_DAYS) throw badRange('to', `Tối đa ${MAX_USAGE_DAYS} ngày.`, `At most ${MAX_USAGE_DAYS} days.`);
     const days = Array.from({ length: dayNo(to) - dayNo(from) + 1 }, (_, i) => dayOf(dayNo(from) + i));
-    const [rows, systems, members] = await Promise.all([exchangeStore.usageByDay(this.d.db, from, to), exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db)]);
+    const rows = await exchangeStore.usageByDay(this.d.db, from, to);
+    const b = await this.breakdown('days', days.map((day) => ({ day })), (await exchangeStore.usageByDay(this.d.db, from, to)).map((r) => ({ ...r, slot: dayNo(r.day) - dayNo(from) })));
+    return { from, to, days: b.total, members: b.members };
+  }
+
+  /**
+   * Calls, people and refusals per hour (labelled in Vietnam time) of the hours from `from` to
+   * `to` (`from` rounded down and `to` up to the hour; at most MAX_USAGE_HOURS; default the last 24
+   * hours), in total and per member, system and service, optionally of one member, system or
+   * service; every hour of the range is listed. A time without an offset is Vietnam time.
+   */
+  async usageHourly(q: { from?: string; to?: string; member?: string; system?: string; service?: string }) {
+    const now = this.d.clock.now().getTime();
+    const end = q.to === undefined ? Math.ceil((now + 1) / HOUR_MS) * HOUR_MS : Math.ceil(instant(q.to, 'to') / HOUR_MS) * HOUR_MS;
+    const start = q.from === undefined ? end - 24 * HOUR_MS : Math.floor(instant(q.from, 'from') / HOUR_MS) * HOUR_MS;
+    if (end <= start) throw badRange('to', 'Thời điểm kết thúc phải sau thời điểm bắt đầu.', 'Must be after the start.');
+    const count = (end - start) / HOUR_MS;
+    if (count > MAX_USAGE_HOURS) throw badRange('to', `Tối đa ${MAX_USAGE_HOURS} giờ.`, `At most ${MAX_USAGE_HOURS} hours.`);
+    const hours = Array.from({ length: count }, (_, i) => ({ hour: vnHour(start + i * HOUR_MS) }));
+    const rows = await exchangeStore.usageByHour(this.d.db, new Date(start), new Date(end), { ...(q.member ? { memberId: q.member } : {}), ...(q.system ? { systemId: q.system } : {}), ...(q.service ? { service: q.service } : {}) });
+    const b = await this.breakdown('hours', hours, rows.map((r) => ({ ...r, slot: (r.hour.getTime() - start) / HOUR_MS })));
+    return { from: vnHour(start), to: vnHour(end), hours: b.total, members: b.members };
+  }
+
+  /**
+   * Counts per slot (a day, an hour) in total and per member, system and service, every slot
+   * listed (zeros too); `key` names the series of each ('days', 'hours').
+   */
+  private async breakdown<L extends object, K extends string>(key: K, labels: readonly L[], rows: ReadonlyArray<Counts & { system_id: string; service: string; slot: number }>) {
+    type Point = L & Counts;
+    const [systems, members] = await Promise.all([exchangeStore.systems(this.d.db), exchangeStore.members(this.d.db)]);
     const sys = new Map(systems.map((s) => [s.id, s]));
     const mem = new Map(members.map((m) => [m.id, m]));
-    type Day = { day: string; calls: number; people: number; refused: number };
-    const series = (): Day[] => days.map((day) => ({ day, calls: 0, people: 0, refused: 0 }));
-    const add = (list: Day[], r: { day: string; calls: number; people: number; refused: number }) => {
-      const d = list[dayNo(r.day) - dayNo(from)]!;
-      d.calls += r.calls; d.people += r.people; d.refused += r.refused;
+    const series = (): Point[] => labels.map((l) => ({ ...l, calls: 0, people: 0, refused: 0 }));
+    const add = (list: Point[], r: Counts & { slot: number }) => {
+      const p = list[r.slot]!;
+      p.calls += r.calls; p.people += r.people; p.refused += r.refused;
     };
     const total = series();
-    const byMember = new Map<string, { memberId: string; memberName: string; days: Day[]; systems: Map<string, { systemId: string; systemName: string; services: Map<string, { service: string; days: Day[] }> }> }>();
+    const byMember = new Map<string, { memberId: string; memberName: string; points: Point[]; systems: Map<string, { systemId: string; systemName: string; services: Map<string, { service: string; points: Point[] }> }> }>();
     for (const r of rows) {
       const s = sys.get(r.system_id);
       const m = s ? mem.get(s.member_id) : undefined;
       const memberId = m?.id ?? 'unknown';
       let e = byMember.get(memberId);
-      if (!e) { e = { memberId, memberName: m?.name ?? memberId, days: series(), systems: new Map() }; byMember.set(memberId, e); }
+      if (!e) { e = { memberId, memberName: m?.name ?? memberId, points: series(), systems: new Map() }; byMember.set(memberId, e); }
       let es = e.systems.get(r.system_id);
       if (!es) { es = { systemId: r.system_id, systemName: s?.name ?? r.system_id, services: new Map() }; e.systems.set(r.system_id, es); }
       let svc = es.services.get(r.service);
-      if (!svc) { svc = { service: r.service, days: series() }; es.services.set(r.service, svc); }
-      add(total, r); add(e.days, r); add(svc.days, r);
+      if (!svc) { svc = { service: r.service, points: series() }; es.services.set(r.service, svc); }
+      add(total, r); add(e.points, r); add(svc.points, r);
     }
+    const named = (points: Point[]) => ({ [key]: points }) as Record<K, Point[]>;
     return {
-      from, to, days: total,
-      members: [...byMember.values()].map((m) => ({ memberId: m.memberId, memberName: m.memberName, days: m.days, systems: [...m.systems.values()].map((s) => ({ systemId: s.systemId, systemName: s.systemName, services: [...s.services.values()] })) })),
+      total,
+      members: [...byMember.values()].map((m) => ({
+        memberId: m.memberId, memberName: m.memberName, ...named(m.points),
+        systems: [...m.systems.values()].map((s) => ({ systemId: s.systemId, systemName: s.systemName, services: [...s.services.values()].map((v) => ({ service: v.service, ...named(v.points) })) })),
+      })),
     };
   }
+
+  /**
+   * Systems that read far more people in the last `hours` than their usual: the people touched in
+   * the window against the average of the same window over the previous `baselineDays` days.
+   * Flagged when at least `factor` × usual and at least `minPeople`; a system with no history is
+   * flagged from `minPeople` on (its usual is unknown).
+   */
   async anomalies(o: { hours?: number; baselineDays?: number; factor?: number; minPeople?: number } = {}) {
     const hours = o.hours ?? 24; const baselineDays = o.baselineDays ?? 14; const factor = o.factor ?? 3; const minPeople = o.minPeople ?? 1000;
     const now = this.d.clock.now().getTime();

@@ -165,7 +165,7 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
     }, async (req, reply) => reply.status(201).send(done(systemView(await s.admin.registerSystem(actorOf(req), req.params.memberId, req.body as never, rid(req))))));
     r.get('/api/v1/exchange/admin/systems', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Systems, a page at a time (filter by member, status, name or client id)', querystring: S.SystemListQuery } },
       async (req) => { const { limit, offset, sort, ...f } = req.query; return pageOf(await s.admin.systemPage(f, { limit, offset, sort }), req.query, systemView); });
-    r.get('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system, who created it, and its public keys (kid, alg) as its OpenID client holds them', params: S.SystemParams } },
+    r.get('/api/v1/exchange/admin/systems/:systemId', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'A system, who created it, its public keys (kid, alg, thumbprint) with when and by whom each was added, and its removed keys (latest 20)', params: S.SystemParams } },
       async (req) => {
         const sys = await s.admin.system(req.params.systemId);
         const [createdBy, keys] = await Promise.all([s.admin.creator(sys.created_by), s.admin.systemKeys(sys)]);
@@ -199,6 +199,8 @@ export function exchangeModule(p: Platform, opts: ExchangeModuleOptions = {}, se
       });
     r.get('/api/v1/exchange/admin/usage/daily', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Calls, people touched and refusals per Vietnam day (at most 92 days), in total and per member, system and service', querystring: S.UsageDailyQuery } },
       async (req) => { await s.meter.flush(); return s.admin.usageDaily(req.query); });
+    r.get('/api/v1/exchange/admin/usage/hourly', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Calls, people touched and refusals per hour (Vietnam time labels, at most 72 hours), in total and per member, system and service; optionally of one member, system or service', querystring: S.UsageHourlyQuery } },
+      async (req) => { await s.meter.flush(); return s.admin.usageHourly(req.query); });
     r.get('/api/v1/exchange/admin/anomalies', { config: { auth: ADMIN }, schema: { tags: atags, summary: 'Systems reading far more people than their usual (window against the same window\'s daily average before)', querystring: S.AnomalyQuery } },
       async (req) => { await s.meter.flush(); return s.admin.anomalies(req.query); });
 

@@ -90,6 +90,13 @@ export const UsageDailyQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'First Vietnam day, yyyy-mm-dd (default: 29 days before `to`)' })),
   to: Type.Optional(Type.String({ description: 'Last Vietnam day, yyyy-mm-dd, included (default: today); at most 92 days from `from`' })),
 }, { additionalProperties: false });
+export const UsageHourlyQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: 'Start, ISO 8601 (Vietnam time when no offset is given), rounded down to the hour (default: 24 hours before `to`)', examples: ['2026-11-24T08:00+07:00'] })),
+  to: Type.Optional(Type.String({ description: 'End, ISO 8601, rounded up to the hour, excluded (default: the end of the current hour); at most 72 hours after `from`', examples: ['2026-11-25T08:00+07:00'] })),
+  member: Type.Optional(MemberParams.properties.memberId),
+  system: Type.Optional(SystemParams.properties.systemId),
+  service: Type.Optional(lit(SERVICES)),
+}, { additionalProperties: false });
 export const AnomalyQuery = Type.Object({
   hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 7 })),
   baselineDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),

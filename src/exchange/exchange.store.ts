@@ -269,6 +269,16 @@ export const exchangeStore = {
       group by 1, 2, 3 order by 1, 2, 3`.execute(db);
     return rows.map((r) => ({ system_id: r.system_id, service: r.service, day: r.day, calls: Number(r.calls), people: Number(r.people), refused: Number(r.refused) }));
   },
+  /** Calls, people and refusals per system, service and hour in [from, to), of one member, system or service when asked. */
+  async usageByHour(db: Db, from: Date, to: Date, f: { memberId?: string; systemId?: string; service?: string } = {}): Promise<Array<{ system_id: string; service: string; hour: Date; calls: number; people: number; refused: number }>> {
+    const where: RawBuilder<unknown>[] = [sql`hour >= ${from}`, sql`hour < ${to}`];
+    if (f.memberId) where.push(sql`system_id in (select id from exchange.system where member_id = ${f.memberId})`);
+    if (f.systemId) where.push(sql`system_id = ${f.systemId}`);
+    if (f.service) where.push(sql`service = ${f.service}`);
+    const { rows } = await sql<{ system_id: string; service: string; hour: Date; calls: string; people: string; refused: string }>`
+      select system_id, service, hour, calls, people, refused from exchange.usage where ${allOf(where)} order by system_id, service, hour`.execute(db);
+    return rows.map((r) => ({ system_id: r.system_id, service: r.service, hour: r.hour, calls: Number(r.calls), people: Number(r.people), refused: Number(r.refused) }));
+  },
   /** People read per system in [from, to) and per day before (the baseline of anomaly detection). */
   async peoplePerSystem(db: Db, from: Date, to: Date): Promise<Map<string, number>> {
     const { rows } = await sql<{ system_id: string; people: number }>`

@@ -8,7 +8,8 @@
  * replaced, the grant revoked (the system is refused at once), the member suspended and reinstated
  * with a reason, the system disabled. Who registered a member and a system, and the system's keys
  * with kid and alg. Usage per day over a range chosen (table and chart; a bad range next to the
- * field), narrowed to one member or one system's service, seeded by partner calls. Members filtered
+ * field), narrowed to one member or one system's service, seeded by partner calls; usage by hour;
+ * each key with when and by whom it was added. Members filtered
  * and sorted; on a 360 px phone, with the keyboard, and in English.
  */
 import assert from 'node:assert/strict';
@@ -367,6 +368,14 @@ describe('data-exchange administration (browser)', () => {
       await page.getByRole('heading', { level: 1, name: 'Chuẩn hoá thuê bao' }).waitFor();
       assert.equal(await page.getByTestId('system-created-by').textContent(), creator);
       assert.equal(await page.getByTestId('system-keys').textContent(), `1 khoá: ${other.keys.kid} (${other.keys.publicJwk.alg})`);
+      // The key history: when and by whom the key was added (as the system view says), and no key removed.
+      const history = page.getByTestId('system-key-history');
+      await history.getByTestId('system-key').first().waitFor();
+      const addedAt = (await call(server.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${other.systemId}`, undefined, admin)).json.keys[0].addedAt as string;
+      const at = new Date(Date.parse(addedAt) + 7 * 3_600_000).toISOString();
+      assert.equal(await history.getByTestId('system-key-added').textContent(), `Thêm lúc ${at.slice(8, 10)}/${at.slice(5, 7)}/${at.slice(0, 4)} ${at.slice(11, 16)} bởi ${creator}`);
+      await history.getByText('Khoá đã gỡ').waitFor();
+      await history.getByText('Chưa gỡ khoá nào.').waitFor();
       assert.ok(await hasNoHorizontalScroll(page), `the system page fits ${viewport.width} px`);
       await close();
     }
@@ -436,6 +445,27 @@ describe('data-exchange administration (browser)', () => {
       }
       assert.ok(await hasNoHorizontalScroll(page), `the usage per day fits ${viewport.width} px`);
       await screenshot(page, `admin-exchange-usage-daily-${viewport.width}`);
+      await close();
+    }
+  });
+
+  test('usage by hour: the last 24 hours in a table and a chart, the current hour as the API counts it', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const { page, close } = await signedIn({ viewport, at: '/admin/exchange/usage' });
+      const section = page.getByTestId('usage-daily');
+      await section.getByRole('heading', { level: 2, name: 'Sử dụng theo ngày' }).waitFor();
+      await section.getByTestId('usage-by').getByLabel('Theo giờ').check();
+      await section.getByRole('heading', { level: 2, name: 'Sử dụng theo giờ' }).waitFor();
+      const rows = section.getByTestId('usage-hour');
+      await rows.first().waitFor();
+      assert.equal(await rows.count(), 24);
+      assert.equal(await section.getByTestId('usage-hourly-chart').locator('rect').count(), 24);
+      const api = await call(server.baseUrl, 'GET', '/api/v1/exchange/admin/usage/hourly', undefined, admin);
+      const now = api.json.hours.at(-1);
+      const row = section.locator(`[data-testid="usage-hour"][data-hour="${now.hour}"]`);
+      assert.equal(await cell(row, 'Lượt gọi').textContent(), String(now.calls));
+      assert.ok(await hasNoHorizontalScroll(page), `the usage per hour fits ${viewport.width} px`);
+      await screenshot(page, `admin-exchange-usage-hourly-${viewport.width}`);
       await close();
     }
   });

@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { exportJWK, generateKeyPair } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { exchangeTestServer, resident, problem, PROVISION, call, partnerKeys, accessToken, type ExchangeTestServer, type Partner, type H } from '../harness/partner.ts';
 import { exchangeStore } from '../../src/exchange/exchange.store.ts';
 
@@ -162,6 +162,56 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     assert.equal((await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/usage/daily?from=2026-01-01&to=2026-04-02', undefined, t.admin)).status, 200, '92 days are allowed');
   });
 
+  test('usage per hour: calls through the partner API in their hour, every hour listed with zeros, Vietnam time labels; bad ranges name the field', async () => {
+    const HOUR = 3_600_000;
+    const vnHour = (ms: number) => `${new Date(Math.floor(ms / HOUR) * HOUR + 7 * HOUR).toISOString().slice(0, 16)}+07:00`;
+    const shop = await t.partner({ member: 'Cửa hàng Theo Giờ', kind: 'other' });
+    await t.grant(shop.systemId, { service: 'identity_verification', fields: ['fullName', 'birthDate'], purposes: ['account_opening'], basis: PROVISION });
+    const first = Date.now();
+    assert.equal((await verify(shop)).status, 200);
+    assert.equal((await verify(shop)).status, 200);
+    problem(await verify(shop, 'credit_assessment'), 403, 'EXCHANGE_PURPOSE_NOT_GRANTED');
+    const last = Date.now();
+    const from = new Date(last - 3 * HOUR).toISOString();
+    const r = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(last).toISOString())}&member=${shop.memberId}`, undefined, t.admin);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.hours.map((h: any) => h.hour), [3, 2, 1, 0].map((n) => vnHour(last - n * HOUR)), 'every hour from the start\'s to the end\'s, in Vietnam time');
+    const busy = r.json.hours.filter((h: any) => h.calls || h.refused);
+    assert.ok(busy.every((h: any) => h.hour === vnHour(first) || h.hour === vnHour(last)), JSON.stringify(busy));
+    const sum = (k: string) => r.json.hours.reduce((a: number, h: any) => a + h[k], 0);
+    assert.deepEqual([sum('calls'), sum('refused')], [2, 1], 'two answered, one refused');
+    assert.equal(r.json.hours.filter((h: any) => !h.calls && !h.people && !h.refused).length, 4 - busy.length, 'the quiet hours are listed as zeros');
+    assert.deepEqual(r.json.members.map((m: any) => m.memberId), [shop.memberId], 'one member asked');
+    const [svc] = r.json.members[0].systems[0].services;
+    assert.equal(svc.service, 'identity_verification');
+    assert.deepEqual(svc.hours.map((h: any) => h.calls), r.json.hours.map((h: any) => h.calls));
+    // Another system, or another service, has none of these calls.
+    const none = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?from=${encodeURIComponent(from)}&system=${bank.systemId}&service=card_status`, undefined, t.admin);
+    assert.equal(none.status, 200, none.text);
+    assert.deepEqual(none.json.members, []);
+
+    // An older hour, asked for in Vietnam time without an offset (and with one whose '+' was not
+    // encoded, so arrives as a space): 01:00 in Vietnam is 18:00 UTC the day before.
+    await exchangeStore.addUsage(t.platform.db, [{ system_id: shop.systemId, service: 'card_status', hour: new Date('2026-01-09T18:00:00Z'), calls: 4, people: 3, refused: 1 }]);
+    const old = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?from=2026-01-10T00:30&to=2026-01-10T03:00+07:00&system=${shop.systemId}`, undefined, t.admin);
+    assert.equal(old.status, 200, old.text);
+    assert.deepEqual({ from: old.json.from, to: old.json.to }, { from: '2026-01-10T00:00+07:00', to: '2026-01-10T03:00+07:00' });
+    assert.deepEqual(old.json.hours.map((h: any) => [h.hour, h.calls, h.people, h.refused]), [['2026-01-10T00:00+07:00', 0, 0, 0], ['2026-01-10T01:00+07:00', 4, 3, 1], ['2026-01-10T02:00+07:00', 0, 0, 0]]);
+
+    const bad = async (q: string, field: string) => {
+      const p = problem(await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/usage/hourly?${q}`, undefined, t.admin), 400, 'VALIDATION_FAILED');
+      assert.equal(p.errors[0].field, field, JSON.stringify(p));
+      assert.ok(p.errors[0].messages.vi && p.errors[0].messages.en && p.errors[0].messages.vi !== p.errors[0].messages.en, JSON.stringify(p.errors[0]));
+      return p.errors[0].messages.en as string;
+    };
+    assert.match(await bad('from=2026-01-10T00:00Z&to=2026-01-13T01:00Z', 'to'), /72 hours/);
+    assert.match(await bad('from=2026-01-10T05:00Z&to=2026-01-10T02:00Z', 'to'), /after the start/);
+    await bad('from=yesterday&to=2026-01-10T02:00Z', 'from');
+    await bad('from=2026-02-30T00:00Z&to=2026-03-01T02:00Z', 'from');
+    assert.equal((await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/usage/hourly?from=2026-01-10T00:00Z&to=2026-01-13T00:00Z', undefined, t.admin)).json.hours.length, 72, '72 hours are allowed');
+    problem(await call(t.baseUrl, 'GET', '/api/v1/exchange/admin/usage/hourly', undefined, reg), 403, 'FORBIDDEN_ROLE');
+  });
+
   test('member and system views say who created them; the system view lists its keys', async () => {
     const m = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/members/${bank.memberId}`, undefined, t.admin);
     assert.equal(m.status, 200, m.text);
@@ -170,7 +220,71 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     const s = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${bank.systemId}`, undefined, t.admin);
     assert.equal(s.status, 200, s.text);
     assert.equal(s.json.createdBy.username, 'quantri.exchange');
-    assert.deepEqual(s.json.keys, [{ kid: bank.keys.kid, alg: 'ES256', kty: 'EC', addedAt: null }]);
+    const [key] = s.json.keys;
+    assert.deepEqual({ kid: key.kid, alg: key.alg, kty: key.kty, thumbprint: key.thumbprint }, { kid: bank.keys.kid, alg: 'ES256', kty: 'EC', thumbprint: await calculateJwkThumbprint(bank.keys.publicJwk) });
+    assert.equal(key.addedBy.username, 'quantri.exchange');
+    assert.deepEqual(s.json.removedKeys, []);
+  });
+
+  test('the key history: when and by whom each key was added; a rotation adds the new, removes the dropped, keeps the kept', async () => {
+    const view = async (systemId: string) => {
+      const r = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${systemId}`, undefined, t.admin);
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const second = await t.officer('quantri.xoaykhoa', ['admin'], null);
+    const m = await call(t.baseUrl, 'POST', '/api/v1/exchange/admin/members', { name: 'Ngân hàng Lịch Sử Khoá', kind: 'bank', code: 'NHLSK' }, t.admin);
+    const [k1, k2, k3] = [await partnerKeys('ls-1'), await partnerKeys('ls-2'), await partnerKeys('ls-3')];
+    const before = Date.now();
+    const sysr = await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${m.json.id}/systems`, { name: 'Hai khoá', jwks: { keys: [k1.publicJwk, k2.publicJwk] } }, t.admin);
+    assert.equal(sysr.status, 201, sysr.text);
+    const v1 = await view(sysr.json.id);
+    assert.deepEqual(v1.keys.map((k: any) => k.kid), ['ls-1', 'ls-2']);
+    for (const k of v1.keys) {
+      assert.ok(Date.parse(k.addedAt) >= before - 1000 && Date.parse(k.addedAt) <= Date.now(), k.addedAt);
+      assert.deepEqual({ kind: k.addedBy.kind, username: k.addedBy.username, displayName: k.addedBy.displayName }, { kind: 'officer', username: 'quantri.exchange', displayName: 'quantri.exchange' });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const rotatedFrom = Date.now();
+    const rot = await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sysr.json.id}/jwks`, { keys: [k1.publicJwk, k3.publicJwk] }, second);
+    assert.equal(rot.status, 200, rot.text);
+    const v2 = await view(sysr.json.id);
+    assert.deepEqual(v2.keys.map((k: any) => k.kid), ['ls-1', 'ls-3']);
+    assert.equal(v2.keys[0].addedAt, v1.keys[0].addedAt, 'the kept key keeps its addedAt');
+    assert.equal(v2.keys[0].addedBy.username, 'quantri.exchange');
+    assert.ok(Date.parse(v2.keys[1].addedAt) >= rotatedFrom - 1000 && Date.parse(v2.keys[1].addedAt) > Date.parse(v1.keys[0].addedAt), v2.keys[1].addedAt);
+    assert.equal(v2.keys[1].addedBy.username, 'quantri.xoaykhoa');
+    assert.equal(v2.removedKeys.length, 1);
+    const gone = v2.removedKeys[0];
+    assert.deepEqual({ kid: gone.kid, thumbprint: gone.thumbprint, addedAt: gone.addedAt, addedBy: gone.addedBy.username, removedBy: gone.removedBy.username }, { kid: 'ls-2', thumbprint: await calculateJwkThumbprint(k2.publicJwk), addedAt: v1.keys[1].addedAt, addedBy: 'quantri.exchange', removedBy: 'quantri.xoaykhoa' });
+    assert.equal(gone.removedAt, v2.keys[1].addedAt, 'removed in the rotation that added ls-3');
+
+    // A key without a kid is named by its RFC 7638 thumbprint; removed keys come newest first.
+    const bare = { ...k2.publicJwk, kid: undefined };
+    assert.equal((await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sysr.json.id}/jwks`, { keys: [bare] }, t.admin)).status, 200);
+    const v3 = await view(sysr.json.id);
+    assert.deepEqual(v3.keys.map((k: any) => [k.kid, k.thumbprint, k.addedBy.username]), [[null, await calculateJwkThumbprint(k2.publicJwk), 'quantri.exchange']]);
+    assert.deepEqual(v3.removedKeys.map((k: any) => k.kid), ['ls-3', 'ls-1', 'ls-2']);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sysr.json.id}/jwks`, { keys: [k3.publicJwk] }, t.admin)).status, 200);
+    const v4 = await view(sysr.json.id);
+    assert.deepEqual(v4.removedKeys[0].kid, await calculateJwkThumbprint(k2.publicJwk), 'the key without a kid, removed last, first');
+
+    // Only admins see or change keys.
+    problem(await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${sysr.json.id}`, undefined, reg), 403, 'FORBIDDEN_ROLE');
+    problem(await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sysr.json.id}/jwks`, { keys: [k1.publicJwk] }, reg), 403, 'FORBIDDEN_ROLE');
+    assert.deepEqual((await view(sysr.json.id)).keys.map((k: any) => k.kid), ['ls-3'], 'the refused rotation changed nothing');
+  });
+
+  test('the key history\'s migration gives systems registered before it their current keys, added when their client was last updated, by no one known', async () => {
+    const migration = await import('../../src/exchange/migrations/20261124_0406_system_key_history.ts');
+    await migration.down(t.platform.db);
+    await migration.up(t.platform.db);
+    const client = await t.x.oidc.clients.find(bank.clientId);
+    const s = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${bank.systemId}`, undefined, t.admin);
+    assert.equal(s.status, 200, s.text);
+    assert.deepEqual(s.json.keys.map((k: any) => [k.kid, k.addedAt, k.addedBy]), [[bank.keys.kid, client!.updated_at.toISOString(), null]]);
+    assert.deepEqual(s.json.removedKeys, []);
   });
 
   test('every admin change is in the audit log', async () => {

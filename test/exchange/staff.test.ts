@@ -143,6 +143,9 @@ describe('partner console (server)', () => {
     assert.equal(entry?.details.member, bank.memberId);
     assert.equal(entry?.details.staffRole, 'manager');
     assert.deepEqual(entry?.details.keys, [bank.keys.kid, 'bank-2026-12']);
+    // The admin's system view: the new key added by the member's staff, the first one kept.
+    const view = await call(t.baseUrl, 'GET', `/api/v1/exchange/admin/systems/${bank.systemId}`, undefined, t.admin);
+    assert.deepEqual(view.json.keys.map((k: any) => [k.kid, k.addedBy?.kind ?? null]), [[bank.keys.kid, 'officer'], ['bank-2026-12', 'partner_staff']]);
   });
 
   let jobId = '';

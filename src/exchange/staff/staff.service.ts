@@ -21,6 +21,7 @@ import { CATALOGUE, fieldLabel, purposeLabel, SERVICES, type ServiceCode } from 
 import type { NameMatching } from '../compare.ts';
 import type { Caller } from '../entitlements.ts';
 import { validatePublicJwks } from '../index.ts';
+import { replaceSystemKeys } from '../system-keys.ts';
 import { jobView, type JobView } from '../bulk/bulk.service.ts';
 import { bulkStore, type JOB_SORTS, type JobRow, type JobStatus } from '../bulk/bulk.store.ts';
 import { deliveryPage, type DELIVERY_SORTS } from '../delivery.list.ts';
@@ -193,15 +194,16 @@ export class PartnerConsoleService {
 
   /**
    * Replaces a system's public keys: checked by `validatePublicJwks` exactly as the admin route
-   * checks them, then stored on the system's OAuth client (the store the admin's rotation writes).
+   * checks them, then stored on the system's OAuth client and recorded in its key history, as the
+   * admin's rotation does.
    */
   async replaceKeys(a: Access, systemId: string, jwks: { keys: JWK[] }, requestId: string | null) {
     const s = await this.system(a, systemId);
     this.usable(a, s);
     await validatePublicJwks(jwks);
-    const saved = await this.x.oidc.clients.setJwks(s.client_id, jwks);
+    const saved = await replaceSystemKeys(this.d.db, this.x.oidc.clients, s, jwks, { kind: 'citizen', id: a.citizen.accountId }, this.d.clock.now());
     if (!saved) throw new AppError('EXCHANGE_SYSTEM_NOT_FOUND', { systemId });
-    await this.staffAudit(a, 'exchange.system.keys', 'exchange_system', s.id, requestId, { keys: jwks.keys.map((k) => k.kid ?? null) });
+    await this.staffAudit(a, 'exchange.system.keys', 'exchange_system', s.id, requestId, { keys: jwks.keys.map((k) => k.kid ?? null), added: saved.added, removed: saved.removed });
     return this.systemView(s, today(this.d.clock));
   }
 

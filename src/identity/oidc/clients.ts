@@ -97,8 +97,8 @@ export class ClientStore {
 
   constructor(private readonly db: Kysely<any>, private readonly cacheMs = 5000) {}
 
-  async find(clientId: string): Promise<ClientRow | null> {
-    const row = await this.db.selectFrom('identity.oidc_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  async find(clientId: string, db: Kysely<any> = this.db): Promise<ClientRow | null> {
+    const row = await db.selectFrom('identity.oidc_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return (row as ClientRow | undefined) ?? null;
   }
 
@@ -146,15 +146,23 @@ export class ClientStore {
     return { row: row as ClientRow, secret: secret && secret !== oldSecret ? secret : null };
   }
 
-  /** Replaces a client's public keys (rotation without downtime: publish old and new together, then drop the old). */
-  async setJwks(clientId: string, jwks: { keys: JWK[] }): Promise<ClientRow | null> {
-    const row = await this.find(clientId);
+  /**
+   * Replaces a client's public keys (rotation without downtime: publish old and new together, then
+   * drop the old); `db` may be a transaction the caller records more in.
+   */
+  async setJwks(clientId: string, jwks: { keys: JWK[] }, db: Kysely<any> = this.db): Promise<ClientRow | null> {
+    const row = await this.find(clientId, db);
     if (!row) return null;
     const metadata = { ...row.metadata, jwks };
     delete (metadata as Record<string, unknown>).jwks_uri;
-    const updated = await this.db.updateTable('identity.oidc_clients').set({ metadata: JSON.stringify(metadata), updated_at: new Date() }).where('client_id', '=', clientId).returningAll().executeTakeFirst();
+    const updated = await db.updateTable('identity.oidc_clients').set({ metadata: JSON.stringify(metadata), updated_at: new Date() }).where('client_id', '=', clientId).returningAll().executeTakeFirst();
     this.cache.delete(clientId);
     return (updated as ClientRow | undefined) ?? null;
+  }
+
+  /** Drops a client from the cache (after a transaction that changed it commits). */
+  forget(clientId: string): void {
+    this.cache.delete(clientId);
   }
 
   async disable(clientId: string): Promise<boolean> {

@@ -11,14 +11,14 @@ import { AdminFrame } from './AdminFrame.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { getClient, type Jwk } from './admin.api.ts';
 import { KeysForm } from './KeysForm.tsx';
-import { creatorText, disableSystem, getMember, getSystem, type Creator, type SystemKey, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
+import { creatorText, disableSystem, getMember, getSystem, type Creator, type KeyActor, type RemovedKey, type SystemKey, listGrants, loadCatalogue, replaceSystemKeys, revokeGrant, updateSystem, type Catalogue, type ExchangeSystem, type Grant, type Member, type ServiceCode } from './exchange.api.ts';
 import { ConfirmPanel, grantState, grantStateClass, grantStateText, todayVn } from './exchange.ui.tsx';
 import { ErrorSummary, Fact, FilterSelect, FormField, sentence, useFlash, type SummaryItem } from './fields.tsx';
 import { systemStatusText } from './MemberPage.tsx';
 import { useText, type DT } from './text.ts';
 
 interface Loaded {
-  system: ExchangeSystem & { createdBy?: Creator; keys?: SystemKey[] };
+  system: ExchangeSystem & { createdBy?: Creator; keys?: SystemKey[]; removedKeys?: RemovedKey[] };
   member: Member;
   catalogue: Catalogue;
   /** The system's public keys, from its OpenID client (null when that list could not be read). */
@@ -56,6 +56,7 @@ function SystemView({ initial }: { initial: Loaded }) {
   const flash = useFlash();
   const [sys, setSys] = useState(initial.system);
   const [keys, setKeys] = useState(initial.keys);
+  const [history, setHistory] = useState<{ keys: SystemKey[]; removedKeys: RemovedKey[] } | null>(initial.system.keys && initial.system.removedKeys ? { keys: initial.system.keys, removedKeys: initial.system.removedKeys } : null);
   const [notice, setNotice] = useState<((dt: DT) => string) | null>(() => flash);
   const [mode, setMode] = useState<Mode>('view');
   const ref = usePageTitle(sys.name);
@@ -127,6 +128,7 @@ function SystemView({ initial }: { initial: Loaded }) {
             onSave={async (jwks) => {
               setSys(await replaceSystemKeys(sys.id, jwks));
               setKeys(jwks.keys);
+              getSystem(sys.id).then((s) => setHistory({ keys: s.keys, removedKeys: s.removedKeys }), () => setHistory(null));
               setNotice(() => (d: DT) => d('x.system.keysSaved', { name: sys.name }));
               back('keys');
             }}
@@ -163,8 +165,53 @@ function SystemView({ initial }: { initial: Loaded }) {
         )}
       </section>
 
+      {history && <KeyHistory keys={history.keys} removed={history.removedKeys} />}
+
       <Grants system={sys} catalogue={initial.catalogue} onRevoked={(g) => setNotice(() => (d: DT) => d('x.grants.revoked', { id: g.id }))} />
     </div>
+  );
+}
+
+/** The keys in use, each with when and by whom it was added, and the keys removed (the latest 20, newest first). */
+function KeyHistory({ keys, removed }: { keys: SystemKey[]; removed: RemovedKey[] }) {
+  const { dt } = useText();
+  const id = useId();
+  const by = (a: KeyActor | null) => (!a ? dt('x.keys.byUnknown') : a.kind === 'partner_staff' ? dt('x.keys.byStaff') : creatorText(a));
+  const added = (k: SystemKey) => (!k.addedAt ? dt('x.keys.addedUnknown') : k.addedBy ? dt('x.keys.added', { at: formatInstant(k.addedAt), by: by(k.addedBy) }) : dt('x.keys.addedNoOne', { at: formatInstant(k.addedAt) }));
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`} data-testid="system-key-history">
+      <h2 id={`${id}-title`} className="x-panel-title">
+        {dt('x.keys.title')}
+      </h2>
+      <h3>{dt('x.keys.current')}</h3>
+      <ul className="plain-list x-keys">
+        {keys.map((k, i) => (
+          <li key={k.thumbprint ?? i} data-testid="system-key" data-kid={k.kid ?? k.thumbprint ?? ''}>
+            <code>{k.kid ?? k.thumbprint ?? k.kty}</code>
+            {k.alg ? ` (${k.alg})` : ''}
+            <br />
+            <span className="muted" data-testid="system-key-added">
+              {added(k)}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <h3>{dt('x.keys.removed')}</h3>
+      {removed.length ? (
+        <ul className="plain-list x-keys" data-testid="system-keys-removed">
+          {removed.map((k) => (
+            <li key={`${k.thumbprint}-${k.removedAt}`} data-testid="system-key-removed" data-kid={k.kid}>
+              <code>{k.kid}</code>
+              {k.alg ? ` (${k.alg})` : ''}
+              <br />
+              <span className="muted">{dt('x.keys.removedLine', { added: formatInstant(k.addedAt), at: formatInstant(k.removedAt), by: by(k.removedBy) })}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{dt('x.keys.noneRemoved')}</p>
+      )}
+    </section>
   );
 }
 

@@ -22,27 +22,52 @@ export function rangeErrors(r: DayRange, dt: ReturnType<typeof useText>['dt'], m
   return errs;
 }
 
-/** The from/to date fields of a usage form, each with its error beside it. */
-export function DayRangeFields({ id, value, errors, onChange }: { id: string; value: DayRange; errors: RangeErrors; onChange(r: DayRange): void }) {
-  const { dt } = useText();
+const HOUR = 3_600_000;
+/** A datetime-local value (yyyy-mm-ddThh:mm) read as Vietnam time, in ms (NaN when not one). */
+const vnInstant = (v: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? Date.parse(`${v}:00+07:00`) : NaN);
+/** An instant as a datetime-local value in Vietnam time. */
+export const vnLocal = (ms: number) => new Date(ms + 7 * HOUR).toISOString().slice(0, 16);
+
+/** Errors of a from/to range of hours as typed: both required, `to` after `from`, at most `maxHours` whole hours. */
+export function hourRangeErrors(r: DayRange, dt: ReturnType<typeof useText>['dt'], maxHours: number): RangeErrors {
+  const errs: RangeErrors = {};
+  const [from, to] = [vnInstant(r.from), vnInstant(r.to)];
+  if (Number.isNaN(from)) errs.from = dt('x.usage.hourly.required');
+  if (Number.isNaN(to)) errs.to = dt('x.usage.hourly.required');
+  else if (!Number.isNaN(from) && to <= from) errs.to = dt('x.usage.hourly.toBeforeFrom');
+  else if (!Number.isNaN(from) && Math.ceil(to / HOUR) - Math.floor(from / HOUR) > maxHours) errs.to = dt('x.usage.hourly.tooLong', { n: maxHours });
+  return errs;
+}
+
+/**
+ * The from/to fields of a usage form, each with its error beside it: days, or (`hours`) date and
+ * time of day in Vietnam time.
+ */
+export function DayRangeFields({ id, value, errors, onChange, hours = false }: { id: string; value: DayRange; errors: RangeErrors; onChange(r: DayRange): void; hours?: boolean }) {
+  const labels = useRangeLabels(hours);
+  const type = hours ? 'datetime-local' : 'date';
   return (
     <>
-      <FormField id={`${id}-from`} label={dt('x.usage.from')} error={errors.from}>
-        {(p) => <input {...p} name="from" type="date" value={value.from} max={todayVn()} onChange={(e) => onChange({ ...value, from: e.currentTarget.value })} />}
+      <FormField id={`${id}-from`} label={labels.from} error={errors.from}>
+        {(p) => <input {...p} name="from" type={type} value={value.from} max={hours ? undefined : todayVn()} onChange={(e) => onChange({ ...value, from: e.currentTarget.value })} />}
       </FormField>
-      <FormField id={`${id}-to`} label={dt('x.usage.to')} error={errors.to}>
-        {(p) => <input {...p} name="to" type="date" value={value.to} onChange={(e) => onChange({ ...value, to: e.currentTarget.value })} />}
+      <FormField id={`${id}-to`} label={labels.to} error={errors.to}>
+        {(p) => <input {...p} name="to" type={type} value={value.to} onChange={(e) => onChange({ ...value, to: e.currentTarget.value })} />}
       </FormField>
     </>
   );
 }
 
+function useRangeLabels(hours: boolean): Record<Field, string> {
+  const { dt } = useText();
+  return hours ? { from: dt('x.usage.hourly.from'), to: dt('x.usage.hourly.to') } : { from: dt('x.usage.from'), to: dt('x.usage.to') };
+}
+
 const FIELDS: readonly Field[] = ['from', 'to'];
 
 /** A report over a range the admin chooses, in the fields `${id}-from` and `${id}-to` (see useCheckedQuery). */
-export function useRangeQuery<Q, T>(id: string, initial: () => Q, get: (q: Q, o: { signal: AbortSignal }) => Promise<T>) {
-  const { dt } = useText();
-  return useCheckedQuery({ fields: FIELDS, fieldId: (f) => `${id}-${f}`, labels: { from: dt('x.usage.from'), to: dt('x.usage.to') }, initial, get });
+export function useRangeQuery<Q, T>(id: string, initial: () => Q, get: (q: Q, o: { signal: AbortSignal }) => Promise<T>, hours = false) {
+  return useCheckedQuery({ fields: FIELDS, fieldId: (f) => `${id}-${f}`, labels: useRangeLabels(hours), initial, get });
 }
 
 /** A usage form: its error summary, the fields (`children`) with the "Show" button, and the load's state under it. */

@@ -24,8 +24,14 @@ export interface Member {
 /** The officer who created a member or system (names null when the officer cannot be read). */
 export interface Creator { id: string; username: string | null; displayName: string | null }
 
-/** A system's public key as the detail view lists it (when each key was added is not recorded). */
-export interface SystemKey { kid: string | null; alg: string | null; kty: string | null; addedAt: string | null }
+/** Who added or removed a key: an officer, or a member's staff in the partner console (not named). */
+export type KeyActor = Creator & { kind: 'officer' | 'partner_staff' };
+
+/** A system's public key as the detail view lists it, with when and by whom it was added (null when not recorded). */
+export interface SystemKey { kid: string | null; alg: string | null; kty: string | null; thumbprint: string | null; addedAt: string | null; addedBy: KeyActor | null }
+
+/** A key no longer published (`kid` is the thumbprint for a key without one). */
+export interface RemovedKey { kid: string; thumbprint: string; alg: string | null; addedAt: string; addedBy: KeyActor | null; removedAt: string; removedBy: KeyActor | null }
 
 /** "Display name (username)", or the officer ID when the officer cannot be read. */
 export const creatorText = (c: Creator) => (c.username ? `${c.displayName ?? c.username} (${c.username})` : c.id);
@@ -131,14 +137,17 @@ export interface Usage {
 }
 
 export interface DayUsage { day: string; calls: number; people: number; refused: number }
+/** One hour, labelled in Vietnam time (yyyy-mm-ddThh:mm+07:00). */
+export interface HourUsage { hour: string; calls: number; people: number; refused: number }
 
-/** GET /api/v1/exchange/admin/usage/daily: every Vietnam day of the range, in total and per member, system and service. */
-export interface DailyUsage {
-  from: string;
-  to: string;
-  days: DayUsage[];
-  members: Array<{ memberId: string; memberName: string; days: DayUsage[]; systems: Array<{ systemId: string; systemName: string; services: Array<{ service: string; days: DayUsage[] }> }> }>;
-}
+/** A usage series (`K`: days or hours): every point of the range, in total and per member, system and service. */
+export type UsageSeries<K extends string, P> = { from: string; to: string } & Record<K, P[]> & {
+  members: Array<{ memberId: string; memberName: string; systems: Array<{ systemId: string; systemName: string; services: Array<{ service: string } & Record<K, P[]>> }> } & Record<K, P[]>>;
+};
+/** GET /api/v1/exchange/admin/usage/daily: every Vietnam day of the range. */
+export type DailyUsage = UsageSeries<'days', DayUsage>;
+/** GET /api/v1/exchange/admin/usage/hourly: every hour of the range (at most 72). */
+export type HourlyUsage = UsageSeries<'hours', HourUsage>;
 
 export interface Anomaly {
   systemId: string;
@@ -191,7 +200,7 @@ export const createMember = (body: NewMemberBody) => api.post<Member>(`${A}/memb
 export const setMemberStatus = (id: string, action: 'suspend' | 'reinstate', reason: string) => api.post<Member>(`${A}/members/${enc(id)}/${action}`, { reason });
 
 export const listSystems = (q: PageQuery & { memberId?: string; status?: ExchangeSystem['status'] | ''; q?: string }, o: Opts = {}) => api.get<Page<ExchangeSystem>>(withQuery(`${A}/systems`, q), o);
-export const getSystem = (id: string, o: Opts = {}) => api.get<ExchangeSystem & { createdBy: Creator; keys: SystemKey[]; keysUpdatedAt: string | null }>(`${A}/systems/${enc(id)}`, o);
+export const getSystem = (id: string, o: Opts = {}) => api.get<ExchangeSystem & { createdBy: Creator; keys: SystemKey[]; removedKeys: RemovedKey[]; keysUpdatedAt: string | null }>(`${A}/systems/${enc(id)}`, o);
 export const registerSystem = (memberId: string, body: NewSystemBody) => api.post<ExchangeSystem>(`${A}/members/${enc(memberId)}/systems`, body);
 export const updateSystem = (id: string, patch: { name?: string; ratePerSecond?: number }) => api.patch<ExchangeSystem>(`${A}/systems/${enc(id)}`, patch);
 export const replaceSystemKeys = (id: string, jwks: { keys: Jwk[] }) => api.put<ExchangeSystem>(`${A}/systems/${enc(id)}/jwks`, jwks);
@@ -207,6 +216,10 @@ export function getUsage(q: { from: string; to: string }, o: Opts = {}): Promise
 
 export function getDailyUsage(q: { from: string; to: string }, o: Opts = {}): Promise<DailyUsage> {
   return api.get(`${A}/usage/daily?${new URLSearchParams(q).toString()}`, o);
+}
+
+export function getHourlyUsage(q: { from: string; to: string }, o: Opts = {}): Promise<HourlyUsage> {
+  return api.get(`${A}/usage/hourly?${new URLSearchParams(q).toString()}`, o);
 }
 
 export function getAnomalies(q: AnomalyQuery, o: Opts = {}): Promise<Anomalies> {
