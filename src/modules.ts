@@ -2,7 +2,7 @@ import type { Migration } from 'kysely';
 import type { ModulePlugin } from './app.ts';
 import { registryModule } from './registry/index.ts';
 import { cardsModule } from './cards/index.ts';
-import { exchangeModule } from './exchange/index.ts';
+import { exchangeManagesClient, exchangeModule } from './exchange/index.ts';
 import { partnerConsoleModule, sharedExchangeServices } from './exchange/staff/index.ts';
 import { identityAccountsModule } from './identity/accounts/index.ts';
 import { identityOidcModule } from './identity/index.ts';
@@ -69,7 +69,7 @@ export const modules: ModulePlugin[] = [
   registryModule,
   (p) => cardsModule(p, { keyEncryptionKey: p.config.CARDS_KEY_ENCRYPTION_KEY ? Buffer.from(p.config.CARDS_KEY_ENCRYPTION_KEY, 'base64') : null }),
   (p) => identityAccountsModule(p),
-  (p) => identityOidcModule(p),
+  (p) => identityOidcModule(p, { managedElsewhere: (clientId) => exchangeManagesClient(p.db, clientId) }),
   (p) => exchangeModule(p, {}, sharedExchangeServices(p)),
   (p) => partnerConsoleModule(p, sharedExchangeServices(p)),
   portalModule,

@@ -5,3 +5,4 @@ export { BulkRunner, type BulkRunnerOptions } from './bulk/bulk.runner.ts';
 export { RowReader, readHeader, splitQuoted } from './bulk/bulk.parse.ts';
 export { validatePublicJwks } from './admin.service.ts';
 export { FANOUT_CONSUMER } from './events.service.ts';
+export { exchangeManagesClient } from './client-ownership.ts';

@@ -60,6 +60,13 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
     assert.equal((await call(t.baseUrl, 'PUT', `/api/v1/exchange/admin/systems/${sys.systemId}/jwks`, { keys: [fresh.publicJwk] }, t.admin)).status, 200);
     await assert.rejects(accessToken(t.baseUrl, sys.clientId, sys.keys), /401/);
     await accessToken(t.baseUrl, sys.clientId, fresh);
+    // The general client admin leaves a member system's client to the exchange (its key history, its status).
+    for (const [method, path, body] of [['PUT', '/jwks', { keys: [sys.keys.publicJwk] }], ['DELETE', '', undefined]] as const) {
+      const refused = problem(await call(t.baseUrl, method, `/api/v1/admin/oidc-clients/${sys.clientId}${path}`, body, t.admin), 409, 'OIDC_CLIENT_PROTECTED');
+      assert.match(refused.messages.vi, /trang quản trị khai thác dữ liệu \(hệ thống /);
+      assert.match(refused.messages.en, /the data-exchange administration \(system /);
+    }
+    await accessToken(t.baseUrl, sys.clientId, fresh);
   });
 
   test('grants are checked against the catalogue', async () => {

@@ -12,7 +12,7 @@ import { registryModule } from '../../src/registry/index.ts';
 import { cardsModule } from '../../src/cards/index.ts';
 import { identityAccountsModule, type IdentityAccountsOptions } from '../../src/identity/accounts/index.ts';
 import { identityOidcModule } from '../../src/identity/index.ts';
-import { exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
+import { exchangeManagesClient, exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { Config } from '../../src/config.ts';
@@ -89,7 +89,7 @@ export async function exchangeTestServer(opts: { exchange?: ExchangeModuleOption
     registryModule,
     (p) => cardsModule(p, { consumerIntervalMs: 0 }),
     (p) => identityAccountsModule(p, opts.accounts),
-    (p) => identityOidcModule(p, { jobsIntervalMs: 0 }),
+    (p) => identityOidcModule(p, { jobsIntervalMs: 0, managedElsewhere: (clientId) => exchangeManagesClient(p.db, clientId) }),
     (p) => exchangeModule(p, xopts, x),
   ], { logger: false });
   await app.listen({ port, host: '127.0.0.1' });

@@ -12,7 +12,7 @@ import { registryModule } from '../../src/registry/index.ts';
 import { cardsModule } from '../../src/cards/index.ts';
 import { identityAccountsModule } from '../../src/identity/accounts/index.ts';
 import { identityOidcModule } from '../../src/identity/index.ts';
-import { exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
+import { exchangeManagesClient, exchangeModule, exchangeServices, type ExchangeModuleOptions, type ExchangeServices } from '../../src/exchange/index.ts';
 import { partnerConsoleModule } from '../../src/exchange/staff/index.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import type { Config } from '../../src/config.ts';
@@ -49,7 +49,7 @@ export async function consoleTestServer(opts: { exchange?: ExchangeModuleOptions
     registryModule,
     (p) => cardsModule(p, { consumerIntervalMs: 0 }),
     (p) => identityAccountsModule(p),
-    (p) => identityOidcModule(p, { jobsIntervalMs: 0 }),
+    (p) => identityOidcModule(p, { jobsIntervalMs: 0, managedElsewhere: (clientId) => exchangeManagesClient(p.db, clientId) }),
     (p) => exchangeModule(p, xopts, x),
     (p) => partnerConsoleModule(p, x),
   ], { logger: false });

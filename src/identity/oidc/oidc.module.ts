@@ -2,6 +2,7 @@
  * The OpenID Connect provider mounted at /oidc, its interaction pages, the admin API for clients,
  * the citizen's list of authorised applications, and the reactions to closed accounts.
  */
+import type { Localised } from '../../platform/i18n/lang.ts';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
@@ -142,6 +143,11 @@ function clientView(c: ClientRow) {
 export interface OidcModuleOptions {
   /** How often background jobs run (closed accounts, purge), ms; 0 = never (tests call them). */
   jobsIntervalMs?: number;
+  /**
+   * Who else manages a client, if anyone (the data exchange manages its member systems' clients and
+   * keeps their key history): the general admin routes then refuse to replace its keys or disable it.
+   */
+  managedElsewhere?: (clientId: string) => Promise<Localised | null>;
 }
 
 export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts: OidcModuleOptions = {}): FastifyPluginAsync {
@@ -219,6 +225,8 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       const c = await s.clients.find(clientId);
       if (!c) throw new AppError('OIDC_CLIENT_NOT_FOUND', { clientId });
       if (c.kind === 'first_party') throw new AppError('OIDC_CLIENT_PROTECTED', { clientId, owner: { vi: 'nền tảng', en: 'the platform' } });
+      const owner = await opts.managedElsewhere?.(clientId);
+      if (owner) throw new AppError('OIDC_CLIENT_PROTECTED', { clientId, owner });
     };
 
     r.get('/api/v1/admin/oidc-clients', {
