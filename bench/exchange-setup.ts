@@ -16,6 +16,7 @@ import { migrations } from '../src/modules.ts';
 import { loadPopulation } from '../src/synth/loader.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
 import { ExchangeClient } from '../src/exchange/client.ts';
+import { BENCH_APP_ENV } from './app-env.ts';
 
 export const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -75,7 +76,7 @@ export async function startChild(argv: string[], env: Record<string, string>, re
 
 /** The platform as its own process (`open06 start --no-seed`), on `port`. */
 export function startApp(url: string, port: number, extra: Record<string, string> = {}): Promise<ChildProcess> {
-  return startChild([...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'src/cli.ts', 'start', '--no-seed'], { DATABASE_URL: url, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', ...extra }, 'Open06 is running');
+  return startChild([...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'src/cli.ts', 'start', '--no-seed'], { DATABASE_URL: url, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', ...BENCH_APP_ENV, ...extra }, 'Open06 is running');
 }
 
 /** A member and a system registered through the admin API, with grants; returns a client holding its key. */

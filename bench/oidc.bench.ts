@@ -33,6 +33,7 @@ import { EXCHANGE_RESOURCE } from '../src/identity/oidc/provider.ts';
 import { clientKeys, rp, client, UserAgent, formAction } from '../test/harness/oidc.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
+import { BENCH_APP_ENV } from './app-env.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : dflt; };
@@ -75,7 +76,7 @@ try {
   await pool.end();
   await d.close();
 
-  app = spawn(process.execPath, [...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.tmp', 'prof')] : []), '--import', 'tsx', 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', LOGIN_MAX_PER_IP_PER_MINUTE: '100000', LOGIN_MAX_FAILURES: '100' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  app = spawn(process.execPath, [...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.tmp', 'prof')] : []), '--import', 'tsx', 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', LOGIN_MAX_PER_IP_PER_MINUTE: '100000', LOGIN_MAX_FAILURES: '100', ...BENCH_APP_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     app!.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('Open06 is running')) resolve(); });
     app!.on('exit', (c) => reject(new Error(`app exited ${c}`)));

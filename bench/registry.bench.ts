@@ -25,6 +25,7 @@ import { loadPopulation } from '../src/synth/loader.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
+import { BENCH_APP_ENV } from './app-env.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -108,7 +109,7 @@ try {
   await pool.end();
   await d.close();
 
-  app = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  app = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'src/cli.ts', 'start', '--no-seed'], { cwd: root, env: { ...process.env, DATABASE_URL: server.url, PORT: String(APP_PORT), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', ...BENCH_APP_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     app!.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('Open06 is running')) resolve(); });
     app!.on('exit', (c) => reject(new Error(`app exited ${c}`)));

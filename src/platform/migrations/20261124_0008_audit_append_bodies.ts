@@ -61,7 +61,8 @@ export async function up(db: Kysely<any>): Promise<void> {
              prevs[x.ord],
              hashes[x.ord]
       from jsonb_array_elements(entries) with ordinality as x(e, ord)
-      cross join lateral (select case when jsonb_typeof(x.e) = 'string' then (x.e #>> '{}')::jsonb end as v) b;
+      -- offset 0: parse each body once; without it the subquery is pulled up and parsed at every use.
+      cross join lateral (select case when jsonb_typeof(x.e) = 'string' then (x.e #>> '{}')::jsonb end as v offset 0) b;
       return head_seq + n;
     end
     $fn$;
