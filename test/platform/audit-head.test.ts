@@ -156,3 +156,33 @@ test('GET /api/v1/audit/head: at most AUDIT_HEAD_MAX_PER_IP_PER_MINUTE requests 
     await t.close();
   }
 });
+
+test('a long unverified stretch is walked in slices, each ending in a checkpoint, and the job catches up on its own', async () => {
+  const t = await testApp();
+  try {
+    await fill(t.platform, 25);
+    const now = () => t.platform.clock.now();
+    const first = await checkpointIfGrown(t.platform.db, now, 10);
+    assert.deepEqual([first?.ok, first?.more, first?.entries, first?.checkpoint?.seq, first?.walk], [true, true, 10, 10, 'full']);
+    const second = await checkpointIfGrown(t.platform.db, now, 10);
+    // An incremental walk counts its starting checkpoint's entry: entries #10–#19.
+    assert.deepEqual([second?.more, second?.startedFrom?.seq, second?.checkpoint?.seq], [true, 10, 19]);
+    // The started job walks the rest in slices, without waiting for its (hour-long) interval.
+    await fill(t.platform, 20);
+    const errors: unknown[] = [];
+    const job = new Checkpointer(t.platform.db, 60 * 60_000, now, (e) => errors.push(e), 10, 10, 10);
+    job.start();
+    const started = Date.now();
+    while ((await latestCheckpoint(t.platform.db))?.seq !== 45) {
+      assert.ok(Date.now() - started < 30_000, 'the job did not reach the head');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await job.stop();
+    assert.deepEqual(errors, []);
+    // 19 → 28 → 37 → 45: three more slices, each a checkpoint.
+    assert.equal(await checkpointCount(t.platform), 5);
+    assert.equal((await checkpointIfGrown(t.platform.db, now, 10)), null, 'at the head: nothing to walk');
+  } finally {
+    await t.close();
+  }
+});

@@ -17,12 +17,19 @@ export class AuditChainBroken extends Error {
 }
 
 /**
- * Walks the chain from the last checkpoint and records a checkpoint as the system, only when the
- * chain has grown since. Processes sharing the database take turns through an advisory lock; one
+ * The most entries one walk of the background job looks at: a long unverified stretch (a chain that
+ * grew for a long time without checkpoints) is walked in slices, each ending in a checkpoint, with
+ * pauses between them, instead of in one walk that holds the CPU for minutes.
+ */
+export const CHECKPOINT_WALK_SLICE = 200_000;
+
+/**
+ * Walks the chain from the last checkpoint (at most `slice` entries) and records a checkpoint as the
+ * system, only when the chain has grown since. Processes sharing the database take turns through an advisory lock; one
  * that finds it taken leaves the work to the holder. Returns the walk, or null when it did not walk.
  * A broken chain records nothing and throws AuditChainBroken.
  */
-export async function checkpointIfGrown(db: Kysely<any>, now: () => Date): Promise<VerifyResult | null> {
+export async function checkpointIfGrown(db: Kysely<any>, now: () => Date, slice = CHECKPOINT_WALK_SLICE): Promise<VerifyResult | null> {
   await chainAll(db);
   const result = await db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CHECKPOINT_LOCK}) as locked`.execute(trx);
@@ -30,7 +37,7 @@ export async function checkpointIfGrown(db: Kysely<any>, now: () => Date): Promi
     // Read under the lock: a checkpoint another process recorded before we took it is seen here.
     const [last, head] = await Promise.all([latestCheckpoint(trx), headSeq(trx)]);
     if (head === 0 || (last && last.seq >= head)) return null;
-    return verifyChain(trx, { from: 'checkpoint', verifiedBy: SYSTEM_VERIFIER, now });
+    return verifyChain(trx, { from: 'checkpoint', verifiedBy: SYSTEM_VERIFIER, now, maxEntries: slice });
   });
   if (result && !result.ok) throw new AuditChainBroken(result);
   return result;
@@ -39,13 +46,17 @@ export async function checkpointIfGrown(db: Kysely<any>, now: () => Date): Promi
 /** How soon after start the first walk runs: a fresh platform publishes a head within seconds, not after an interval. */
 export const FIRST_CHECKPOINT_DELAY_MS = 5_000;
 
-/** Runs checkpointIfGrown shortly after start, then every `intervalMs` (0 = never); failures go to onError. */
+/**
+ * Runs checkpointIfGrown shortly after start, then every `intervalMs` (0 = never); while a walk stops
+ * at its slice before the head, the next slice follows after `catchUpDelayMs`. Failures go to onError.
+ */
 export class Checkpointer {
   private first: NodeJS.Timeout | null = null;
+  private catchUp: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS) {}
+  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS, private readonly slice = CHECKPOINT_WALK_SLICE, private readonly catchUpDelayMs = 2_000) {}
 
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
@@ -57,11 +68,21 @@ export class Checkpointer {
 
   private tick(): void {
     if (this.running) return;
-    this.running = checkpointIfGrown(this.db, this.now).catch(this.onError).finally(() => { this.running = null; });
+    this.running = checkpointIfGrown(this.db, this.now, this.slice)
+      .then((r) => {
+        if (r?.more && this.timer && !this.catchUp) {
+          this.catchUp = setTimeout(() => { this.catchUp = null; this.tick(); }, this.catchUpDelayMs);
+          this.catchUp.unref();
+        }
+      })
+      .catch(this.onError)
+      .finally(() => { this.running = null; });
   }
 
   async stop(): Promise<void> {
     if (this.first) clearTimeout(this.first);
+    if (this.catchUp) clearTimeout(this.catchUp);
+    this.catchUp = null;
     if (this.timer) clearInterval(this.timer);
     this.first = null;
     this.timer = null;

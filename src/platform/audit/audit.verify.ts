@@ -41,6 +41,8 @@ export interface VerifyResult {
   toSeq: number;
   /** How many entries this walk looked at. */
   entries: number;
+  /** The walk stopped at `maxEntries` before the end of the chain: `head` is the last entry it looked at. */
+  more: boolean;
   /** The checkpoint an incremental walk started from. */
   startedFrom: Checkpoint | null;
   /** Entries this walk did not look at (an incremental walk trusts those before its checkpoint). */
@@ -65,6 +67,8 @@ export interface VerifyOptions {
   now?: () => Date;
   /** A receipt whose signature was checked: the walk starts at the first entry and compares entry `seq` with it. */
   receipt?: ReceiptClaims & { kid: string };
+  /** Stop after this many entries (not with a receipt): a long unverified stretch is walked in slices. */
+  maxEntries?: number;
 }
 
 type Link = { seq: number; hash: Buffer };
@@ -89,6 +93,8 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
   let beforePrev: Buffer | null = null;
   let firstBreak: ChainBreak | null = null;
   let count = 0;
+  let more = false;
+  const limit = receipt ? Infinity : opts.maxEntries ?? Infinity;
   if (startedFrom) {
     const e = await chainedEntry(db, startedFrom.seq);
     firstBreak = checkpointBreak(startedFrom, e);
@@ -98,7 +104,11 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
       beforePrev = e.prevHash;
     }
   }
-  for await (const e of readChain(db, startedFrom?.seq ?? 0)) {
+  for await (const e of readChain(db, startedFrom?.seq ?? 0, Math.min(10_000, limit))) {
+    if (count >= limit) {
+      more = true;
+      break;
+    }
     count++;
     firstBreak ??= linkBreak(e, prev, beforePrev);
     if (receipt && e.seq === receipt.seq) {
@@ -124,7 +134,7 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
   const pendingInInbox = await inboxCount(db);
   const receiptCheck: ReceiptCheck | null = receipt ? { ...receipt, matched: receiptMatched, after: { fromSeq: receipt.seq, toSeq: head?.seq ?? 0, entries: afterReceipt } } : null;
   const messages = describe(firstBreak, count, head, startedFrom, receiptCheck);
-  return { ok: !firstBreak, walk, fromSeq, toSeq: head?.seq ?? 0, entries: count, startedFrom, notWalked, checkpoint, head, pendingInInbox, firstBreak, receipt: receiptCheck, message: messages.en, messages };
+  return { ok: !firstBreak, walk, fromSeq, toSeq: head?.seq ?? 0, entries: count, more, startedFrom, notWalked, checkpoint, head, pendingInInbox, firstBreak, receipt: receiptCheck, message: messages.en, messages };
 }
 
 function checkpointBreak(c: Checkpoint, e: ChainedEntry | null): ChainBreak | null {
