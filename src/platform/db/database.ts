@@ -63,6 +63,11 @@ export function connect(url: string, poolSize = 20): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'open06' });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor one dropped while checked out between two statements (a transaction waiting on the
+  // platform, a database restarting): the pool stops listening for a checked-out client's errors,
+  // and an 'error' event with no listener ends the process. The statement that follows fails and
+  // the client is discarded when it goes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   preparedStatements(pool);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
