@@ -5,3 +5,11 @@
  * takes the CPU for minutes and would be measured instead of the requests.
  */
 export const BENCH_APP_ENV = { AUDIT_CHECKPOINT_INTERVAL_MINUTES: '0' };
+
+/** Stops a process the benchmark started and waits for it to exit (at most `ms`): the platform drains its work before PostgreSQL stops. */
+export async function stopProcess(child: import('node:child_process').ChildProcess | null | undefined, ms = 15_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+}

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { arg, database, postgresCpu, procStats, registerPartner, root, samplePeople, startApp } from './exchange-setup.ts';
+import { stopProcess } from './app-env.ts';
 
 const ROWS = Number(arg('rows', '1000000'));
 const PEOPLE = Number(arg('people', '1000000'));
@@ -97,7 +98,6 @@ try {
   console.log(`job: ${ROWS} rows in ${jobSeconds.toFixed(1)} s = ${result.job.rowsPerSecond} rows/s (target ≥ 83,000), peak RSS ${mem.hwmMiB} MiB (target ≤ 1,024)`);
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
-  app?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await stopProcess(app);
   await server.stop();
 }

@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 import { arg, database, machineBusy, pct, postgresCpu, procStats, registerPartner, samplePeople, startApp, startChild } from './exchange-setup.ts';
+import { stopProcess } from './app-env.ts';
 
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '15'));
@@ -97,8 +98,6 @@ try {
   console.log(`exchange / baseline = ${result.ratio} (target ≥ 0.65), exchange p99 ${worstP99.toFixed(2)} ms (target ≤ 25 ms)`);
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
-  base?.kill('SIGTERM');
-  app?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await Promise.all([stopProcess(base), stopProcess(app)]);
   await server.stop();
 }

@@ -33,7 +33,7 @@ import { EXCHANGE_RESOURCE } from '../src/identity/oidc/provider.ts';
 import { clientKeys, rp, client, UserAgent, formAction } from '../test/harness/oidc.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
-import { BENCH_APP_ENV } from './app-env.ts';
+import { BENCH_APP_ENV, stopProcess } from './app-env.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : dflt; };
@@ -172,7 +172,6 @@ try {
   const result = { seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg().map((x) => +x.toFixed(2)) }, clientCredentials: cc, verification, signIn: { ...flows, rawArgon2idPerSecond: rawPerSecond, ratio: +(flows.perSecond / rawPerSecond).toFixed(2) }, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
-  app?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await stopProcess(app);
   await server.stop();
 }

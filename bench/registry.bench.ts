@@ -25,7 +25,7 @@ import { loadPopulation } from '../src/synth/loader.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
-import { BENCH_APP_ENV } from './app-env.ts';
+import { BENCH_APP_ENV, stopProcess } from './app-env.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -136,7 +136,6 @@ try {
   const result = { people, seconds: SECONDS, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, load, byId, search, given, events, wallSeconds: Math.round((Date.now() - t0) / 1000) };
   console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
-  app?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await stopProcess(app);
   await server.stop();
 }
