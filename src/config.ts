@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object({
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15, description: 'How long a locked officer account stays locked, minutes.' }),
   AUDIT_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Most audit entries written in one group commit.' }),
   AUDIT_CHECKPOINT_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 24 * 60, default: 10, description: 'How often the platform walks the audit chain from its last checkpoint and records a new checkpoint (published signed at GET /api/v1/audit/head) when the chain has grown, minutes (0 = never).' }),
+  AUDIT_RECEIPT_PUSH_URLS: Type.String({ default: '', description: 'Comma-separated absolute https URLs of keepers outside the platform: each new audit checkpoint\'s signed receipt is POSTed to each as {"receipt": "<compact JWS>"}, retried with exponential backoff from 30 seconds, at most 8 attempts (http only for 127.0.0.1 and localhost). Empty: receipts are pushed nowhere.' }),
   AUDIT_HEAD_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 120, description: 'Requests one client IP may make per minute to the public GET /api/v1/audit/head, per process (over it: 429 with Retry-After).' }),
   CARDS_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the card signing keys (CSCA, Document Signer) at rest. Unset: stored in clear (a warning says so).' })),
   SIGNING_KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'Base64 of 32 random bytes that encrypt the platform JOSE signing keys (OpenID Connect, access tokens) at rest. Unset: stored in clear (a warning says so).' })),
@@ -67,6 +68,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const schema = (ConfigSchema.properties as Record<string, { description?: string }>)[key];
     problems.push(`${key}=${JSON.stringify(withDefaults[key])}: ${e.message}${schema?.description ? ` (${schema.description})` : ''}`);
   }
+  const pushUrls = withDefaults.AUDIT_RECEIPT_PUSH_URLS;
+  if (typeof pushUrls === 'string') for (const bad of badPushUrls(pushUrls)) problems.push(`AUDIT_RECEIPT_PUSH_URLS: ${JSON.stringify(bad.replace(/\/\/[^/]*@/, '//…@'))} is not an absolute https URL without user or password (http only for 127.0.0.1 or localhost)`);
   if (problems.length) throw new ConfigError(problems);
   const cfg = withDefaults as Static<typeof ConfigSchema>;
   return {
@@ -74,6 +77,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     DATA_DIR: path.resolve(cfg.DATA_DIR),
     PUBLIC_BASE_URL: (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, ''),
   };
+}
+
+/** The keepers each new checkpoint's receipt is pushed to (AUDIT_RECEIPT_PUSH_URLS). */
+export function receiptPushUrls(cfg: Pick<Config, 'AUDIT_RECEIPT_PUSH_URLS'>): string[] {
+  return cfg.AUDIT_RECEIPT_PUSH_URLS.split(',').map((u) => u.trim()).filter(Boolean);
+}
+
+function badPushUrls(list: string): string[] {
+  return receiptPushUrls({ AUDIT_RECEIPT_PUSH_URLS: list }).filter((u) => {
+    let url: URL;
+    try { url = new URL(u); } catch { return true; }
+    if (url.username || url.password) return true;
+    return !(url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname)));
+  });
 }
 
 /** Warnings for defaults that are fine on a laptop and wrong in production. */

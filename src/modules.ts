@@ -15,6 +15,7 @@ import * as platform0005 from './platform/migrations/20261124_0005_officer_list_
 import * as platform0006 from './platform/migrations/20261124_0006_create_process_heartbeat.ts';
 import * as platform0007 from './platform/migrations/20261124_0007_create_audit_checkpoint.ts';
 import * as platform0008 from './platform/migrations/20261124_0008_audit_append_bodies.ts';
+import * as platform0009 from './platform/migrations/20261124_0009_create_audit_receipt_push.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0006_create_process_heartbeat': platform0006,
   '20261124_0007_create_audit_checkpoint': platform0007,
   '20261124_0008_audit_append_bodies': platform0008,
+  '20261124_0009_create_audit_receipt_push': platform0009,
   '20261124_0101_create_registry': registry0101,
   '20261124_0102_create_registry_indexes': registry0102,
   '20261124_0103_search_keys_in_c_collation': registry0103,

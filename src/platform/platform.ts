@@ -1,9 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Config } from '../config.ts';
+import { receiptPushUrls, type Config } from '../config.ts';
 import { connect, type Database } from './db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { AuditWriter, Chainer, Checkpointer } from './audit/index.ts';
+import { AuditWriter, Chainer, Checkpointer, ReceiptPusher } from './audit/index.ts';
+import { platformKeys } from './keys/jose-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { OfficerService } from './auth/officer.service.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -18,6 +19,8 @@ export interface Platform {
   chainer: Chainer;
   /** Records a checkpoint of the audit chain every AUDIT_CHECKPOINT_INTERVAL_MINUTES when it has grown. */
   checkpointer: Checkpointer;
+  /** Sends the receipts of new checkpoints to AUDIT_RECEIPT_PUSH_URLS, with retries. */
+  receiptPusher: ReceiptPusher;
   officers: OfficerService;
   /** How many platform processes share the database (per-system rate limits are divided among them). */
   heartbeat: Heartbeat;
@@ -48,8 +51,10 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   chainer.start();
   const heartbeat = new Heartbeat(database.db, 2000, opts.onError);
   heartbeat.start();
-  const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError);
+  const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError, undefined, undefined, undefined, receiptPushUrls(config));
   checkpointer.start();
+  const receiptPusher = new ReceiptPusher(database.db, platformKeys(database.db, config.SIGNING_KEY_ENCRYPTION_KEY), config.PUBLIC_BASE_URL, 5_000, () => clock.now(), opts.onError);
+  receiptPusher.start();
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {
     config,
@@ -59,11 +64,13 @@ export async function createPlatform(config: Config, migrations: Record<string, 
     audit,
     chainer,
     checkpointer,
+    receiptPusher,
     officers,
     heartbeat,
     embedded,
     async close() {
       await checkpointer.stop();
+      await receiptPusher.stop();
       await heartbeat.stop();
       await audit.close();
       await chainer.stop();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** A walk of the chain that found it intact up to entry `seq`, whose hash was then `hash` (hex). */
 export interface Checkpoint {
@@ -28,8 +28,19 @@ export async function checkpointAt(db: Kysely<any>, seq: number): Promise<Checkp
   return r ? fromRow(r) : null;
 }
 
-export async function recordCheckpoint(db: Kysely<any>, c: Checkpoint): Promise<void> {
-  await db.insertInto('platform.audit_checkpoint')
-    .values({ seq: c.seq, hash: Buffer.from(c.hash, 'hex'), walk: c.walk, from_seq: c.fromSeq, entries: c.entries, verified_at: new Date(c.verifiedAt), verified_by: c.verifiedBy })
-    .execute();
+/**
+ * Records the checkpoint and, in the same statement (so both or neither), queues a push of its
+ * receipt to each keeper in `pushTo` (sent by audit.pusher.ts).
+ */
+export async function recordCheckpoint(db: Kysely<any>, c: Checkpoint, pushTo: readonly string[] = []): Promise<void> {
+  const verifiedAt = new Date(c.verifiedAt);
+  await sql`
+    with c as (
+      insert into platform.audit_checkpoint (seq, hash, walk, from_seq, entries, verified_at, verified_by)
+      values (${c.seq}, ${Buffer.from(c.hash, 'hex')}, ${c.walk}, ${c.fromSeq}, ${c.entries}, ${verifiedAt}, ${c.verifiedBy})
+      returning seq
+    )
+    insert into platform.audit_receipt_push (seq, url, next_attempt_at)
+    select c.seq, u.url, ${verifiedAt} from c cross join unnest(${[...pushTo]}::text[]) as u(url)
+  `.execute(db);
 }

@@ -25,11 +25,11 @@ export const CHECKPOINT_WALK_SLICE = 200_000;
 
 /**
  * Walks the chain from the last checkpoint (at most `slice` entries) and records a checkpoint as the
- * system, only when the chain has grown since. Processes sharing the database take turns through an advisory lock; one
+ * system (queuing its receipt's pushes to `pushTo`), only when the chain has grown since. Processes sharing the database take turns through an advisory lock; one
  * that finds it taken leaves the work to the holder. Returns the walk, or null when it did not walk.
  * A broken chain records nothing and throws AuditChainBroken.
  */
-export async function checkpointIfGrown(db: Kysely<any>, now: () => Date, slice = CHECKPOINT_WALK_SLICE): Promise<VerifyResult | null> {
+export async function checkpointIfGrown(db: Kysely<any>, now: () => Date, slice = CHECKPOINT_WALK_SLICE, pushTo: readonly string[] = []): Promise<VerifyResult | null> {
   await chainAll(db);
   const result = await db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CHECKPOINT_LOCK}) as locked`.execute(trx);
@@ -37,7 +37,7 @@ export async function checkpointIfGrown(db: Kysely<any>, now: () => Date, slice 
     // Read under the lock: a checkpoint another process recorded before we took it is seen here.
     const [last, head] = await Promise.all([latestCheckpoint(trx), headSeq(trx)]);
     if (head === 0 || (last && last.seq >= head)) return null;
-    return verifyChain(trx, { from: 'checkpoint', verifiedBy: SYSTEM_VERIFIER, now, maxEntries: slice });
+    return verifyChain(trx, { from: 'checkpoint', verifiedBy: SYSTEM_VERIFIER, now, maxEntries: slice, pushTo });
   });
   if (result && !result.ok) throw new AuditChainBroken(result);
   return result;
@@ -56,7 +56,7 @@ export class Checkpointer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS, private readonly slice = CHECKPOINT_WALK_SLICE, private readonly catchUpDelayMs = 2_000) {}
+  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS, private readonly slice = CHECKPOINT_WALK_SLICE, private readonly catchUpDelayMs = 2_000, private readonly pushTo: readonly string[] = []) {}
 
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
@@ -68,7 +68,7 @@ export class Checkpointer {
 
   private tick(): void {
     if (this.running) return;
-    this.running = checkpointIfGrown(this.db, this.now, this.slice)
+    this.running = checkpointIfGrown(this.db, this.now, this.slice, this.pushTo)
       .then((r) => {
         if (r?.more && this.timer && !this.catchUp) {
           this.catchUp = setTimeout(() => { this.catchUp = null; this.tick(); }, this.catchUpDelayMs);

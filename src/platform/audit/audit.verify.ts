@@ -69,6 +69,8 @@ export interface VerifyOptions {
   receipt?: ReceiptClaims & { kid: string };
   /** Stop after this many entries (not with a receipt): a long unverified stretch is walked in slices. */
   maxEntries?: number;
+  /** Keepers a recorded checkpoint's receipt is pushed to (AUDIT_RECEIPT_PUSH_URLS). */
+  pushTo?: readonly string[];
 }
 
 type Link = { seq: number; hash: Buffer };
@@ -129,7 +131,7 @@ export async function verifyChain(db: Kysely<any>, opts: VerifyOptions = {}): Pr
   let checkpoint: Checkpoint | null = null;
   if (!firstBreak && head && opts.verifiedBy) {
     checkpoint = { seq: head.seq, hash: head.hash, walk, fromSeq, entries: count, verifiedAt: (opts.now?.() ?? new Date()).toISOString(), verifiedBy: opts.verifiedBy };
-    await recordCheckpoint(db, checkpoint);
+    await recordCheckpoint(db, checkpoint, opts.pushTo);
   }
   const pendingInInbox = await inboxCount(db);
   const receiptCheck: ReceiptCheck | null = receipt ? { ...receipt, matched: receiptMatched, after: { fromSeq: receipt.seq, toSeq: head?.seq ?? 0, entries: afterReceipt } } : null;

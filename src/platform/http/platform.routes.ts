@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ping } from '../db/database.ts';
+import { receiptPushUrls } from '../../config.ts';
 import { actorOf, SESSION_COOKIE } from './guard.ts';
 import { ROLES } from '../auth/actor.ts';
-import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq, signReceipt, verifyReceipt, platformKeyLookup, RECEIPT_TYP } from '../audit/index.ts';
+import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq, signReceipt, verifyReceipt, platformKeyLookup, receiptPushes, RECEIPT_TYP } from '../audit/index.ts';
 import { platformKeys } from '../keys/jose-keys.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
@@ -50,6 +51,14 @@ const CheckpointSchema = Type.Object({
   entries: Type.Integer(),
   verifiedAt: Type.String(),
   verifiedBy: Type.String({ description: 'The id of the officer who verified, `system` for the platform\'s periodic checkpoints' }),
+});
+
+const ReceiptPushSchema = Type.Object({
+  url: Type.String({ description: 'A keeper of AUDIT_RECEIPT_PUSH_URLS' }),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt (null: no answer)' }),
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()], { description: 'While pending' }),
 });
 
 const ReceiptSchema = Type.Object({
@@ -188,15 +197,20 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     },
   }, async (req) => {
     await chainAll(p.db);
-    return verifyChain(p.db, { from: req.query.full ? 'start' : 'checkpoint', verifiedBy: actorOf(req).id, now: () => p.clock.now() });
+    return verifyChain(p.db, { from: req.query.full ? 'start' : 'checkpoint', verifiedBy: actorOf(req).id, now: () => p.clock.now(), pushTo: receiptPushUrls(p.config) });
   });
 
   r.get('/api/v1/audit/checkpoint', {
     config: { auth: { roles: ['auditor', 'admin'] } },
-    schema: { tags: ['audit'], summary: 'The last verified checkpoint of the audit chain and the current head', response: { 200: Type.Object({ checkpoint: Type.Union([CheckpointSchema, Type.Null()]), headSeq: Type.Integer() }) } },
+    schema: {
+      tags: ['audit'], summary: 'The last verified checkpoint of the audit chain and the current head',
+      description: '`pushes`: how the checkpoint\'s signed receipt went to each keeper of AUDIT_RECEIPT_PUSH_URLS (empty when none is configured).',
+      response: { 200: Type.Object({ checkpoint: Type.Union([CheckpointSchema, Type.Null()]), headSeq: Type.Integer(), pushes: Type.Array(ReceiptPushSchema) }) },
+    },
   }, async () => {
     await chainAll(p.db);
-    return { checkpoint: await latestCheckpoint(p.db), headSeq: await headSeq(p.db) };
+    const checkpoint = await latestCheckpoint(p.db);
+    return { checkpoint, headSeq: await headSeq(p.db), pushes: checkpoint ? await receiptPushes(p.db, checkpoint.seq) : [] };
   });
 
   const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
