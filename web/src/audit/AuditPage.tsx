@@ -162,6 +162,17 @@ function VerifySection() {
               <Fact term={at('receipt.download.term')}>
                 <ReceiptDownload seq={checkpoint.seq} />
               </Fact>
+              {last.value.pushes.length > 0 && (
+                <Fact term={at('checkpoint.pushes')} testId="audit-checkpoint-pushes">
+                  <ul className="plain-list">
+                    {last.value.pushes.map((p) => (
+                      <li key={p.url} data-testid="audit-push" data-status={p.status}>
+                        <code>{p.url}</code>: {at(`push.${p.status}`, { attempts: p.attempts, code: p.lastStatus ? at('push.code', { status: p.lastStatus }) : '' })}
+                      </li>
+                    ))}
+                  </ul>
+                </Fact>
+              )}
             </Facts>
           ) : (
             <p data-testid="audit-checkpoint-none">{at('checkpoint.none')}</p>

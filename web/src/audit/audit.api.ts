@@ -3,9 +3,9 @@ import { api } from '../api/client.ts';
 type Opts = { signal?: AbortSignal };
 
 /** GET /api/v1/audit/verify: the server's own result type (type-only import, nothing of the server is bundled). */
-import type { ChainBreak, Checkpoint, SignedReceipt, VerifyResult } from '../../../src/platform/audit/index.ts';
+import type { ChainBreak, Checkpoint, ReceiptPush, SignedReceipt, VerifyResult } from '../../../src/platform/audit/index.ts';
 
-export type { ChainBreak, Checkpoint, SignedReceipt, VerifyResult };
+export type { ChainBreak, Checkpoint, ReceiptPush, SignedReceipt, VerifyResult };
 
 /** One chained entry (src/platform/audit/audit.types.ts), hashes in hex. */
 export interface AuditEntryView {
@@ -38,7 +38,8 @@ export function verifyChain(full: boolean, opts: Opts = {}): Promise<VerifyResul
   return api.get(`/api/v1/audit/verify${full ? '?full=true' : ''}`, opts);
 }
 
-export function lastCheckpoint(opts: Opts = {}): Promise<{ checkpoint: Checkpoint | null; headSeq: number }> {
+/** The last checkpoint, how far the chain has grown since, and its receipt's pushes to the keepers outside (AUDIT_RECEIPT_PUSH_URLS). */
+export function lastCheckpoint(opts: Opts = {}): Promise<{ checkpoint: Checkpoint | null; headSeq: number; pushes: ReceiptPush[] }> {
   return api.get('/api/v1/audit/checkpoint', opts);
 }
 
