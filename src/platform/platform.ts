@@ -51,11 +51,12 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   chainer.start();
   const heartbeat = new Heartbeat(database.db, 2000, opts.onError);
   heartbeat.start();
-  const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError, undefined, undefined, undefined, receiptPushUrls(config));
+  const pushTo = receiptPushUrls(config);
+  const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError, { pushTo });
   checkpointer.start();
   const receiptPusher = new ReceiptPusher(database.db, platformKeys(database.db, config.SIGNING_KEY_ENCRYPTION_KEY), config.PUBLIC_BASE_URL, 5_000, () => clock.now(), opts.onError);
   // Nothing is queued without keepers: no need to look for due pushes.
-  if (receiptPushUrls(config).length) receiptPusher.start();
+  if (pushTo.length) receiptPusher.start();
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {
     config,

@@ -115,7 +115,7 @@ test('a started Checkpointer walks once shortly after start, not after its first
   try {
     await fill(t.platform, 5);
     const errors: unknown[] = [];
-    const job = new Checkpointer(t.platform.db, 60 * 60_000, () => t.platform.clock.now(), (e) => errors.push(e), 500);
+    const job = new Checkpointer(t.platform.db, 60 * 60_000, () => t.platform.clock.now(), (e) => errors.push(e), { firstDelayMs: 500 });
     const started = Date.now();
     job.start();
     assert.equal(await checkpointCount(t.platform), 0, 'not at once');
@@ -170,7 +170,7 @@ test('a long unverified stretch is walked in slices, each ending in a checkpoint
     // The started job walks the rest in slices, without waiting for its (hour-long) interval.
     await fill(t.platform, 20);
     const errors: unknown[] = [];
-    const job = new Checkpointer(t.platform.db, 60 * 60_000, now, (e) => errors.push(e), 10, 10, 10);
+    const job = new Checkpointer(t.platform.db, 60 * 60_000, now, (e) => errors.push(e), { firstDelayMs: 10, slice: 10, catchUpDelayMs: 10 });
     job.start();
     const started = Date.now();
     while ((await latestCheckpoint(t.platform.db))?.seq !== 45) {

@@ -46,6 +46,17 @@ export async function checkpointIfGrown(db: Kysely<any>, now: () => Date, slice 
 /** How soon after start the first walk runs: a fresh platform publishes a head within seconds, not after an interval. */
 export const FIRST_CHECKPOINT_DELAY_MS = 5_000;
 
+export interface CheckpointerOptions {
+  /** The first walk after start (default FIRST_CHECKPOINT_DELAY_MS). */
+  firstDelayMs?: number;
+  /** The most entries one walk looks at (default CHECKPOINT_WALK_SLICE). */
+  slice?: number;
+  /** The pause before the next slice while a walk stopped short of the head (default 2 s). */
+  catchUpDelayMs?: number;
+  /** Keepers each new checkpoint's receipt is pushed to (AUDIT_RECEIPT_PUSH_URLS). */
+  pushTo?: readonly string[];
+}
+
 /**
  * Runs checkpointIfGrown shortly after start, then every `intervalMs` (0 = never); while a walk stops
  * at its slice before the head, the next slice follows after `catchUpDelayMs`. Failures go to onError.
@@ -56,11 +67,15 @@ export class Checkpointer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, private readonly firstDelayMs = FIRST_CHECKPOINT_DELAY_MS, private readonly slice = CHECKPOINT_WALK_SLICE, private readonly catchUpDelayMs = 2_000, private readonly pushTo: readonly string[] = []) {}
+  private readonly o: Required<CheckpointerOptions>;
+
+  constructor(private readonly db: Kysely<any>, private readonly intervalMs: number, private readonly now: () => Date, private readonly onError: (e: unknown) => void = () => undefined, options: CheckpointerOptions = {}) {
+    this.o = { firstDelayMs: FIRST_CHECKPOINT_DELAY_MS, slice: CHECKPOINT_WALK_SLICE, catchUpDelayMs: 2_000, pushTo: [], ...options };
+  }
 
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
-    this.first = setTimeout(() => { this.first = null; this.tick(); }, this.firstDelayMs);
+    this.first = setTimeout(() => { this.first = null; this.tick(); }, this.o.firstDelayMs);
     this.first.unref();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
@@ -68,10 +83,10 @@ export class Checkpointer {
 
   private tick(): void {
     if (this.running) return;
-    this.running = checkpointIfGrown(this.db, this.now, this.slice, this.pushTo)
+    this.running = checkpointIfGrown(this.db, this.now, this.o.slice, this.o.pushTo)
       .then((r) => {
         if (r?.more && this.timer && !this.catchUp) {
-          this.catchUp = setTimeout(() => { this.catchUp = null; this.tick(); }, this.catchUpDelayMs);
+          this.catchUp = setTimeout(() => { this.catchUp = null; this.tick(); }, this.o.catchUpDelayMs);
           this.catchUp.unref();
         }
       })

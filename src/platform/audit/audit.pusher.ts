@@ -91,15 +91,21 @@ export class ReceiptPusher {
       update platform.audit_receipt_push p set next_attempt_at = ${new Date(now.getTime() + this.settings.leaseMs)}, attempts = p.attempts + 1
       from due where p.id = due.id
       returning p.id::text, p.seq::text, p.url, p.attempts`.execute(this.db);
-    await Promise.all(rows.map((r) => this.send(r)));
+    // One signature per checkpoint, however many keepers it goes to.
+    const receipts = new Map<string, Promise<string>>();
+    const receiptOf = (seq: string) => {
+      if (!receipts.has(seq)) receipts.set(seq, signReceipt(this.db, this.keys, this.issuer, Number(seq)).then((x) => x.receipt));
+      return receipts.get(seq)!;
+    };
+    await Promise.all(rows.map((r) => this.send(r, receiptOf(r.seq))));
     return rows.length;
   }
 
-  private async send(r: PushRow): Promise<void> {
+  private async send(r: PushRow, signed: Promise<string>): Promise<void> {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const { receipt } = await signReceipt(this.db, this.keys, this.issuer, Number(r.seq));
+      const receipt = await signed;
       const res = await fetch(r.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -215,7 +215,8 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
 
   const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
   const HEAD_TTL_MS = 60_000;
-  let publicHead: { at: number; receipt: Awaited<ReturnType<typeof signReceipt>> } | null = null;
+  // The signing in progress is shared, so callers arriving together at the end of a minute sign once.
+  let publicHead: { at: number; receipt: ReturnType<typeof signReceipt> } | null = null;
   const receiptDescription = 'Keep the receipt outside the platform: POST it to /api/v1/audit/verify-receipt (or `open06 audit verify --receipt FILE`) later to prove the chain up to its entry was not rewritten since, checkpoints included. Refused (409) when the checkpoint\'s entry no longer has the recorded hash.';
   r.get('/api/v1/audit/checkpoints/latest/receipt', {
     config: { auth: { roles: ['auditor', 'admin'] } },
@@ -234,9 +235,16 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     // Anyone may call this without signing in: sign at most once a minute (what caches may keep
     // anyway), not two reads and a signature per call.
     const now = p.clock.now().getTime();
-    if (!publicHead || now - publicHead.at >= HEAD_TTL_MS) publicHead = { at: now, receipt: await signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest') };
-    reply.header('cache-control', `public, max-age=${Math.max(1, Math.ceil((publicHead.at + HEAD_TTL_MS - now) / 1000))}`);
-    return publicHead.receipt;
+    if (!publicHead || now - publicHead.at >= HEAD_TTL_MS) {
+      const head = { at: now, receipt: signReceipt(p.db, keys, p.config.PUBLIC_BASE_URL, 'latest') };
+      publicHead = head;
+      // A refusal (no checkpoint yet) is not kept: the next caller asks again.
+      head.receipt.catch(() => { if (publicHead === head) publicHead = null; });
+    }
+    const { at, receipt } = publicHead;
+    const signed = await receipt;
+    reply.header('cache-control', `public, max-age=${Math.max(1, Math.ceil((at + HEAD_TTL_MS - now) / 1000))}`);
+    return signed;
   });
 
   r.get('/api/v1/audit/checkpoints/:seq/receipt', {
