@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { BatchLoader } from '../platform/db/batch-loader.ts';
-import { cardsStore } from './cards.store.ts';
+import { turnReads } from '../platform/db/batch-loader.ts';
+import { cardsStore, type CardFactRow } from './cards.store.ts';
 import { effectiveStatus, type CardStatus } from './card-lifecycle.ts';
 
 /** A person's cards as the data exchange needs them: each card's issue date and status today, newest first. */
@@ -25,35 +25,39 @@ export async function cardFacts(db: Kysely<any>, idNumbers: readonly string[], t
   return out;
 }
 
-type CardFactRow = Awaited<ReturnType<typeof cardsStore.cardsOfMany>>[number];
-
 function addCard(f: CardFacts, c: CardFactRow, today: string): void {
   const status = effectiveStatus(c.status, c.expiry_date, today);
   f.cards.push({ cardNo: c.card_no, issueDate: c.issue_date, expiryDate: c.expiry_date, status });
   if (status === 'valid') f.hasValidCard = true;
 }
 
-const loaders = new WeakMap<object, BatchLoader<string, CardFactRow[]>>();
+const loads = new WeakMap<object, (idNumber: string) => Promise<CardFactRow[] | undefined>>();
 
 /**
  * One person's cards outside any transaction (undefined without a card), read in one statement
- * with those that concurrent requests ask for in the same turn of the event loop.
+ * with those that concurrent requests ask for in the same turn of the event loop, other modules'
+ * reads of that turn included.
  */
 export async function cardFactsOf(db: Kysely<any>, idNumber: string, today: string): Promise<CardFacts | undefined> {
-  let loader = loaders.get(db);
-  if (!loader) {
-    loader = new BatchLoader(async (ids) => {
-      const byId = new Map<string, CardFactRow[]>();
-      for (const c of await cardsStore.cardsOfMany(db, ids)) {
-        const list = byId.get(c.id_number);
-        if (list) list.push(c);
-        else byId.set(c.id_number, [c]);
-      }
-      return byId;
+  let load = loads.get(db);
+  if (!load) {
+    load = turnReads(db).part({
+      query: (ids: string[]) => cardsStore.cardsQuery(ids),
+      index: (rows) => {
+        const byId = new Map<string, CardFactRow[]>();
+        for (const c of rows) {
+          const list = byId.get(c.id_number);
+          if (list) list.push(c);
+          else byId.set(c.id_number, [c]);
+        }
+        // Newest first, as cardsQuery orders them: an aggregate's input order is not promised.
+        for (const list of byId.values()) list.sort((x, y) => y.card_no - x.card_no);
+        return byId;
+      },
     });
-    loaders.set(db, loader);
+    loads.set(db, load);
   }
-  const rows = await loader.load(idNumber);
+  const rows = await load(idNumber);
   if (!rows) return undefined;
   const f: CardFacts = { cards: [], hasValidCard: false };
   for (const c of rows) addCard(f, c, today);

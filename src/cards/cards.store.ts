@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { CardStatus, IssueKind } from './card-lifecycle.ts';
 
 type Db = Kysely<any> | Transaction<any>;
@@ -23,6 +23,9 @@ export interface CardRow {
   status_changed_at: Date | null;
   synthetic: boolean;
 }
+
+/** A card as the data exchange needs it. */
+export type CardFactRow = Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>;
 
 export type CardEventKind = 'issued' | 'superseded' | 'reported_lost' | 'revoked';
 
@@ -65,13 +68,16 @@ export const cardsStore = {
   },
 
   /** The cards of many people in one statement (`= any($1)`), each person's newest first. */
-  async cardsOfMany(db: Db, idNumbers: readonly string[]): Promise<Array<Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>>> {
-    type Row = Pick<CardRow, 'id_number' | 'card_no' | 'status' | 'issue_date' | 'expiry_date'>;
+  async cardsOfMany(db: Db, idNumbers: readonly string[]): Promise<CardFactRow[]> {
+    return (await cardsStore.cardsQuery(idNumbers).execute(db)).rows;
+  },
+
+  /** The statement of cardsOfMany, for a turn's combined read (TurnReads). */
+  cardsQuery(idNumbers: readonly string[]): RawBuilder<CardFactRow> {
     // One person by equality, so the prepared statement settles on its generic plan (see identityMany).
-    const { rows } = idNumbers.length === 1
-      ? await sql<Row>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = ${idNumbers[0]!} order by card_no desc`.execute(db)
-      : await sql<Row>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = any(${idNumbers as string[]}::text[]) order by id_number, card_no desc`.execute(db);
-    return rows;
+    return idNumbers.length === 1
+      ? sql<CardFactRow>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = ${idNumbers[0]!} order by card_no desc`
+      : sql<CardFactRow>`select id_number, card_no, status, issue_date, expiry_date from cards.card where id_number = any(${idNumbers as string[]}::text[]) order by id_number, card_no desc`;
   },
 
   /**

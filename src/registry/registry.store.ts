@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { BatchLoader } from '../platform/db/batch-loader.ts';
 import { effectInserts, type Effects } from '../platform/events/effects.ts';
 import type { HouseholdRow, PersonPatch, PersonRow } from './registry.types.ts';
@@ -57,6 +57,9 @@ function eventCtes(e: EventRecord, subjects: readonly EventSubjectRecord[]) {
 const personJson = sql<PersonRow>`row_to_json(p)`.as('r');
 const unwrap = (rows: ReadonlyArray<{ r: PersonRow }>): PersonRow[] => rows.map((x) => x.r);
 
+/** What the data exchange compares a partner's statement with. */
+export type IdentityRow = Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>;
+
 const personLoaders = new WeakMap<object, BatchLoader<string, PersonRow>>();
 
 /** All SQL of the registry module. */
@@ -82,14 +85,17 @@ export const registryStore = {
   },
 
   /** Identity columns of many people in one statement (bulk verification batches of a few thousand). */
-  async identityMany(db: Db, idNumbers: readonly string[]): Promise<Array<Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>>> {
-    type Row = Pick<PersonRow, 'id_number' | 'full_name' | 'birth_year' | 'birth_month' | 'birth_day' | 'sex' | 'status'>;
+  async identityMany(db: Db, idNumbers: readonly string[]): Promise<IdentityRow[]> {
+    return (await registryStore.identityQuery(idNumbers).execute(db)).rows;
+  },
+
+  /** The statement of identityMany, for a turn's combined read (TurnReads). */
+  identityQuery(idNumbers: readonly string[]): RawBuilder<IdentityRow> {
     // One person by equality: a prepared `= any($1)` is re-planned on every call (its generic plan
     // is costed for an array of unknown length), while `= $1` settles on the generic plan.
-    const { rows } = idNumbers.length === 1
-      ? await sql<Row>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = ${idNumbers[0]!}`.execute(db)
-      : await sql<Row>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = any(${idNumbers as string[]}::text[])`.execute(db);
-    return rows;
+    return idNumbers.length === 1
+      ? sql<IdentityRow>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = ${idNumbers[0]!}`
+      : sql<IdentityRow>`select id_number, full_name, birth_year, birth_month, birth_day, sex, status from registry.person where id_number = any(${idNumbers as string[]}::text[])`;
   },
 
   /** Locks the rows in ID order (no deadlock between two events touching the same people). */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { BatchLoader } from '../platform/db/batch-loader.ts';
-import { registryStore } from './registry.store.ts';
+import { turnReads } from '../platform/db/batch-loader.ts';
+import { registryStore, type IdentityRow } from './registry.store.ts';
 import { birthDateIso } from './registry.view.ts';
 
 /** What the data exchange compares a partner's statement with: identity facts only. */
@@ -20,21 +20,27 @@ export interface VerificationFacts {
  */
 export async function verificationFacts(db: Kysely<any>, idNumbers: readonly string[]): Promise<Map<string, VerificationFacts>> {
   const out = new Map<string, VerificationFacts>();
-  for (const r of await registryStore.identityMany(db, idNumbers)) out.set(r.id_number, { idNumber: r.id_number, fullName: r.full_name, birthDate: birthDateIso(r), sex: r.sex, status: r.status });
+  for (const r of await registryStore.identityMany(db, idNumbers)) out.set(r.id_number, factsOf(r));
   return out;
 }
 
-const loaders = new WeakMap<object, BatchLoader<string, VerificationFacts>>();
+function factsOf(r: IdentityRow): VerificationFacts {
+  return { idNumber: r.id_number, fullName: r.full_name, birthDate: birthDateIso(r), sex: r.sex, status: r.status };
+}
+
+const loads = new WeakMap<object, (idNumber: string) => Promise<IdentityRow | undefined>>();
 
 /**
  * One person's identity facts outside any transaction, read in one statement with those that
- * concurrent requests ask for in the same turn of the event loop (single checks at scale).
+ * concurrent requests ask for in the same turn of the event loop, other modules' reads of that turn
+ * included (single checks at scale).
  */
-export function verificationFact(db: Kysely<any>, idNumber: string): Promise<VerificationFacts | undefined> {
-  let loader = loaders.get(db);
-  if (!loader) {
-    loader = new BatchLoader((ids) => verificationFacts(db, ids));
-    loaders.set(db, loader);
+export async function verificationFact(db: Kysely<any>, idNumber: string): Promise<VerificationFacts | undefined> {
+  let load = loads.get(db);
+  if (!load) {
+    load = turnReads(db).part({ query: (ids: string[]) => registryStore.identityQuery(ids), index: (rows) => new Map(rows.map((r) => [r.id_number, r])) });
+    loads.set(db, load);
   }
-  return loader.load(idNumber);
+  const r = await load(idNumber);
+  return r && factsOf(r);
 }
