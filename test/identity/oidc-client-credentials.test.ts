@@ -7,6 +7,7 @@ import { officerHeaders } from '../harness/eid.ts';
 import { oidcServices } from '../../src/identity/oidc/oidc.module.ts';
 import { EXCHANGE_RESOURCE } from '../../src/identity/oidc/provider.ts';
 import { AccessTokenRejected } from '../../src/identity/oidc/access-tokens.ts';
+import { providerStoreEnabled } from '../../src/identity/oidc/provider-context.ts';
 
 async function adminHeaders(s: TestServer): Promise<Record<string, string>> {
   await s.createOfficer({ username: 'quantri', password: 'correct-horse-battery-staple', displayName: 'Quản trị', roles: ['admin'], provinceCode: null });
@@ -53,6 +54,25 @@ describe('partner systems get access tokens with client credentials and private_
     const v = await oidcServices(s.platform).verifier.verify(tokens.access_token);
     assert.equal(v.clientId, 'bank-ekyc');
     assert.deepEqual(v.scope, ['exchange']);
+  });
+
+  test('the provider\'s request store is on only while one of its requests is in flight: other requests pay no promise hooks, overlapping token requests all succeed', async () => {
+    const config = await rp(issuer, 'bank-ekyc', keys);
+    let sawOn = false;
+    let polling = true;
+    const poll = () => { if (providerStoreEnabled()) sawOn = true; if (polling) setImmediate(poll); };
+    poll();
+    const all = await Promise.all(Array.from({ length: 16 }, () => client.clientCredentialsGrant(config, { scope: 'exchange' })));
+    polling = false;
+    for (const t of all) assert.equal(decodeJwt(t.access_token).client_id, 'bank-ekyc');
+    const lifetimes = new Set(all.map((t) => { const c = decodeJwt(t.access_token); return c.exp! - c.iat!; }));
+    assert.equal(lifetimes.size, 1, 'every token got the configured lifetime (the provider read its context)');
+    // Node 24 keeps async context without promise hooks, and has no such switch to observe.
+    if (Number(process.versions.node.split('.')[0]) < 24) assert.ok(sawOn, 'the store was on during the requests');
+    assert.equal(providerStoreEnabled(), false, 'and off once none is in flight');
+    const again = await client.clientCredentialsGrant(config, { scope: 'exchange' });
+    assert.equal(decodeJwt(again.access_token).client_id, 'bank-ekyc', 'the next request switches it on again');
+    assert.equal(providerStoreEnabled(), false);
   });
 
   test('a tampered client assertion, a replayed one and an unknown client are refused', async () => {

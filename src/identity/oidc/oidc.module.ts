@@ -25,6 +25,7 @@ import { createProvider, EXCHANGE_RESOURCE, type AccountPort } from './provider.
 import { interactionRoutes, type SignInPort } from './interactions.ts';
 import { errorPageHtml } from './pages.ts';
 import './oidc.errors.ts';
+import { throughProvider } from './provider-context.ts';
 
 export interface OidcServices {
   issuer: string;
@@ -188,7 +189,7 @@ export function oidcModule(p: Platform, accounts: AccountPort & SignInPort, opts
       const raw = req.raw as typeof req.raw & { originalUrl?: string };
       raw.originalUrl = raw.url;
       raw.url = raw.url!.slice('/oidc'.length) || '/';
-      host.provider.callback()(raw, reply.raw);
+      throughProvider(() => host.provider.callback()(raw, reply.raw)).catch((e: unknown) => app.log.error({ err: e }, 'oidc: provider request failed'));
     };
     app.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE', 'PUT'], url: '/oidc/*', onRequest: handOver, schema: { hide: true }, handler: async () => undefined });
     app.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/oidc', onRequest: handOver, schema: { hide: true }, handler: async () => undefined });
