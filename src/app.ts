@@ -44,6 +44,8 @@ export async function buildApp(platform: Platform, modules: ModulePlugin[] = [],
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   const metrics = createMetrics();
+  const stopCountingPushFailures = platform.receiptPusher.onFailed(() => metrics.auditReceiptPushFailed.inc());
+  app.addHook('onClose', async () => stopCountingPushFailures());
 
   app.addSchema(ProblemSchema);
   await app.register(swagger, {

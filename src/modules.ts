@@ -16,6 +16,7 @@ import * as platform0006 from './platform/migrations/20261124_0006_create_proces
 import * as platform0007 from './platform/migrations/20261124_0007_create_audit_checkpoint.ts';
 import * as platform0008 from './platform/migrations/20261124_0008_audit_append_bodies.ts';
 import * as platform0009 from './platform/migrations/20261124_0009_create_audit_receipt_push.ts';
+import * as platform0010 from './platform/migrations/20261125_0010_audit_receipt_push_unique.ts';
 import * as registry0101 from './registry/migrations/20261124_0101_create_registry.ts';
 import * as registry0102 from './registry/migrations/20261124_0102_create_registry_indexes.ts';
 import * as registry0103 from './registry/migrations/20261124_0103_search_keys_in_c_collation.ts';
@@ -64,6 +65,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0404_list_indexes': exchange0404,
   '20261124_0405_quota_reservations': exchange0405,
   '20261124_0406_system_key_history': exchange0406,
+  '20261125_0010_audit_receipt_push_unique': platform0010,
 };
 
 /** The domain modules mounted into the HTTP app. */

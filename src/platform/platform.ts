@@ -3,7 +3,7 @@ import { receiptPushUrls, type Config } from '../config.ts';
 import { connect, type Database } from './db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { AuditWriter, Chainer, Checkpointer, ReceiptPusher } from './audit/index.ts';
+import { AuditWriter, Chainer, Checkpointer, ReceiptPusher, type PushSettings } from './audit/index.ts';
 import { platformKeys } from './keys/jose-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { OfficerService } from './auth/officer.service.ts';
@@ -34,7 +34,18 @@ export async function databaseUrl(config: Config, log: (m: string) => void): Pro
   return { url: embedded.url, embedded };
 }
 
-export async function createPlatform(config: Config, migrations: Record<string, Migration>, opts: { clock?: Clock; log?: (m: string) => void; onError?: (e: unknown) => void } = {}): Promise<Platform> {
+export interface PlatformOptions {
+  clock?: Clock;
+  log?: (m: string) => void;
+  onError?: (e: unknown) => void;
+  /**
+   * Tests only: the receipt pusher's interval (default 5 s) and settings (default
+   * DEFAULT_PUSH_SETTINGS), e.g. so that a push reaches `failed` within seconds.
+   */
+  receiptPush?: Partial<PushSettings> & { intervalMs?: number };
+}
+
+export async function createPlatform(config: Config, migrations: Record<string, Migration>, opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.log ?? (() => undefined);
   const { url, embedded } = await databaseUrl(config, log);
   const database = connect(url, config.DATABASE_POOL_SIZE);
@@ -54,9 +65,10 @@ export async function createPlatform(config: Config, migrations: Record<string, 
   const pushTo = receiptPushUrls(config);
   const checkpointer = new Checkpointer(database.db, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000, () => clock.now(), opts.onError, { pushTo });
   checkpointer.start();
-  const receiptPusher = new ReceiptPusher(database.db, platformKeys(database.db, config.SIGNING_KEY_ENCRYPTION_KEY), config.PUBLIC_BASE_URL, 5_000, () => clock.now(), opts.onError);
+  const { intervalMs: pushIntervalMs = 5_000, ...pushSettings } = opts.receiptPush ?? {};
+  const receiptPusher = new ReceiptPusher(database.db, platformKeys(database.db, config.SIGNING_KEY_ENCRYPTION_KEY), config.PUBLIC_BASE_URL, pushIntervalMs, () => clock.now(), opts.onError, pushSettings);
   // Nothing is queued without keepers: no need to look for due pushes.
-  if (pushTo.length) receiptPusher.start();
+  if (pushTo.length) await receiptPusher.start(pushTo);
   const officers = new OfficerService(database.db, clock, audit, { sessionTtlMinutes: config.SESSION_TTL_MINUTES, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES });
   return {
     config,

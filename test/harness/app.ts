@@ -3,8 +3,6 @@ import { buildApp } from '../../src/app.ts';
 import { modules } from '../../src/modules.ts';
 import type { Role } from '../../src/platform/auth/actor.ts';
 import type { Platform } from '../../src/platform/platform.ts';
-import type { Clock } from '../../src/platform/clock.ts';
-import type { Config } from '../../src/config.ts';
 import { testPlatform } from './platform.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
@@ -18,7 +16,7 @@ export interface TestApp {
 }
 
 /** The app on a fresh database, driven with `inject` (no socket). */
-export async function testApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function testApp(opts: Parameters<typeof testPlatform>[0] = {}): Promise<TestApp> {
   const platform = await testPlatform(opts);
   const app = await buildApp(platform, modules, { logger: false });
   return {

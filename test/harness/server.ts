@@ -4,8 +4,6 @@ import { buildApp } from '../../src/app.ts';
 import { modules } from '../../src/modules.ts';
 import type { Role } from '../../src/platform/auth/actor.ts';
 import type { Platform } from '../../src/platform/platform.ts';
-import type { Config } from '../../src/config.ts';
-import type { Clock } from '../../src/platform/clock.ts';
 import { testPlatform } from './platform.ts';
 
 export interface TestServer {
@@ -16,9 +14,9 @@ export interface TestServer {
 }
 
 /** The whole platform on real HTTP (loopback), on a fresh database. */
-export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: Parameters<typeof testPlatform>[0] = {}): Promise<TestServer> {
   const port = await freePort();
-  const platform = await testPlatform({ clock: opts.clock, config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...opts.config } });
+  const platform = await testPlatform({ ...opts, config: { PORT: port, HOST: '127.0.0.1', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...opts.config } });
   const app = await buildApp(platform, modules, { logger: false });
   await app.listen({ port, host: '127.0.0.1' });
   return {

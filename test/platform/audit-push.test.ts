@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testApp } from '../harness/app.ts';
-import { chainAll, checkpointIfGrown, ReceiptPusher } from '../../src/platform/audit/index.ts';
+import { sql } from 'kysely';
+import { chainAll, checkpointIfGrown, queueLatestForKeepers, ReceiptPusher } from '../../src/platform/audit/index.ts';
+import * as pushUnique from '../../src/platform/migrations/20261125_0010_audit_receipt_push_unique.ts';
 import { platformKeys } from '../../src/platform/keys/jose-keys.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { createPlatform, type Platform } from '../../src/platform/platform.ts';
@@ -115,6 +117,141 @@ test('two platforms pushing at once send each push once', async () => {
     await other.close();
     await t.close();
     await k.close();
+  }
+});
+
+/** The value of the failed-pushes counter in the app's /metrics. */
+async function failedCounter(t: Awaited<ReturnType<typeof testApp>>): Promise<number> {
+  const m = /^open06_audit_receipt_push_failed_total (\d+)$/m.exec((await t.app.inject('/metrics')).body);
+  assert.ok(m, 'the counter is exposed before anything failed');
+  return Number(m[1]);
+}
+
+function problem(res: { statusCode: number; headers: Record<string, unknown>; json(): any; body: string }, status: number, code: string) {
+  assert.equal(res.statusCode, status, res.body);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(res.json().code, code);
+  return res.json();
+}
+
+test('a failed push is counted in /metrics, shown with its last error, and an admin sends it again: pending from scratch, sent by the pusher, audited without the keeper\'s query', async () => {
+  const k = await keeper({ '/keep': [200], '/broken': [503, 503, 200] });
+  const clock = fixedClock(new Date('2026-11-25T09:00:00Z'));
+  const t = await testApp({ clock, config: { AUDIT_RECEIPT_PUSH_URLS: `${k.base}/keep,${k.base}/broken?token=s3cret` }, receiptPush: { intervalMs: 0, maxAttempts: 2 } });
+  try {
+    const auditor = await t.officer('kiem.toan', ['auditor'], null);
+    const admin = await t.officer('quan.tri', ['admin'], null);
+    const adminId = (await t.app.inject({ url: '/api/v1/auth/me', headers: admin })).json().officer.id;
+    await fill(t.platform, 3);
+    const seq = (await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: auditor })).json().checkpoint.seq;
+    await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: auditor });
+    assert.equal((await pushRows(t.platform)).length, 2, 'verified again with nothing new: a second checkpoint at the same entry, no second push');
+    assert.equal(await failedCounter(t), 0);
+
+    const pusher = t.platform.receiptPusher; // the platform's own, driven by hand (interval 0) on the test's clock
+    assert.equal(await pusher.pushDue(), 2);
+    clock.advance(30_000);
+    assert.equal(await pusher.pushDue(), 1, 'the second and last attempt');
+    assert.equal(await failedCounter(t), 1, 'counted when marked failed');
+
+    const shown = (await t.app.inject({ url: '/api/v1/audit/checkpoint', headers: auditor })).json().pushes;
+    assert.deepEqual(shown.map((x: any) => [typeof x.id, x.url.replace(k.base, ''), x.status, x.attempts, x.lastError]), [
+      ['string', '/keep', 'sent', 1, null],
+      ['string', '/broken?token=s3cret', 'failed', 2, 'HTTP 503'],
+    ]);
+    const [sent, failed] = shown as Array<{ id: string }>;
+    const retry = (id: string, headers: Record<string, string>) => t.app.inject({ method: 'POST', url: `/api/v1/audit/receipt-pushes/${id}/retry`, headers });
+
+    problem(await retry(failed!.id, auditor), 403, 'FORBIDDEN_ROLE');
+    assert.deepEqual(problem(await retry('abc', admin), 400, 'VALIDATION_FAILED').errors.map((e: any) => e.field), ['id']);
+    problem(await retry('987654321', admin), 404, 'AUDIT_RECEIPT_PUSH_NOT_FOUND');
+    const notFailed = problem(await retry(sent!.id, { ...admin, 'accept-language': 'en' }), 409, 'AUDIT_RECEIPT_PUSH_NOT_FAILED');
+    assert.match(notFailed.detail, /is “sent”: only a push that failed/);
+    assert.match(notFailed.messages.vi, /trạng thái “đã gửi”/);
+
+    const again = await retry(failed!.id, admin);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual(again.json(), { id: failed!.id, url: `${k.base}/broken?token=s3cret`, status: 'pending', attempts: 0, lastStatus: 503, nextAttemptAt: clock.now().toISOString(), lastError: 'HTTP 503' });
+    assert.equal(problem(await retry(failed!.id, admin), 409, 'AUDIT_RECEIPT_PUSH_NOT_FAILED').messages.en, `Receipt push ${failed!.id} is “waiting to be sent”: only a push that failed can be sent again.`);
+
+    const before = k.received.filter((r) => r.path === '/broken').length;
+    assert.equal(await pusher.pushDue(), 1, 'due at once');
+    assert.equal(k.received.filter((r) => r.path === '/broken').length, before + 1);
+    const row = (await pushRows(t.platform)).find((r) => String(r.id) === failed!.id)!;
+    assert.deepEqual([row.status, row.attempts, row.last_status, row.last_error], ['sent', 1, 200, null]);
+    assert.equal(await failedCounter(t), 1);
+
+    await chainAll(t.platform.db);
+    const entries = (await t.app.inject({ url: '/api/v1/audit/entries?action=audit.receipt_push_retry', headers: auditor })).json().items;
+    assert.equal(entries.length, 1, 'the refused attempts wrote nothing');
+    assert.equal(entries[0].actorKind, 'officer');
+    assert.equal(entries[0].actorId, adminId);
+    assert.deepEqual(entries[0].details, { pushId: failed!.id, seq, keeper: `${k.base}/broken` });
+  } finally {
+    await t.close();
+    await k.close();
+  }
+});
+
+test('keepers added to the configuration get the latest checkpoint\'s receipt when the pusher starts, once however many processes start together', async () => {
+  const k = await keeper({ '/a': [200], '/b': [200], '/c': [200] });
+  const first = `${k.base}/a`;
+  const slow = { intervalMs: 3_600_000 }; // started for real, but never ticks during the test
+  const t = await testApp({ config: { AUDIT_RECEIPT_PUSH_URLS: first }, receiptPush: slow });
+  const started: Platform[] = [];
+  try {
+    assert.equal((await pushRows(t.platform)).length, 0, 'no checkpoint yet: nothing to queue');
+    await fill(t.platform, 2);
+    await checkpointIfGrown(t.platform.db, () => new Date(), undefined, [first]);
+    await fill(t.platform, 2);
+    const latest = (await checkpointIfGrown(t.platform.db, () => new Date(), undefined, [first]))!.checkpoint!.seq;
+    assert.equal(latest, 4);
+
+    const config = { ...t.platform.config, AUDIT_RECEIPT_PUSH_URLS: `${first},${k.base}/b,${k.base}/c` };
+    started.push(...await Promise.all([createPlatform(config, migrations, { receiptPush: slow }), createPlatform(config, migrations, { receiptPush: slow })]));
+    const rows = await pushRows(t.platform);
+    assert.deepEqual(rows.map((r) => [Number(r.seq), r.url.replace(k.base, ''), r.status]), [
+      [2, '/a', 'pending'],
+      [4, '/a', 'pending'],
+      [4, '/b', 'pending'],
+      [4, '/c', 'pending'],
+    ], 'only the latest checkpoint, once per new keeper, none again for the keeper that had it');
+    assert.equal(await queueLatestForKeepers(t.platform.db, receiptPushUrls(config), new Date()), 0, 'a restart queues nothing');
+
+    const pusher = pusherOf(started[0]!, () => new Date(), () => undefined);
+    assert.equal(await pusher.pushDue(), 4);
+    const got = k.received.filter((r) => r.path !== '/a').map((r) => JSON.parse(Buffer.from(r.body.receipt.split('.')[1]!, 'base64url').toString()).seq);
+    assert.deepEqual(got, [4, 4]);
+  } finally {
+    for (const p of started) await p.close();
+    await t.close();
+    await k.close();
+  }
+});
+
+test('migration 0010 keeps the first of duplicate pushes and then refuses a second (seq, keeper)', async () => {
+  const t = await testApp();
+  try {
+    const db = t.platform.db;
+    await pushUnique.down(db);
+    const at = new Date();
+    await db.insertInto('platform.audit_receipt_push').values([
+      { seq: 7, url: 'https://a.example.vn/r', status: 'failed', next_attempt_at: at },
+      { seq: 7, url: 'https://a.example.vn/r', status: 'sent', next_attempt_at: at },
+      { seq: 7, url: 'https://b.example.vn/r', status: 'sent', next_attempt_at: at },
+      { seq: 7, url: 'https://a.example.vn/r', status: 'pending', next_attempt_at: at },
+      { seq: 8, url: 'https://a.example.vn/r', status: 'pending', next_attempt_at: at },
+    ]).execute();
+    const ids = (await pushRows(t.platform)).map((r) => String(r.id));
+    await pushUnique.up(db);
+    assert.deepEqual((await pushRows(t.platform)).map((r) => [String(r.id), Number(r.seq), r.url, r.status]), [
+      [ids[0], 7, 'https://a.example.vn/r', 'failed'],
+      [ids[2], 7, 'https://b.example.vn/r', 'sent'],
+      [ids[4], 8, 'https://a.example.vn/r', 'pending'],
+    ]);
+    await assert.rejects(sql`insert into platform.audit_receipt_push (seq, url, next_attempt_at) values (8, 'https://a.example.vn/r', now())`.execute(db), /audit_receipt_push_seq_url/);
+  } finally {
+    await t.close();
   }
 });
 

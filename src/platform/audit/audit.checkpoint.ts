@@ -30,7 +30,8 @@ export async function checkpointAt(db: Kysely<any>, seq: number): Promise<Checkp
 
 /**
  * Records the checkpoint and, in the same statement (so both or neither), queues a push of its
- * receipt to each keeper in `pushTo` (sent by audit.pusher.ts).
+ * receipt to each keeper in `pushTo` (sent by audit.pusher.ts). A keeper that already has a push of
+ * a checkpoint at the same entry (the chain verified again with nothing new) gets no second one.
  */
 export async function recordCheckpoint(db: Kysely<any>, c: Checkpoint, pushTo: readonly string[] = []): Promise<void> {
   const verifiedAt = new Date(c.verifiedAt);
@@ -42,5 +43,6 @@ export async function recordCheckpoint(db: Kysely<any>, c: Checkpoint, pushTo: r
     )
     insert into platform.audit_receipt_push (seq, url, next_attempt_at)
     select c.seq, u.url, ${verifiedAt} from c cross join unnest(${[...pushTo]}::text[]) as u(url)
+    on conflict (seq, url) do nothing
   `.execute(db);
 }

@@ -8,4 +8,6 @@ export const AuditErrors = defineErrors({
   AUDIT_RECEIPT_MALFORMED: { status: 400, vi: 'Biên nhận không đúng định dạng: {reason}.', en: 'The receipt is malformed: {reason}.' },
   AUDIT_RECEIPT_UNKNOWN_KEY: { status: 422, vi: 'Biên nhận được ký bằng khoá {kid} mà hệ thống không có.', en: 'The receipt was signed with key {kid}, which this platform does not have.' },
   AUDIT_RECEIPT_BAD_SIGNATURE: { status: 422, vi: 'Chữ ký của biên nhận không hợp lệ: biên nhận đã bị sửa hoặc không do khoá {kid} ký.', en: 'The receipt\'s signature does not verify: the receipt was altered or not signed by key {kid}.' },
+  AUDIT_RECEIPT_PUSH_NOT_FOUND: { status: 404, vi: 'Không có lượt gửi biên nhận mã {id}.', en: 'No receipt push with ID {id}.' },
+  AUDIT_RECEIPT_PUSH_NOT_FAILED: { status: 409, vi: 'Lượt gửi biên nhận {id} đang ở trạng thái “{status}”: chỉ gửi lại được lượt đã gửi không thành công.', en: 'Receipt push {id} is “{status}”: only a push that failed can be sent again.' },
 });

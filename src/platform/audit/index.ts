@@ -7,4 +7,4 @@ export { latestCheckpoint, type Checkpoint } from './audit.checkpoint.ts';
 export { insertInbox, searchChain, headSeq, type AuditQuery } from './audit.store.ts';
 export { signReceipt, verifyReceipt, readReceipt, platformKeyLookup, jwksKeyLookup, RECEIPT_TYP, type SignedReceipt, type KeyLookup } from './audit.receipt.ts';
 export type { ReceiptClaims, ReceiptCheck } from './audit.verify.ts';
-export { ReceiptPusher, receiptPushes, type ReceiptPush, type PushSettings } from './audit.pusher.ts';
+export { ReceiptPusher, receiptPushes, retryFailedPush, queueLatestForKeepers, type ReceiptPush, type PushSettings } from './audit.pusher.ts';

@@ -3,6 +3,8 @@ import client from 'prom-client';
 export interface Metrics {
   registry: client.Registry;
   httpDuration: client.Histogram<'method' | 'route' | 'status'>;
+  /** Pushes of audit receipts this process gave up on (docs/audit.md has an alert rule). */
+  auditReceiptPushFailed: client.Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -15,5 +17,10 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  const auditReceiptPushFailed = new client.Counter({
+    name: 'open06_audit_receipt_push_failed_total',
+    help: 'Audit receipt pushes to keepers (AUDIT_RECEIPT_PUSH_URLS) marked failed after their last attempt',
+    registers: [registry],
+  });
+  return { registry, httpDuration, auditReceiptPushFailed };
 }

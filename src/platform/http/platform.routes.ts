@@ -5,7 +5,7 @@ import { ping } from '../db/database.ts';
 import { receiptPushUrls } from '../../config.ts';
 import { actorOf, SESSION_COOKIE } from './guard.ts';
 import { ROLES } from '../auth/actor.ts';
-import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq, signReceipt, verifyReceipt, platformKeyLookup, receiptPushes, RECEIPT_TYP } from '../audit/index.ts';
+import { verifyChain, searchChain, chainAll, latestCheckpoint, headSeq, signReceipt, verifyReceipt, platformKeyLookup, receiptPushes, retryFailedPush, RECEIPT_TYP } from '../audit/index.ts';
 import { platformKeys } from '../keys/jose-keys.ts';
 import type { Platform } from '../platform.ts';
 import type { Metrics } from './metrics.ts';
@@ -54,11 +54,13 @@ const CheckpointSchema = Type.Object({
 });
 
 const ReceiptPushSchema = Type.Object({
+  id: Type.String({ description: 'For POST /api/v1/audit/receipt-pushes/{id}/retry' }),
   url: Type.String({ description: 'A keeper of AUDIT_RECEIPT_PUSH_URLS' }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
   attempts: Type.Integer(),
   lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt (null: no answer)' }),
   nextAttemptAt: Type.Union([Type.String(), Type.Null()], { description: 'While pending' }),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'Why the last attempt failed (`HTTP 503`, `ECONNREFUSED: …`); null when it succeeded or none was made' }),
 });
 
 const ReceiptSchema = Type.Object({
@@ -212,6 +214,16 @@ export async function platformRoutes(app: FastifyInstance, p: Platform, metrics:
     const checkpoint = await latestCheckpoint(p.db);
     return { checkpoint, headSeq: await headSeq(p.db), pushes: checkpoint ? await receiptPushes(p.db, checkpoint.seq) : [] };
   });
+
+  r.post('/api/v1/audit/receipt-pushes/:id/retry', {
+    config: { auth: { roles: ['admin'] } },
+    schema: {
+      tags: ['audit'], summary: 'Send a failed receipt push again (admin); audited',
+      description: 'Only a `failed` push (409 AUDIT_RECEIPT_PUSH_NOT_FAILED otherwise): it becomes `pending` with no attempts, due now, and the pusher sends it within 5 s, retrying with backoff as before. Written to the audit log as `audit.receipt_push_retry` with the push, its checkpoint entry and the keeper\'s URL without its query.',
+      params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'The push\'s `id` in GET /api/v1/audit/checkpoint' }) }),
+      response: { 200: ReceiptPushSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (req) => retryFailedPush(p.db, req.params.id, p.clock.now(), { actorId: actorOf(req).id, requestId: req.id }));
 
   const keys = platformKeys(p.db, p.config.SIGNING_KEY_ENCRYPTION_KEY);
   const HEAD_TTL_MS = 60_000;
