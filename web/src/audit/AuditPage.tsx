@@ -8,7 +8,7 @@ import { Fact, FormField } from '../ui/fields.tsx';
 import '../styles/audit.css';
 import { useOfficerNames } from '../auth/officer-names.ts';
 import { LoadState, useApi } from '../ui/load.tsx';
-import { lastCheckpoint, latestReceipt, searchEntries, verifyChain, verifyWithReceipt, type AuditEntryView, type AuditQuery, type ChainBreak, type VerifyResult } from './audit.api.ts';
+import { lastCheckpoint, latestReceipt, retryPush, searchEntries, verifyChain, verifyWithReceipt, type AuditEntryView, type AuditQuery, type ChainBreak, type ReceiptPush, type VerifyResult } from './audit.api.ts';
 import { textOf, useText, type AT } from './text.ts';
 
 const PAGE = 50;
@@ -123,8 +123,58 @@ function WalkResult({ r, nameOf }: { r: VerifyResult; nameOf: (ref: string) => s
 
 type Verify = { state: 'idle' } | { state: 'running'; full: boolean } | { state: 'done'; result: VerifyResult } | { state: 'error'; error: unknown };
 
+function pushState(p: ReceiptPush, at: AT): string {
+  if (p.status === 'pending') return p.attempts ? at('push.pending', { attempts: p.attempts }) : at('push.queued');
+  return at(`push.${p.status}`, { attempts: p.attempts, code: p.lastStatus ? at('push.code', { status: p.lastStatus }) : '' });
+}
+
+type Resend = { state: 'idle' } | { state: 'busy' } | { state: 'done'; push: ReceiptPush } | { state: 'error'; error: unknown };
+
+/** One keeper's push of the last receipt; a failed one shows why and, for an admin, "Send again". */
+function PushItem({ push, mayResend }: { push: ReceiptPush; mayResend: boolean }) {
+  const { at, t, lang } = useText();
+  const [r, setR] = useState<Resend>({ state: 'idle' });
+  const stateRef = useRef<HTMLSpanElement>(null);
+  const p = r.state === 'done' ? r.push : push;
+
+  async function resend() {
+    setR({ state: 'busy' });
+    try {
+      setR({ state: 'done', push: await retryPush(p.id) });
+      // The button is gone: keep the keyboard where it was, on the row's new state.
+      stateRef.current?.focus();
+    } catch (error) {
+      setR({ state: 'error', error });
+    }
+  }
+
+  return (
+    <li data-testid="audit-push" data-status={p.status} className="audit-push">
+      <span ref={stateRef} tabIndex={-1} data-testid="audit-push-state">
+        <code>{p.url}</code>: {pushState(p, at)}
+      </span>
+      {p.status === 'failed' && p.lastError && (
+        <span className="audit-push__error" data-testid="audit-push-error">
+          {at('push.lastError', { error: p.lastError })}
+        </span>
+      )}
+      {p.status === 'failed' && mayResend && (
+        <button type="button" className="button button--secondary" onClick={resend} disabled={r.state === 'busy'} aria-describedby={`audit-push-${p.id}-why`}>
+          {at('push.resend')}
+        </button>
+      )}
+      <span role="status" id={`audit-push-${p.id}-why`} className={r.state === 'error' ? 'field__error' : 'audit-push__note'} data-testid="audit-push-message">
+        {r.state === 'busy' && at('push.resending')}
+        {r.state === 'done' && at('push.resent')}
+        {r.state === 'error' && errorText(r.error, lang, t)}
+      </span>
+    </li>
+  );
+}
+
 function VerifySection() {
   const { at, t, lang } = useText();
+  const officer = useOfficer();
   const [v, setV] = useState<Verify>({ state: 'idle' });
   const last = useApi((signal) => lastCheckpoint({ signal }));
   const r = v.state === 'done' ? v.result : null;
@@ -164,11 +214,10 @@ function VerifySection() {
               </Fact>
               {last.value.pushes.length > 0 && (
                 <Fact term={at('checkpoint.pushes')} testId="audit-checkpoint-pushes">
-                  <ul className="plain-list">
+                  <ul className="plain-list audit-pushes">
                     {last.value.pushes.map((p) => (
-                      <li key={p.url} data-testid="audit-push" data-status={p.status}>
-                        <code>{p.url}</code>: {at(`push.${p.status}`, { attempts: p.attempts, code: p.lastStatus ? at('push.code', { status: p.lastStatus }) : '' })}
-                      </li>
+                      // A fresher view from the server (after a verification) replaces the row's own.
+                      <PushItem key={`${p.id}:${p.status}:${p.attempts}`} push={p} mayResend={officer.roles.includes('admin')} />
                     ))}
                   </ul>
                 </Fact>

@@ -43,6 +43,11 @@ export function lastCheckpoint(opts: Opts = {}): Promise<{ checkpoint: Checkpoin
   return api.get('/api/v1/audit/checkpoint', opts);
 }
 
+/** Sends a failed push of a receipt again (admin): it comes back `pending`, with no attempts, due now. */
+export function retryPush(id: string, opts: Opts = {}): Promise<ReceiptPush> {
+  return api.post(`/api/v1/audit/receipt-pushes/${encodeURIComponent(id)}/retry`, undefined, opts);
+}
+
 /** The last checkpoint, signed by the platform: a compact JWS to keep outside the platform. */
 export function latestReceipt(opts: Opts = {}): Promise<SignedReceipt> {
   return api.get('/api/v1/audit/checkpoints/latest/receipt', opts);
