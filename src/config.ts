@@ -107,6 +107,6 @@ export function configWarnings(cfg: Config): string[] {
 }
 
 /** A secret given to one CLI command through the environment rather than its arguments (which `ps` shows). */
-export function cliSecret(name: 'OPEN06_OFFICER_PASSWORD', env: Record<string, string | undefined> = process.env): string | undefined {
+export function cliSecret(name: 'OPEN06_OFFICER_PASSWORD' | 'OPEN06_KEEPER_TOKEN', env: Record<string, string | undefined> = process.env): string | undefined {
   return env[name] || undefined;
 }

@@ -47,6 +47,10 @@ test('open06 audit witness keeps each new signed head, refuses a rewritten chain
   const witness = (d: string, ...more: string[]) => open06(['audit', 'witness', '--url', s.baseUrl, '--dir', d, ...more]).done;
   let polling: ChildProcess | null = null;
   try {
+    const noUrl = await open06(['audit', 'witness', '--dir', dir]).done;
+    assert.equal(noUrl.code, 2, 'bad options');
+    assert.match(noUrl.err, /--url/);
+
     const none = await witness(dir, '--once');
     assert.equal(none.code, 0, none.out + none.err);
     assert.match(none.out, /^chưa có gì để lưu: nền tảng chưa có điểm kiểm tra nào\nnothing to keep: the platform has no checkpoint yet\n/);

@@ -7,11 +7,10 @@
  * signatures again (`open06 audit verify --receipt FILE` does that against the database).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Localised } from '../i18n/lang.ts';
 import { AppError } from '../http/errors.ts';
 import { readReceipt, jwksKeyLookup, type KeyLookup } from './audit.receipt.ts';
-import type { ReceiptClaims } from './audit.verify.ts';
+import { keepReceipt, keptReport, keptSeqs, receiptFile, refusalReason, rewrittenMessages, UnreadableKeptReceipt, type KeepResult, type KeptClaims } from './audit.kept.ts';
 
 /** Exit codes of `open06 audit witness`. */
 export const WITNESS_EXIT = { unavailable: 1, usage: 2, wentBack: 3, rewritten: 4, refused: 5 } as const;
@@ -32,8 +31,8 @@ export class WitnessUnavailable extends Error {}
 
 export type WitnessResult =
   | { kind: 'none' }
-  | { kind: 'stored'; claims: ReceiptClaims & { kid: string }; file: string }
-  | { kind: 'unchanged'; claims: ReceiptClaims & { kid: string }; file: string };
+  | { kind: 'stored'; claims: KeptClaims; file: string }
+  | { kind: 'unchanged'; claims: KeptClaims; file: string };
 
 export interface WitnessOptions {
   /** The platform's base URL, e.g. https://open06.example.vn */
@@ -41,21 +40,6 @@ export interface WitnessOptions {
   dir: string;
   /** A JWKS the witness keeps; without it, the platform's published JWKS is fetched each time. */
   jwks?: { keys?: unknown };
-}
-
-const receiptFile = (dir: string, seq: number) => path.join(dir, `${seq}.jws`);
-
-function keptSeqs(dir: string): number[] {
-  return fs.readdirSync(dir).flatMap((name) => /^[1-9]\d*\.jws$/.test(name) ? [Number(name.slice(0, -4))] : []).sort((a, b) => a - b);
-}
-
-function keptHash(file: string): string {
-  try {
-    const payload = fs.readFileSync(file, 'utf8').trim().split('.')[1] ?? '';
-    const hash = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { hash?: unknown }).hash;
-    if (typeof hash === 'string') return hash.toLowerCase();
-  } catch { /* reported below */ }
-  throw new WitnessUnavailable(`cannot read the kept receipt ${file} (not a compact JWS with a hash); move it aside`);
 }
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> | null }> {
@@ -89,28 +73,6 @@ function wentBack(seq: number, highest: number, dir: string): WitnessRefusal {
   });
 }
 
-function rewritten(seq: number, hash: string, kept: string, file: string): WitnessRefusal {
-  return new WitnessRefusal(WITNESS_EXIT.rewritten, {
-    vi: `Chuỗi nhật ký kiểm toán đã bị viết lại: nền tảng nay ký mã băm ${hash} cho bản ghi #${seq}, nhưng biên nhận lưu tại ${file} ghi ${kept}. Hãy giữ các biên nhận và báo cáo.`,
-    en: `The audit chain was rewritten: the platform now signs hash ${hash} for entry #${seq}, but the receipt kept in ${file} says ${kept}. Keep the receipts and report it.`,
-  });
-}
-
-/** Links a finished temporary file into place: fails rather than replace a receipt kept meanwhile. */
-function storeNew(file: string, jws: string): boolean {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, `${jws}\n`, { flag: 'w' });
-  try {
-    fs.linkSync(tmp, file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
 /** Fetches the head once, checks it and keeps it when it is new. */
 export async function witnessOnce(opts: WitnessOptions): Promise<WitnessResult> {
   fs.mkdirSync(opts.dir, { recursive: true });
@@ -130,33 +92,32 @@ export async function witnessOnce(opts: WitnessOptions): Promise<WitnessResult> 
   if (status !== 200 || typeof body?.receipt !== 'string') throw new WitnessUnavailable(`GET ${url}: status ${status}${typeof body?.title === 'string' ? ` (${body.title})` : ''}`);
   const jws = body.receipt.trim();
 
-  let claims: ReceiptClaims & { kid: string };
+  let claims: KeptClaims;
   try {
     claims = await readReceipt(jws, opts.jwks ? jwksKeyLookup(opts.jwks) : await platformJwks(opts.baseUrl));
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    const fields = e.errors.map((f) => f.field).join(', ');
+    const why = refusalReason(e);
     throw new WitnessRefusal(WITNESS_EXIT.refused, {
-      vi: `Biên nhận của nền tảng bị từ chối, không lưu: ${e.message_('vi')}${fields ? ` (${fields})` : ''}`,
-      en: `The platform's receipt was refused and not kept: ${e.message_('en')}${fields ? ` (${fields})` : ''}`,
+      vi: `Biên nhận của nền tảng bị từ chối, không lưu: ${why.vi}`,
+      en: `The platform's receipt was refused and not kept: ${why.en}`,
     });
   }
 
-  const file = receiptFile(opts.dir, claims.seq);
-  if (!fs.existsSync(file)) {
-    if (claims.seq < highest) throw wentBack(claims.seq, highest, opts.dir);
-    if (storeNew(file, jws)) return { kind: 'stored', claims, file };
+  if (claims.seq < highest && !fs.existsSync(receiptFile(opts.dir, claims.seq))) throw wentBack(claims.seq, highest, opts.dir);
+  let kept: KeepResult;
+  try {
+    kept = keepReceipt(opts.dir, claims, jws);
+  } catch (e) {
+    throw e instanceof UnreadableKeptReceipt ? new WitnessUnavailable(e.message) : e;
   }
-  const kept = keptHash(file);
-  if (kept !== claims.hash) throw rewritten(claims.seq, claims.hash, kept, file);
+  if (kept.kind === 'rewritten') throw new WitnessRefusal(WITNESS_EXIT.rewritten, rewrittenMessages(claims, kept.kept, kept.file));
   if (claims.seq < highest) throw wentBack(claims.seq, highest, opts.dir);
-  return { kind: 'unchanged', claims, file };
+  return { kind: kept.kind, claims, file: kept.file };
 }
 
 /** What the witness says about one fetch, Vietnamese then English. */
 export function witnessReport(r: WitnessResult): string {
   if (r.kind === 'none') return 'chưa có gì để lưu: nền tảng chưa có điểm kiểm tra nào\nnothing to keep: the platform has no checkpoint yet\n';
-  const c = r.claims;
-  if (r.kind === 'stored') return `đã lưu: biên nhận của bản ghi #${c.seq} (mã băm ${c.hash}, ký lúc ${c.at}, khoá ${c.kid}) vào ${r.file}\nstored: receipt of entry #${c.seq} (hash ${c.hash}, signed at ${c.at}, key ${c.kid}) in ${r.file}\n`;
-  return `không đổi: biên nhận của bản ghi #${c.seq} đã có trong ${r.file}, cùng mã băm\nunchanged: entry #${c.seq} is already kept in ${r.file} with the same hash\n`;
+  return keptReport(r);
 }

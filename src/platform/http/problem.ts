@@ -56,7 +56,7 @@ export function fieldErrorsFromValidation(issues: AjvIssue[], context: string | 
   return out;
 }
 
-export function problemFor(err: AppError, req: FastifyRequest, lang: Lang, base: string): Problem {
+export function problemFor(err: AppError, req: Pick<FastifyRequest, 'url' | 'id'>, lang: Lang, base: string): Problem {
   const messages = { vi: err.message_('vi'), en: err.message_('en') };
   const p: Problem = {
     type: `${base}/docs/errors#${err.code}`,
