@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { startTestServer, freePort } from '../harness/server.ts';
-import { chainAll, checkpointIfGrown, readReceipt, jwksKeyLookup, RECEIPT_TYP } from '../../src/platform/audit/index.ts';
+import { chainAll, checkpointIfGrown, readReceipt, jwksKeyLookup, receiptPushes, RECEIPT_TYP } from '../../src/platform/audit/index.ts';
 import { startKeeper, type KeeperEvent } from '../../src/platform/audit/audit.keeper.ts';
 import { platformKeys } from '../../src/platform/keys/jose-keys.ts';
 import { receiptPushUrls } from '../../src/config.ts';
@@ -82,6 +82,9 @@ test('a keeper receives the platform\'s pushed receipt and keeps it once; refuse
     const push = () => s.platform.db.selectFrom('platform.audit_receipt_push').select(['status', 'last_status']).executeTakeFirstOrThrow();
     for (const start = Date.now(); (await push()).status === 'pending' && Date.now() - start < 10_000;) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await push(), { status: 'sent', last_status: 201 }, 'the platform counts the keeper\'s 201 as sent');
+    const shownPushes = await receiptPushes(s.platform.db, seq);
+    assert.equal(shownPushes.length, 1);
+    assert.ok(!JSON.stringify(shownPushes).includes('s3cret'), 'the keeper\'s token is not shown with its push');
     assert.deepEqual(events.map((e) => e.kind), ['stored']);
 
     // The same receipt again (a retry): 200, nothing new.

@@ -83,9 +83,10 @@ test('an auditor\'s checkpoint is pushed to each keeper: retried with backoff af
 
     const shown = await t.app.inject({ method: 'GET', url: '/api/v1/audit/checkpoint', headers: auditor });
     assert.deepEqual(shown.json().pushes.map((x: any) => [x.url.replace(k.base, ''), x.status, x.attempts, x.lastStatus, x.nextAttemptAt]), [
-      ['/keep?token=s3cret', 'sent', 3, 200, null],
-      ['/broken?token=s3cret', 'failed', 3, 503, null],
+      ['/keep', 'sent', 3, 200, null],
+      ['/broken', 'failed', 3, 503, null],
     ]);
+    assert.ok(!shown.body.includes('s3cret'), 'a keeper\'s token is never shown with its push');
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /checkpoint \d+ to http:\/\/127\.0\.0\.1:\d+\/broken failed after 3 attempts \(last: HTTP 503\)/);
     assert.doesNotMatch(String(errors[0]), /s3cret|eyJ/, 'neither the keeper\'s token nor the receipt is logged');
@@ -157,7 +158,7 @@ test('a failed push is counted in /metrics, shown with its last error, and an ad
     const shown = (await t.app.inject({ url: '/api/v1/audit/checkpoint', headers: auditor })).json().pushes;
     assert.deepEqual(shown.map((x: any) => [typeof x.id, x.url.replace(k.base, ''), x.status, x.attempts, x.lastError]), [
       ['string', '/keep', 'sent', 1, null],
-      ['string', '/broken?token=s3cret', 'failed', 2, 'HTTP 503'],
+      ['string', '/broken', 'failed', 2, 'HTTP 503'],
     ]);
     const [sent, failed] = shown as Array<{ id: string }>;
     const retry = (id: string, headers: Record<string, string>) => t.app.inject({ method: 'POST', url: `/api/v1/audit/receipt-pushes/${id}/retry`, headers });
@@ -171,7 +172,7 @@ test('a failed push is counted in /metrics, shown with its last error, and an ad
 
     const again = await retry(failed!.id, admin);
     assert.equal(again.statusCode, 200, again.body);
-    assert.deepEqual(again.json(), { id: failed!.id, url: `${k.base}/broken?token=s3cret`, status: 'pending', attempts: 0, lastStatus: 503, nextAttemptAt: clock.now().toISOString(), lastError: 'HTTP 503' });
+    assert.deepEqual(again.json(), { id: failed!.id, url: `${k.base}/broken`, status: 'pending', attempts: 0, lastStatus: 503, nextAttemptAt: clock.now().toISOString(), lastError: 'HTTP 503' });
     assert.equal(problem(await retry(failed!.id, admin), 409, 'AUDIT_RECEIPT_PUSH_NOT_FAILED').messages.en, `Receipt push ${failed!.id} is “waiting to be sent”: only a push that failed can be sent again.`);
 
     const before = k.received.filter((r) => r.path === '/broken').length;

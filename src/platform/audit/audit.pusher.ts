@@ -44,7 +44,8 @@ interface PushRow { id: string; seq: string; url: string; attempts: number }
 const VIEW_COLUMNS = ['id', 'url', 'status', 'attempts', 'last_status', 'next_attempt_at', 'last_error'] as const;
 
 function toView(r: Record<string, any>): ReceiptPush {
-  return { id: String(r.id), url: r.url, status: r.status, attempts: r.attempts, lastStatus: r.last_status, nextAttemptAt: r.status === 'pending' ? (r.next_attempt_at as Date).toISOString() : null, lastError: r.last_error };
+  // The query and fragment are left out: a keeper's token may sit there, and the page shows this to auditors.
+  return { id: String(r.id), url: shown(r.url), status: r.status, attempts: r.attempts, lastStatus: r.last_status, nextAttemptAt: r.status === 'pending' ? (r.next_attempt_at as Date).toISOString() : null, lastError: r.last_error };
 }
 
 /** The pushes of the checkpoints at entry `seq`, oldest first. */

@@ -55,7 +55,7 @@ const CheckpointSchema = Type.Object({
 
 const ReceiptPushSchema = Type.Object({
   id: Type.String({ description: 'For POST /api/v1/audit/receipt-pushes/{id}/retry' }),
-  url: Type.String({ description: 'A keeper of AUDIT_RECEIPT_PUSH_URLS' }),
+  url: Type.String({ description: 'A keeper of AUDIT_RECEIPT_PUSH_URLS, without its query and fragment (where a keeper\'s token may sit)' }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
   attempts: Type.Integer(),
   lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt (null: no answer)' }),
