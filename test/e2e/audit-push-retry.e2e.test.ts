@@ -5,33 +5,23 @@
  * a real browser.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, PHONE, hasNoHorizontalScroll, screenshot, signedIn } from '../harness/browser.ts';
-import { freePort, startTestServer } from '../harness/server.ts';
+import { startTestServer } from '../harness/server.ts';
+import { loopbackKeeper } from '../harness/keeper.ts';
 
 const MAI = { username: 'do.thi.mai', password: 'Sen-hong-no-2025!', displayName: 'Đỗ Thị Mai', roles: ['auditor'], provinceCode: null };
 const HUNG = { username: 'tran.van.hung', password: 'Lua-chin-vang-2025!', displayName: 'Trần Văn Hùng', roles: ['admin'], provinceCode: null };
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
-let keeper: http.Server;
-let accepting = false;
-const tried: string[] = [];
+let keeper: Awaited<ReturnType<typeof loopbackKeeper>>;
 let keeperUrl = '';
 
 before(async () => {
-  const port = await freePort();
-  keeper = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      tried.push(req.url!);
-      res.writeHead(accepting ? 204 : 503).end();
-    });
-  });
-  await new Promise<void>((r) => keeper.listen(port, '127.0.0.1', () => r()));
-  keeperUrl = `http://127.0.0.1:${port}/receipts`;
+  keeper = await loopbackKeeper({ '/receipts': [503] });
+  keeperUrl = `${keeper.base}/receipts`;
   server = await startTestServer({ config: { AUDIT_RECEIPT_PUSH_URLS: keeperUrl }, receiptPush: { intervalMs: 200, baseDelayMs: 100, maxAttempts: 2 } });
   await server.createOfficer(MAI);
   await server.createOfficer(HUNG);
@@ -41,7 +31,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
-  await new Promise((r) => keeper?.close(r));
+  await keeper?.close();
 });
 
 async function pushStatus(page: Page): Promise<string> {
@@ -63,7 +53,7 @@ test('a failed push shows its last error; an admin sends it again from the keybo
   await auditor.page.getByRole('button', { name: 'Kiểm tra phần mới' }).click();
   await auditor.page.getByTestId('audit-verify-result').getByText(/nguyên vẹn/i).first().waitFor();
   await waitForStatus(auditor.page, 'failed');
-  assert.equal(tried.length, 2, 'two attempts, then given up');
+  assert.equal(keeper.received.length, 2, 'two attempts, then given up');
 
   await auditor.page.reload();
   const failedRow = auditor.page.locator('[data-testid="audit-push"][data-status="failed"]');
@@ -83,7 +73,7 @@ test('a failed push shows its last error; an admin sends it again from the keybo
   assert.ok(await hasNoHorizontalScroll(phone.page), 'the failed push and its button fit 360 px');
   await screenshot(admin.page, 'audit-push-failed-admin');
 
-  accepting = true;
+  keeper.scripts['/receipts'] = [204];
   await resend.focus();
   await admin.page.keyboard.press('Enter');
   const row = admin.page.getByTestId('audit-push');
@@ -96,7 +86,7 @@ test('a failed push shows its last error; an admin sends it again from the keybo
 
   // The platform's pusher sends it within its interval; the keeper now accepts.
   await waitForStatus(admin.page, 'sent');
-  assert.equal(tried.length, 3);
+  assert.equal(keeper.received.length, 3);
   await admin.close();
 
   await phone.page.getByRole('button', { name: 'Gửi lại' }).click();

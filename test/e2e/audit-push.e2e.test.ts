@@ -4,35 +4,24 @@
  * platform's own pusher, a real browser.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, PHONE, hasNoHorizontalScroll, screenshot, signedIn } from '../harness/browser.ts';
-import { freePort, startTestServer } from '../harness/server.ts';
+import { startTestServer } from '../harness/server.ts';
+import { loopbackKeeper } from '../harness/keeper.ts';
 
 const MAI = { username: 'do.thi.mai', password: 'Sen-hong-no-2025!', displayName: 'Đỗ Thị Mai', roles: ['auditor'], provinceCode: null };
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
-let keeper: http.Server;
-const received: string[] = [];
+let keeper: Awaited<ReturnType<typeof loopbackKeeper>>;
 let keeperUrl = '';
 let downUrl = '';
 
 before(async () => {
-  const port = await freePort();
-  keeper = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      if (req.url === '/down') { res.writeHead(503).end(); return; }
-      received.push(body);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => keeper.listen(port, '127.0.0.1', () => r()));
-  keeperUrl = `http://127.0.0.1:${port}/receipts`;
-  downUrl = `http://127.0.0.1:${port}/down`;
+  keeper = await loopbackKeeper({ '/receipts': [204], '/down': [503] });
+  keeperUrl = `${keeper.base}/receipts`;
+  downUrl = `${keeper.base}/down`;
   server = await startTestServer({ config: { AUDIT_RECEIPT_PUSH_URLS: `${keeperUrl},${downUrl}` } });
   await server.createOfficer(MAI);
   browser = await launchBrowser();
@@ -41,7 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
-  await new Promise((r) => keeper?.close(r));
+  await keeper?.close();
 });
 
 test('the audit page lists each keeper of the last receipt: sent to one, still waiting for the other', async () => {
@@ -59,8 +48,9 @@ test('the audit page lists each keeper of the last receipt: sent to one, still w
     assert.ok(i < 300, `the pushes were not attempted within 30 s: ${JSON.stringify(pushes)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const received = keeper.received.filter((r) => r.path === '/receipts');
   assert.equal(received.length, 1, JSON.stringify(seen));
-  assert.match(JSON.parse(received[0]!).receipt, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  assert.match(received[0]!.body.receipt, /^[\w-]+\.[\w-]+\.[\w-]+$/);
   await page.reload();
   const pushes = page.getByTestId('audit-checkpoint-pushes');
   await pushes.locator(`[data-testid="audit-push"][data-status="sent"]`).getByText(keeperUrl).waitFor();

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { testApp } from '../harness/app.ts';
 import { sql } from 'kysely';
 import { chainAll, checkpointIfGrown, queueLatestForKeepers, ReceiptPusher } from '../../src/platform/audit/index.ts';
@@ -11,27 +9,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import { createPlatform, type Platform } from '../../src/platform/platform.ts';
 import { migrations } from '../../src/modules.ts';
 import { ConfigError, loadConfig, receiptPushUrls } from '../../src/config.ts';
-
-interface Received { path: string; contentType: string | undefined; body: { receipt: string } }
-
-/** A keeper on loopback: answers each path with the next status of its script (the last one repeats). */
-async function keeper(scripts: Record<string, number[]>, delayMs = 0) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => { text += c; });
-    req.on('end', () => {
-      const path = new URL(req.url!, 'http://x').pathname;
-      received.push({ path, contentType: req.headers['content-type'], body: JSON.parse(text) });
-      const script = scripts[path] ?? [404];
-      const status = script.length > 1 ? script.shift()! : script[0]!;
-      setTimeout(() => res.writeHead(status).end(), delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { loopbackKeeper } from '../harness/keeper.ts';
 
 async function fill(p: Platform, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await p.audit.append({ at: new Date(), actorKind: 'officer', actorId: 'o1', action: 'person.read', subjectKind: 'person', subjectId: `00109001${String(i).padStart(4, '0')}`, fields: ['fullName'], purpose: 'test' });
@@ -47,7 +25,7 @@ async function pushRows(p: Platform) {
 }
 
 test('an auditor\'s checkpoint is pushed to each keeper: retried with backoff after 500s, the received receipt verifies; a keeper that never accepts is given up and reported without its query', async () => {
-  const k = await keeper({ '/keep': [500, 500, 200], '/broken': [503] });
+  const k = await loopbackKeeper({ '/keep': [500, 500, 200], '/broken': [503] });
   const clock = fixedClock(new Date('2026-11-24T10:00:00Z'));
   const t = await testApp({ clock, config: { AUDIT_RECEIPT_PUSH_URLS: `${k.base}/keep?token=s3cret, ${k.base}/broken?token=s3cret` } });
   try {
@@ -97,7 +75,7 @@ test('an auditor\'s checkpoint is pushed to each keeper: retried with backoff af
 });
 
 test('two platforms pushing at once send each push once', async () => {
-  const k = await keeper({ '/a': [200], '/b': [200] }, 100);
+  const k = await loopbackKeeper({ '/a': [200], '/b': [200] }, 100);
   const t = await testApp({ config: { AUDIT_RECEIPT_PUSH_URLS: `${k.base}/a,${k.base}/b` } });
   const other = await createPlatform(t.platform.config, migrations);
   try {
@@ -136,7 +114,7 @@ function problem(res: { statusCode: number; headers: Record<string, unknown>; js
 }
 
 test('a failed push is counted in /metrics, shown with its last error, and an admin sends it again: pending from scratch, sent by the pusher, audited without the keeper\'s query', async () => {
-  const k = await keeper({ '/keep': [200], '/broken': [503, 503, 200] });
+  const k = await loopbackKeeper({ '/keep': [200], '/broken': [503, 503, 200] });
   const clock = fixedClock(new Date('2026-11-25T09:00:00Z'));
   const t = await testApp({ clock, config: { AUDIT_RECEIPT_PUSH_URLS: `${k.base}/keep,${k.base}/broken?token=s3cret` }, receiptPush: { intervalMs: 0, maxAttempts: 2 } });
   try {
@@ -195,7 +173,7 @@ test('a failed push is counted in /metrics, shown with its last error, and an ad
 });
 
 test('keepers added to the configuration get the latest checkpoint\'s receipt when the pusher starts, once however many processes start together', async () => {
-  const k = await keeper({ '/a': [200], '/b': [200], '/c': [200] });
+  const k = await loopbackKeeper({ '/a': [200], '/b': [200], '/c': [200] });
   const first = `${k.base}/a`;
   const slow = { intervalMs: 3_600_000 }; // started for real, but never ticks during the test
   const t = await testApp({ config: { AUDIT_RECEIPT_PUSH_URLS: first }, receiptPush: slow });
