@@ -10,7 +10,7 @@ import { AppError } from './platform/http/errors.ts';
 import { sendProblem, toAppError } from './platform/http/problem.ts';
 import { registerGuard } from './platform/http/guard.ts';
 import { createMetrics } from './platform/http/metrics.ts';
-import { logRedact, logSerializers, maskPersonalData } from './platform/http/log.ts';
+import { deferredChildLogger, logRedact, logSerializers, maskPersonalData } from './platform/http/log.ts';
 import { platformRoutes } from './platform/http/platform.routes.ts';
 import { referenceRoutes } from './platform/http/reference.routes.ts';
 import { ProblemSchema } from './platform/http/schemas.ts';
@@ -41,6 +41,7 @@ export async function buildApp(platform: Platform, modules: ModulePlugin[] = [],
     // One access-log line per request (below) instead of Fastify's two, with the route pattern
     // rather than the URL, so no ID number from a path ever reaches the log.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: deferredChildLogger,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   const metrics = createMetrics();
