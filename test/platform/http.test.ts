@@ -25,6 +25,26 @@ describe('HTTP platform', () => {
   before(async () => { t = await testApp({ clock }); });
   after(async () => { await t.close(); });
 
+  test('every answer carries the security headers; the API reference sets its own content policy', async () => {
+    for (const url of ['/healthz', '/api/v1/registry/people/001090012345', '/no-such-page']) {
+      const res = await t.app.inject(url);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.match(String(res.headers['content-security-policy']), /default-src 'self'.*frame-ancestors 'none'/, url);
+    }
+    const docs = await t.app.inject('/docs/errors');
+    assert.equal(docs.headers['x-content-type-options'], 'nosniff');
+    assert.equal(docs.headers['content-security-policy'], undefined);
+  });
+
+  test('each answer is counted in the duration histogram by route pattern, not URL', async () => {
+    await t.app.inject('/api/v1/registry/people/001090012345');
+    const m = (await t.app.inject('/metrics')).body;
+    assert.match(m, /open06_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/registry\/people\/:idNumber",status="401"\} [1-9]/);
+    assert.ok(!m.includes('001090012345'));
+  });
+
   test('health, readiness, metrics, OpenAPI 3.1 and docs', async () => {
     assert.equal((await t.app.inject('/healthz')).json().status, 'ok');
     assert.equal((await t.app.inject('/readyz')).json().status, 'ready');

@@ -11,9 +11,9 @@ async function appLogging(level: string) {
   const sink = new Writable({ write(chunk, _enc, done) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l)); done(); } });
   const logger = pino({ level }, sink);
   let children = 0;
-  const child = logger.child;
+  const child = logger.child as unknown as (this: unknown, b: pino.Bindings, o?: pino.ChildLoggerOptions) => pino.Logger;
   // Children inherit this property, so it must act on whichever logger it is called on.
-  logger.child = function (this: pino.Logger, b: pino.Bindings, o?: pino.ChildLoggerOptions) { children++; return child.call(this, b, o); } as typeof logger.child;
+  logger.child = function (this: unknown, b: pino.Bindings, o?: pino.ChildLoggerOptions) { children++; return child.call(this, b, o); } as unknown as typeof logger.child;
   const app = Fastify({ loggerInstance: logger, childLoggerFactory: deferredChildLogger, genReqId: () => 'req-1', logController: new LogController({ disableRequestLogging: true }) });
   app.get('/quiet', async (req) => { req.log.info('not written at warn'); req.log.debug({ x: 1 }, 'nor this'); return { ok: true }; });
   app.get('/loud', async (req) => { req.log.warn({ what: 'x' }, 'written'); req.log.error('also written'); return { ok: true }; });

@@ -84,3 +84,9 @@ export function deferredChildLogger<L>(parent: L, bindings: object, opts: { leve
   if (opts.level !== undefined) return p.child(bindings as Record<string, unknown>, o) as unknown as L;
   return new DeferredChild(p, bindings as Record<string, unknown>, o) as unknown as L;
 }
+
+/** Whether a logger writes lines at `level` (a logger that cannot tell is taken to write them). */
+export function logsAt(log: object, level: Level): boolean {
+  const l = log as { isLevelEnabled?(level: string): boolean };
+  return l.isLevelEnabled ? l.isLevelEnabled(level) : true;
+}
