@@ -9,6 +9,9 @@
  *        [--phases byId,search,given,events]   (default: all; BENCH_APP_NODE_OPTIONS adds flags to the app, e.g. --cpu-prof)
  *        [--pg-stats]   PostgreSQL with pg_stat_statements: after each phase, its costliest statements and its WAL
  *        [--pg-set name=value]   a PostgreSQL setting for an experiment (repeatable)
+ *        [--prewarm]   the people's table, its indexes and the audit log's index by person read into
+ *                      PostgreSQL's buffer cache first (pg_prewarm), as in a server that has been running;
+ *                      pair with --pg-set shared_buffers=8GB so they fit
  * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +41,7 @@ const PHASES = new Set(arg('phases', 'byId,search,given,events').split(','));
 const PG_STATS = args.includes('--pg-stats');
 // --pg-set name=value (repeatable): a PostgreSQL setting for an experiment, e.g. --pg-set wal_compression=pglz
 const PG_SET = args.flatMap((a, k) => (args[k - 1] === '--pg-set' ? ['-c', a] : []));
+const PREWARM = args.includes('--prewarm');
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.tmp', arg('dir', 'bench-pg'));
 const PG_PORT = 54391;
@@ -103,6 +107,12 @@ try {
     console.log('load:', JSON.stringify(load));
   }
   const people = Number((await pool.query('select count(*)::int n from registry.person')).rows[0].n);
+  if (PREWARM) {
+    const t = Date.now();
+    await pool.query('create extension if not exists pg_prewarm');
+    const { rows } = await pool.query(`select sum(pg_prewarm(c.oid))::bigint as blocks from pg_class c where c.oid in ('registry.person'::regclass, 'platform.audit_log_subject'::regclass) or c.oid in (select indexrelid from pg_index where indrelid = 'registry.person'::regclass)`);
+    console.log(`prewarm: ${Math.round(Number(rows[0].blocks) * 8 / 1024)} MiB of registry.person, its indexes and platform.audit_log_subject in ${Math.round((Date.now() - t) / 1000)} s`);
+  }
   await pool.query(`insert into platform.officer (username, display_name, password_hash, roles, province_code, created_by) values ('bench', 'Benchmark', $1, '{registrar,supervisor}', null, 'bench') on conflict (username) do nothing`, [await hashPassword('bench-password-not-secret')]);
   const sampleIds = (await pool.query(`select id_number from registry.person tablesample system (1) where status = 'living' limit 20000`)).rows.map((r) => r.id_number as string);
   const sampleNames = (await pool.query(`select full_name, birth_year from registry.person tablesample system (1) limit 5000`)).rows as Array<{ full_name: string; birth_year: number }>;
