@@ -13,7 +13,8 @@
  * Each phase reports requests/s, p50/p95/p99, and CPU seconds of the server process and of
  * PostgreSQL; the app's resident memory is reported at the end.
  *
- * Usage: node --import tsx bench/exchange-verify.bench.ts [--people 1000000] [--seconds 15] [--connections 64] [--rounds 2] [--dir bench-pg] [--pg-stats]
+ * Usage: node --import tsx bench/exchange-verify.bench.ts [--people 1000000] [--seconds 15] [--connections 64] [--rounds 2] [--dir bench-pg] [--pg-stats] [--prewarm]
+ * --prewarm: the people's table and the audit log's index by person in PostgreSQL's cache first (bench/prewarm.ts).
  * With --dir bench-pg after the registry benchmark loaded 10 million people, nothing is loaded.
  */
 import os from 'node:os';
@@ -22,6 +23,7 @@ import type { ChildProcess } from 'node:child_process';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 import { arg, database, machineBusy, pct, postgresCpu, procStats, registerPartner, samplePeople, startApp, startChild } from './exchange-setup.ts';
 import { stopProcess } from './app-env.ts';
+import { PREWARM_TUNING, prewarm } from './prewarm.ts';
 
 const PEOPLE = Number(arg('people', '1000000'));
 const SECONDS = Number(arg('seconds', '15'));
@@ -30,6 +32,7 @@ const ROUNDS = Number(arg('rounds', '2'));
 const DIR = arg('dir', 'bench-pg');
 const PG_PORT = Number(arg('pg-port', '54393'));
 const PG_STATS = process.argv.includes('--pg-stats');
+const PREWARM = process.argv.includes('--prewarm');
 const APP_PORT = 8093;
 const BASE_PORT = 8094;
 
@@ -54,7 +57,8 @@ async function drive(name: string, port: number, path: string, headers: Record<s
 }
 
 const t0 = Date.now();
-const { server, people } = await database(DIR, PEOPLE, PG_PORT, PG_STATS ? PG_STATS_TUNING : []);
+const { server, people } = await database(DIR, PEOPLE, PG_PORT, [...(PG_STATS ? PG_STATS_TUNING : []), ...(PREWARM ? PREWARM_TUNING : [])]);
+if (PREWARM) await prewarm(server.url);
 let app: ChildProcess | null = null;
 let base: ChildProcess | null = null;
 try {

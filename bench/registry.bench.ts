@@ -10,8 +10,7 @@
  *        [--pg-stats]   PostgreSQL with pg_stat_statements: after each phase, its costliest statements and its WAL
  *        [--pg-set name=value]   a PostgreSQL setting for an experiment (repeatable)
  *        [--prewarm]   the people's table, its indexes and the audit log's index by person read into
- *                      PostgreSQL's buffer cache first (pg_prewarm), as in a server that has been running;
- *                      pair with --pg-set shared_buffers=8GB so they fit
+ *                      PostgreSQL's buffer cache first, with shared_buffers of 8 GB (bench/prewarm.ts)
  * The data folder .tmp/<dir> is reused: running 1M, then 3M, then 10M loads only the difference.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +28,7 @@ import { hashPassword } from '../src/platform/auth/password.ts';
 import { machineBusy, postgresCpu, procStats } from './exchange-setup.ts';
 import { PG_STATS_TUNING, PgStats } from './pg-stats.ts';
 import { BENCH_APP_ENV, stopProcess } from './app-env.ts';
+import { PREWARM_TUNING, prewarm } from './prewarm.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -93,7 +93,7 @@ async function measure(name: string, connections: number, method: 'GET' | 'POST'
 
 const t0 = Date.now();
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? PG_STATS_TUNING : []), ...PG_SET] });
+const server = await startEmbeddedPostgres({ dataDir, port: PG_PORT, tuning: ['-c', 'shared_buffers=2GB', '-c', 'max_wal_size=8GB', '-c', 'maintenance_work_mem=1GB', '-c', 'work_mem=32MB', '-c', 'effective_cache_size=12GB', '-c', 'checkpoint_timeout=30min', ...(PG_STATS ? PG_STATS_TUNING : []), ...(PREWARM ? PREWARM_TUNING : []), ...PG_SET] });
 let app: ChildProcess | null = null;
 try {
   const d = connect(server.url, 8);
@@ -107,12 +107,7 @@ try {
     console.log('load:', JSON.stringify(load));
   }
   const people = Number((await pool.query('select count(*)::int n from registry.person')).rows[0].n);
-  if (PREWARM) {
-    const t = Date.now();
-    await pool.query('create extension if not exists pg_prewarm');
-    const { rows } = await pool.query(`select sum(pg_prewarm(c.oid))::bigint as blocks from pg_class c where c.oid in ('registry.person'::regclass, 'platform.audit_log_subject'::regclass) or c.oid in (select indexrelid from pg_index where indrelid = 'registry.person'::regclass)`);
-    console.log(`prewarm: ${Math.round(Number(rows[0].blocks) * 8 / 1024)} MiB of registry.person, its indexes and platform.audit_log_subject in ${Math.round((Date.now() - t) / 1000)} s`);
-  }
+  if (PREWARM) await prewarm(server.url);
   await pool.query(`insert into platform.officer (username, display_name, password_hash, roles, province_code, created_by) values ('bench', 'Benchmark', $1, '{registrar,supervisor}', null, 'bench') on conflict (username) do nothing`, [await hashPassword('bench-password-not-secret')]);
   const sampleIds = (await pool.query(`select id_number from registry.person tablesample system (1) where status = 'living' limit 20000`)).rows.map((r) => r.id_number as string);
   const sampleNames = (await pool.query(`select full_name, birth_year from registry.person tablesample system (1) limit 5000`)).rows as Array<{ full_name: string; birth_year: number }>;
