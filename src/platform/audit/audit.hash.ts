@@ -1,9 +1,30 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from './audit.types.ts';
 
-/** JSON with object keys sorted and undefined members left out. Loops, not map/filter/join: every audited request runs it. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+// What JSON.stringify would escape in a string: quotes, backslashes, control characters and
+// (as lone surrogates) anything in the surrogate range. Strings without them are quoted as they are.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * JSON with object keys sorted and undefined members left out (any other object, a Date included,
+ * by its own enumerable keys). Strings, numbers and keys read exactly as JSON.stringify writes them,
+ * without calling it for the usual plain strings: every audited request runs this, and the chain's
+ * hashes depend on every byte staying the same.
+ */
+export function canonical(value: unknown): string {
+  switch (typeof value) {
+    case 'string': return quote(value);
+    case 'number': return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean': return value ? 'true' : 'false';
+    case 'undefined': return 'null';
+    case 'object': break;
+    default: return JSON.stringify(value ?? null);
+  }
+  if (value === null) return 'null';
   let out: string;
   if (Array.isArray(value)) {
     out = '[';
@@ -17,7 +38,7 @@ function canonical(value: unknown): string {
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(v);
+    out += (first ? '' : ',') + quote(k) + ':' + canonical(v);
     first = false;
   }
   return out + '}';
