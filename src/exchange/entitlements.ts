@@ -29,6 +29,12 @@ export class Directory {
   constructor(private readonly db: Kysely<any>, private readonly cacheMs = 5000, private readonly now: () => number = Date.now) {}
 
   /** The active system with this OAuth client id and its member, or null. */
+  /** The cached answer of systemByClient if it is fresh (null: no such active system), undefined if it must be read. */
+  systemByClientNow(clientId: string): SystemEntry | null | undefined {
+    const hit = this.byClient.get(clientId);
+    return hit && this.now() - hit.at < this.cacheMs ? hit.value : undefined;
+  }
+
   async systemByClient(clientId: string): Promise<SystemEntry | null> {
     const hit = this.byClient.get(clientId);
     if (hit && this.now() - hit.at < this.cacheMs) return hit.value;

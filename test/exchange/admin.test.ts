@@ -107,6 +107,7 @@ describe('exchange: admin — systems, keys, grants, quotas, usage and anomalies
       union all select details->>'reason' from platform.audit_inbox where action = 'exchange.member.suspend' and subject_id = ${clinic.memberId}`.execute(t.platform.db);
     assert.deepEqual(logged.rows.map((r) => r.reason), ['Kiểm tra an ninh'], 'the reason is in the audit log');
     problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_MEMBER_SUSPENDED');
+    problem(await verify(clinic, 'health_insurance'), 403, 'EXCHANGE_MEMBER_SUSPENDED'); // again, from the remembered token and system
     assert.equal((await call(t.baseUrl, 'POST', `/api/v1/exchange/admin/members/${clinic.memberId}/reinstate`, undefined, t.admin)).status, 200);
     assert.equal((await verify(clinic, 'health_insurance')).status, 200);
   });

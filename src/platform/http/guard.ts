@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
 import { assertRole, type OfficerActor, type Role } from '../auth/actor.ts';
 import { toActor, type OfficerService } from '../auth/officer.service.ts';
@@ -33,7 +33,7 @@ export interface PartnerPrincipal {
  */
 export interface AuthResolvers {
   citizen: ((req: FastifyRequest) => Promise<CitizenPrincipal | null>) | null;
-  partner: ((req: FastifyRequest) => Promise<PartnerPrincipal | null>) | null;
+  partner: ((req: FastifyRequest) => PartnerPrincipal | null | Promise<PartnerPrincipal | null>) | null;
 }
 
 declare module 'fastify' {
@@ -111,17 +111,18 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
     for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method, url: route.url, auth: route.config.auth });
   });
   const allowedOrigin = new URL(publicBaseUrl).origin;
-  app.addHook('onRequest', async (req) => {
-    const auth = req.routeOptions.config?.auth;
-    if (!auth) return;
+  const partnerIs = (req: FastifyRequest, p: PartnerPrincipal | null): void => {
+    req.partner = p;
+    if (!p) throw new AppError('AUTH_REQUIRED');
+  };
+  const authenticate = async (req: FastifyRequest, auth: RouteAuth): Promise<void> => {
     if ('citizen' in auth) {
       req.citizen = resolvers.citizen ? await resolvers.citizen(req) : null;
       if (!req.citizen) throw new AppError('AUTH_REQUIRED');
       return;
     }
     if ('partner' in auth) {
-      req.partner = resolvers.partner ? await resolvers.partner(req) : null;
-      if (!req.partner) throw new AppError('AUTH_REQUIRED');
+      partnerIs(req, resolvers.partner ? await resolvers.partner(req) : null);
       return;
     }
     const found = sessionToken(req);
@@ -141,6 +142,27 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
     if ('public' in auth) return;
     if (!req.actor) throw new AppError('AUTH_REQUIRED');
     if (auth.roles !== 'any-officer') assertRole(req.actor, auth.roles);
+  };
+  // Callback style: a partner whose token and system are remembered is let through without a promise.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const auth = req.routeOptions.config?.auth;
+    if (!auth) return done();
+    const fail = (e: unknown) => done(e as FastifyError);
+    if ('partner' in auth && resolvers.partner) {
+      let found: PartnerPrincipal | null | Promise<PartnerPrincipal | null>;
+      try {
+        found = resolvers.partner(req);
+        if (!(found instanceof Promise)) {
+          partnerIs(req, found);
+          return done();
+        }
+      } catch (e) {
+        return fail(e);
+      }
+      found.then((p) => partnerIs(req, p)).then(() => done(), fail);
+      return;
+    }
+    authenticate(req, auth).then(() => done(), fail);
   });
   return declared;
 }
