@@ -2,8 +2,8 @@
  * The `partner` principal: a Bearer access token our OpenID provider issued to a partner system
  * (client credentials with private_key_jwt, audience urn:open06:exchange). The verifier remembers
  * verified tokens until they expire and the directory caches the system for a few seconds, so a
- * request costs two map lookups and no promise. A bad or expired token is a 401 problem; a system that was
- * disabled or a member suspended is refused.
+ * request costs two map lookups and no promise. A bad or expired token is a 401 problem; a system
+ * that was disabled or a member suspended is refused.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../platform/http/errors.ts';
