@@ -36,7 +36,8 @@ export class RegistryQueries {
 
   private async auditRead(ctx: ReadContext, action: string, idNumbers: readonly string[], fields: readonly string[], purpose: string | null, details: Record<string, unknown> = {}) {
     const at = this.clock.now();
-    await Promise.all(idNumbers.map((id) => this.audit.append({ at, actorKind: 'officer', actorId: ctx.actor.id, action, subjectKind: 'person', subjectId: id, fields, purpose, requestId: ctx.requestId, details })));
+    const entry = (id: string) => this.audit.append({ at, actorKind: 'officer', actorId: ctx.actor.id, action, subjectKind: 'person', subjectId: id, fields, purpose, requestId: ctx.requestId, details });
+    await (idNumbers.length === 1 ? entry(idNumbers[0]!) : Promise.all(idNumbers.map(entry)));
   }
 
   async person(ctx: ReadContext, idNumber: string, purpose: string | undefined) {
@@ -48,7 +49,8 @@ export class RegistryQueries {
     assertJurisdiction(ctx.actor, unitsOf(p));
     const v = fullView(p, groupsFor(ctx.actor.roles));
     await this.auditRead(ctx, 'person.read', [idNumber], v.fields, purpose.trim());
-    return { ...v.record, version: p.version };
+    v.record.version = p.version;
+    return v.record;
   }
 
   async search(ctx: ReadContext, input: SearchInput) {

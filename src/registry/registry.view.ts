@@ -100,10 +100,28 @@ export function fullView(r: PersonRow, groups: readonly FieldGroup[]) {
     currentResidence: addressView(r.cur_address, r.cur_province_code, r.cur_commune_code),
     household: r.household_no ? { householdNo: r.household_no, relationToHead: r.relation_to_head } : null,
   };
-  const fields = new Set(groups.flatMap((g) => FIELD_GROUPS[g] as readonly string[]));
+  const { keys, fields } = visible(groups);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(all)) if (fields.has(k)) out[k] = v;
-  return { record: out, fields: [...fields] };
+  for (const k of keys) out[k] = all[k as keyof typeof all];
+  return { record: out, fields };
+}
+
+const visibleByGroups = new Map<string, { keys: readonly string[]; fields: readonly string[] }>();
+
+/**
+ * The fields some groups may read, worked out once per combination of groups (every full read
+ * asks): `fields` in the groups' order (as the audit entry names them), `keys` in the record's.
+ */
+function visible(groups: readonly FieldGroup[]): { keys: readonly string[]; fields: readonly string[] } {
+  const id = groups.join(' ');
+  let v = visibleByGroups.get(id);
+  if (!v) {
+    const set = new Set(groups.flatMap((g) => FIELD_GROUPS[g] as readonly string[]));
+    const inRecordOrder = (Object.values(FIELD_GROUPS) as ReadonlyArray<readonly string[]>).flat();
+    v = { keys: Object.freeze(inRecordOrder.filter((k) => set.has(k))), fields: Object.freeze([...set]) };
+    visibleByGroups.set(id, v);
+  }
+  return v;
 }
 
 /** The units a person belongs to for jurisdiction: permanent, temporary and current residence. */
