@@ -115,14 +115,11 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
     req.partner = p;
     if (!p) throw new AppError('AUTH_REQUIRED');
   };
-  const authenticate = async (req: FastifyRequest, auth: RouteAuth): Promise<void> => {
+  // Citizens and officers (partners are resolved in the hook below).
+  const authenticate = async (req: FastifyRequest, auth: Exclude<RouteAuth, { partner: true }>): Promise<void> => {
     if ('citizen' in auth) {
       req.citizen = resolvers.citizen ? await resolvers.citizen(req) : null;
       if (!req.citizen) throw new AppError('AUTH_REQUIRED');
-      return;
-    }
-    if ('partner' in auth) {
-      partnerIs(req, resolvers.partner ? await resolvers.partner(req) : null);
       return;
     }
     const found = sessionToken(req);
@@ -148,10 +145,10 @@ export function registerGuard(app: FastifyInstance, officers: OfficerService, pu
     const auth = req.routeOptions.config?.auth;
     if (!auth) return done();
     const fail = (e: unknown) => done(e as FastifyError);
-    if ('partner' in auth && resolvers.partner) {
+    if ('partner' in auth) {
       let found: PartnerPrincipal | null | Promise<PartnerPrincipal | null>;
       try {
-        found = resolvers.partner(req);
+        found = resolvers.partner ? resolvers.partner(req) : null;
         if (!(found instanceof Promise)) {
           partnerIs(req, found);
           return done();

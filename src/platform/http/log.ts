@@ -55,9 +55,8 @@ class DeferredChild {
     this.logger.level = level;
   }
 
-  isLevelEnabled(level: string): boolean {
-    const l = this.made ?? this.parent;
-    return l.isLevelEnabled ? l.isLevelEnabled(level) : true;
+  isLevelEnabled(level: Level): boolean {
+    return logsAt(this.made ?? this.parent, level);
   }
 
   child(bindings: Record<string, unknown>, opts?: Record<string, unknown>): Logger {
