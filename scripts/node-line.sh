@@ -15,9 +15,11 @@ esac
 dir=.tmp/node-lines
 bin="$dir/$v/package/bin"
 if [ ! -x "$bin/node" ]; then
+  # npm's own errors (an unknown version, no registry) go to stderr; a half-unpacked folder is not kept.
+  rm -rf "${dir:?}/$v"
   mkdir -p "$dir/$v"
-  (cd "$dir" && npm pack --silent "node-linux-$arch@$v" >/dev/null 2>&1)
-  tar xzf "$dir/node-linux-$arch-$v.tgz" -C "$dir/$v"
+  (cd "$dir" && npm pack --silent "node-linux-$arch@$v" >/dev/null) || { rm -rf "${dir:?}/$v"; echo "node-line: could not fetch node-linux-$arch@$v" >&2; exit 1; }
+  tar xzf "$dir/node-linux-$arch-$v.tgz" -C "$dir/$v" || { rm -rf "${dir:?}/$v"; exit 1; }
   rm "$dir/node-linux-$arch-$v.tgz"
 fi
 echo "$PWD/$bin"
